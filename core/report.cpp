@@ -1,0 +1,75 @@
+#include "core/report.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <array>
+
+namespace ghostport::core {
+
+std::string_view to_string(Proto p) { return p == Proto::tcp ? "tcp" : "udp"; }
+
+std::string_view to_string(PortState s) {
+    switch (s) {
+        case PortState::open: return "open";
+        case PortState::closed: return "closed";
+        case PortState::filtered: return "filtered";
+    }
+    return "?";
+}
+
+std::string_view to_string(Reason r) {
+    switch (r) {
+        case Reason::syn_ack: return "syn-ack";
+        case Reason::rst: return "rst";
+        case Reason::no_response: return "no-response";
+        case Reason::unreachable: return "unreachable";
+    }
+    return "?";
+}
+
+std::string_view to_string(PortRange r) {
+    switch (r) {
+        case PortRange::well_known: return "well-known";
+        case PortRange::registered: return "registered";
+        case PortRange::dynamic: return "dynamic";
+    }
+    return "?";
+}
+
+std::string_view to_string(RegistryStatus s) {
+    switch (s) {
+        case RegistryStatus::assigned: return "assigned";
+        case RegistryStatus::unassigned: return "unassigned";
+        case RegistryStatus::reserved: return "reserved";
+        case RegistryStatus::unknown: return "unknown";
+    }
+    return "?";
+}
+
+std::string labels_to_string(Labels labels) {
+    static constexpr std::array<std::pair<Label, std::string_view>, 7> names{{
+        {label_ghost, "ghost"},
+        {label_unassigned, "unassigned"},
+        {label_reserved, "reserved"},
+        {label_privileged, "privileged"},
+        {label_dynamic, "dynamic"},
+        {label_unauthorized_use_reported, "unauthorized-use-reported"},
+        {label_locally_common, "locally-common"},
+    }};
+    std::string out;
+    for (auto [bit, name] : names) {
+        if ((labels & bit) == 0) continue;
+        if (!out.empty()) out += ';';
+        out += name;
+    }
+    return out;
+}
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+    auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, ms);
+}
+
+}  // namespace ghostport::core

@@ -1,0 +1,72 @@
+// A labelled scan report: rows (result + registry label) and the scan's metadata. Sinks read only this.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ghostport::core {
+
+enum class RegistryStatus : std::uint8_t { assigned, unassigned, reserved, unknown };
+std::string_view to_string(RegistryStatus s);
+
+// Label set, rendered semicolon-separated in a fixed order (the order of this enum).
+enum Label : std::uint32_t {
+    label_ghost = 1u << 0,
+    label_unassigned = 1u << 1,
+    label_reserved = 1u << 2,
+    label_privileged = 1u << 3,
+    label_dynamic = 1u << 4,
+    label_unauthorized_use_reported = 1u << 5,
+    label_locally_common = 1u << 6,
+};
+using Labels = std::uint32_t;
+std::string labels_to_string(Labels labels);  // "ghost;unassigned"; "" when none
+
+struct ServiceLabel {
+    std::string service;      // IANA service name ("" when none)
+    std::string description;  // IANA description
+    std::string known_as;     // the prevalence file's name when it differs from IANA's
+    RegistryStatus status = RegistryStatus::unknown;
+    double prevalence = 0.0;  // observed open-frequency prior, 0..1 (0 when the port is absent from the file)
+    double local_prevalence = 0.0;  // share of responsive hosts of this scan with this port open
+    double rarity = 0.0;            // 0 (everywhere) .. 10 (never seen)
+    Labels labels = 0;
+    bool is_ghost() const { return (labels & label_ghost) != 0; }
+};
+
+struct ReportRow {
+    PortResult result;
+    std::string hostname;  // the name the user gave, or ""
+    ServiceLabel label;
+};
+
+struct ReportMeta {
+    std::string command_line;
+    std::chrono::system_clock::time_point started_at{};
+    std::chrono::system_clock::time_point finished_at{};
+    std::string engine;                 // "connect"
+    std::string registry_source;        // path of the registry file used
+    std::string registry_snapshot;      // newest date in it (YYYY-MM-DD), "" when unknown
+    bool registry_stale = false;        // snapshot older than a year
+    std::string prevalence_source;      // path, or "" when none was found
+    std::uint64_t hosts_targeted = 0;
+    std::uint64_t hosts_up = 0;         // hosts that answered on any port
+    std::uint64_t ports_per_host = 0;
+    std::uint64_t probes_planned = 0;   // hosts x ports
+    std::uint64_t probes_done = 0;      // (host, port) pairs decided
+    std::uint64_t open = 0, closed = 0, filtered = 0;
+    bool partial = false;               // interrupted before every pair was decided
+};
+
+struct Report {
+    ReportMeta meta;
+    std::vector<ReportRow> rows;  // the rows the user asked to see (--show), any order
+};
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t);  // 2026-11-22T10:00:00.123Z
+
+}  // namespace ghostport::core

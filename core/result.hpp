@@ -1,0 +1,38 @@
+// What an engine found for one (host, port): the record that flows from the engine to the labeler.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "core/address.hpp"
+
+namespace ghostport::core {
+
+enum class Proto : std::uint8_t { tcp, udp };
+enum class PortState : std::uint8_t { open, closed, filtered };
+// Why the state was decided: the evidence, in nmap's vocabulary.
+enum class Reason : std::uint8_t { syn_ack, rst, no_response, unreachable };
+
+std::string_view to_string(Proto p);
+std::string_view to_string(PortState s);
+std::string_view to_string(Reason r);
+
+struct PortResult {
+    Address host;
+    std::uint16_t port = 0;
+    Proto proto = Proto::tcp;
+    PortState state = PortState::filtered;
+    Reason reason = Reason::no_response;
+    std::uint32_t rtt_us = 0;  // time from probe to answer; 0 when there was none
+    std::chrono::system_clock::time_point scanned_at{};
+};
+
+// IANA's three ranges (RFC 6335).
+enum class PortRange : std::uint8_t { well_known, registered, dynamic };
+constexpr PortRange range_of(std::uint16_t port) {
+    return port <= 1023 ? PortRange::well_known : port <= 49151 ? PortRange::registered : PortRange::dynamic;
+}
+std::string_view to_string(PortRange r);
+
+}  // namespace ghostport::core
