@@ -1,0 +1,285 @@
+// The connect engine: pools of Asio coroutines that race a non-blocking connect() against an RTT-derived deadline.
+#include "scanner/connect_engine.hpp"
+
+#include <sys/socket.h>
+
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <array>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "scanner/fd_limit.hpp"
+#include "scanner/rate_limiter.hpp"
+#include "scanner/rtt_estimator.hpp"
+
+namespace ghostport::scanner {
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+using us = std::chrono::microseconds;
+
+// How a single connection attempt ended.
+enum class Outcome { open, refused, unreachable, timed_out, abandoned };
+
+constexpr std::size_t rtt_slots = 65536;  // hosts beyond this share estimators (index modulo slots)
+constexpr std::size_t lock_stripes = 64;
+constexpr auto monitor_period = std::chrono::milliseconds(100);
+constexpr auto reaper_period = std::chrono::milliseconds(10);
+
+tcp::endpoint to_endpoint(const core::Address& a, std::uint16_t port) {
+    if (a.is_v4()) return {asio::ip::address_v4(a.v4()), port};
+    asio::ip::address_v6::bytes_type b;
+    std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
+    return {asio::ip::address_v6(b), port};
+}
+
+// What all threads share: the walk position, per-host timing, pacing and counters.
+struct Shared {
+    Shared(const TargetSource& s, const EngineHooks& h, const EngineOptions& o)
+        : source(s), hooks(h), opt(o), limiter(o.max_rate) {
+        std::size_t slots = std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, s.host_count()));
+        rtt.assign(slots, RttEstimator(o.timeout, o.min_timeout, o.timeout));
+    }
+
+    const TargetSource& source;
+    const EngineHooks& hooks;
+    EngineOptions opt;
+    std::atomic<std::uint64_t> next{0}, done{0}, open{0}, attempts{0};
+    std::atomic<bool> stopping{false};
+    std::atomic<unsigned> live_workers{0};
+
+    std::vector<RttEstimator> rtt;
+    std::array<std::mutex, lock_stripes> rtt_locks;
+    std::mutex limiter_lock;
+    RateLimiter limiter;
+
+    us timeout(std::uint64_t host, unsigned attempt) {
+        std::size_t slot = host % rtt.size();
+        std::lock_guard g(rtt_locks[slot % lock_stripes]);
+        return rtt[slot].timeout(attempt);
+    }
+    bool has_sample(std::uint64_t host) {
+        std::size_t slot = host % rtt.size();
+        std::lock_guard g(rtt_locks[slot % lock_stripes]);
+        return rtt[slot].has_sample();
+    }
+    void sample(std::uint64_t host, us rtt_measured) {
+        std::size_t slot = host % rtt.size();
+        std::lock_guard g(rtt_locks[slot % lock_stripes]);
+        rtt[slot].sample(rtt_measured);
+    }
+    clock::duration pace() {
+        if (limiter.unlimited()) return clock::duration::zero();
+        std::lock_guard g(limiter_lock);
+        return limiter.reserve(clock::now());
+    }
+    void check_stop() {
+        if (hooks.stop && hooks.stop->load(std::memory_order_relaxed)) stopping = true;
+    }
+    EngineStats stats() const { return {source.size(), done.load(), open.load(), attempts.load()}; }
+};
+
+// One worker's socket and the attempt it is waiting on. Only the worker and its thread's reaper touch it.
+struct Slot {
+    explicit Slot(asio::io_context& io) : socket(io), timer(io) {}
+    tcp::socket socket;
+    asio::steady_timer timer;  // pacing and back-off only; deadlines are the reaper's job
+    std::uint64_t host = 0;
+    unsigned attempt = 0;
+    clock::time_point start{}, deadline{};
+    bool waiting = false, provisional = false, timed_out = false, abandoned = false;
+};
+
+// Per-thread deadline sweeper: one timer for all of a thread's slots instead of one per probe. Every
+// reaper_period it times out the attempts past their deadline and, once a stop is requested, abandons all.
+// A deadline set before the host's RTT was known is recomputed, as it shrinks once the RTT is learned.
+awaitable<void> reaper(std::vector<std::unique_ptr<Slot>>& slots, std::atomic<unsigned>& live, Shared& shared) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (live.load(std::memory_order_relaxed) > 0) {
+        timer.expires_after(reaper_period);
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        const auto now = clock::now();
+        for (auto& slot : slots) {
+            if (!slot->waiting) continue;
+            if (slot->provisional) {
+                slot->deadline = std::min(slot->deadline, slot->start + shared.timeout(slot->host, slot->attempt));
+                slot->provisional = !shared.has_sample(slot->host);
+            }
+            if (shared.stopping)
+                slot->abandoned = true;
+            else if (now >= slot->deadline)
+                slot->timed_out = true;
+            else
+                continue;
+            slot->waiting = false;
+            slot->socket.cancel(ec);
+        }
+    }
+}
+
+bool is_transient(int err) {
+    return err == ENOBUFS || err == ENOMEM || err == EMFILE || err == ENFILE || err == EADDRNOTAVAIL || err == EAGAIN;
+}
+
+// Closes the attempt's socket; an established connection is reset (SO_LINGER 0) so no TIME_WAIT is left.
+void finish(Slot& slot, bool connected) {
+    boost::system::error_code ignored;
+    if (connected) slot.socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    slot.socket.close(ignored);
+}
+
+// One connection attempt: a non-blocking connect() and a wait for writability, decided by the kernel's
+// answer or by the reaper at the deadline. System calls per attempt: socket, epoll add, FIONBIO, connect,
+// epoll mod, getsockopt, close (Asio's own async_connect adds a poll() to these).
+awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& shared) {
+    for (int tries = 0;; ++tries) {
+        boost::system::error_code ec;
+        slot.socket.open(ep.protocol(), ec);
+        if (!ec) slot.socket.non_blocking(true, ec);
+        int err = ec.value();
+        if (!ec) {
+            slot.start = clock::now();
+            err = ::connect(slot.socket.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+            if (err == EINPROGRESS) {
+                slot.timed_out = slot.abandoned = false;
+                slot.provisional = !shared.has_sample(slot.host);
+                slot.deadline = slot.start + shared.timeout(slot.host, slot.attempt);
+                slot.waiting = true;
+                co_await slot.socket.async_wait(tcp::socket::wait_write, asio::redirect_error(use_awaitable, ec));
+                slot.waiting = false;
+                shared.attempts.fetch_add(1, std::memory_order_relaxed);
+                if (slot.abandoned || slot.timed_out) {
+                    finish(slot, false);
+                    co_return slot.abandoned ? Outcome::abandoned : Outcome::timed_out;
+                }
+                socklen_t len = sizeof err;
+                if (getsockopt(slot.socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+            } else {
+                shared.attempts.fetch_add(1, std::memory_order_relaxed);
+            }
+            finish(slot, err == 0);
+            if (err == 0 || err == ECONNREFUSED) {
+                shared.sample(slot.host, std::chrono::duration_cast<us>(clock::now() - slot.start));
+                co_return err == 0 ? Outcome::open : Outcome::refused;
+            }
+            if (err == ETIMEDOUT) co_return Outcome::timed_out;
+            if (!is_transient(err)) co_return Outcome::unreachable;  // host/net unreachable, prohibited
+        }
+        // Out of buffers, descriptors or local ports for a moment: back off briefly, then try again.
+        if (shared.stopping) co_return Outcome::abandoned;
+        if (tries >= 50) co_return Outcome::unreachable;
+        slot.timer.expires_after(std::chrono::milliseconds(10));
+        co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+}
+
+awaitable<void> worker(Slot& slot, std::atomic<unsigned>& live, Shared& shared) {
+    while (!shared.stopping) {
+        std::uint64_t i = shared.next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= shared.source.size()) break;
+        if (auto wait = shared.pace(); wait > clock::duration::zero()) {
+            boost::system::error_code ec;
+            slot.timer.expires_after(wait);
+            co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+        const ProbeTarget target = shared.source.at(i);
+        const auto ep = to_endpoint(target.host, target.port);
+        slot.host = target.host_index;
+        Outcome outcome = Outcome::abandoned;
+        for (slot.attempt = 0;; ++slot.attempt) {
+            outcome = co_await attempt_connect(slot, ep, shared);
+            if (outcome != Outcome::timed_out || slot.attempt >= shared.opt.retries || shared.stopping) break;
+        }
+        if (outcome == Outcome::abandoned || (outcome == Outcome::timed_out && shared.stopping)) break;
+
+        core::PortResult r;
+        r.host = target.host;
+        r.port = target.port;
+        r.proto = core::Proto::tcp;
+        switch (outcome) {
+            case Outcome::open: r.state = core::PortState::open, r.reason = core::Reason::syn_ack; break;
+            case Outcome::refused: r.state = core::PortState::closed, r.reason = core::Reason::rst; break;
+            case Outcome::unreachable: r.state = core::PortState::filtered, r.reason = core::Reason::unreachable; break;
+            default: r.state = core::PortState::filtered, r.reason = core::Reason::no_response; break;
+        }
+        if (outcome == Outcome::open || outcome == Outcome::refused)
+            r.rtt_us = static_cast<std::uint32_t>(std::chrono::duration_cast<us>(clock::now() - slot.start).count());
+        r.scanned_at = std::chrono::system_clock::now();
+        if (outcome == Outcome::open) shared.open.fetch_add(1, std::memory_order_relaxed);
+        shared.done.fetch_add(1, std::memory_order_relaxed);
+        if (shared.hooks.on_result) shared.hooks.on_result(r);
+    }
+    live.fetch_sub(1);
+    shared.live_workers.fetch_sub(1);
+}
+
+// Polls the stop flag and reports progress until every worker of every thread has finished.
+awaitable<void> monitor(Shared& shared) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    unsigned tick = 0;
+    while (shared.live_workers.load() > 0) {
+        timer.expires_after(monitor_period);
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        shared.check_stop();
+        if (shared.hooks.on_progress && ++tick % 2 == 0) shared.hooks.on_progress(shared.stats());
+    }
+}
+
+}  // namespace
+
+ConnectEngine::ConnectEngine(const EngineOptions& options) : options_(options) {}
+
+EngineStats ConnectEngine::run(const TargetSource& source, const EngineHooks& hooks) {
+    EngineOptions opt = options_;
+    opt.concurrency = concurrency_for(raise_fd_limit(), opt.concurrency);
+    if (opt.threads == 0) opt.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+    std::uint64_t total = source.size();
+    opt.concurrency = static_cast<unsigned>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(opt.concurrency, total)));
+    opt.threads = std::min(opt.threads, opt.concurrency);
+
+    Shared shared(source, hooks, opt);
+    shared.live_workers = opt.concurrency;
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<std::vector<std::unique_ptr<Slot>>> slots(opt.threads);
+    std::vector<std::atomic<unsigned>> live(opt.threads);
+    for (unsigned t = 0; t < opt.threads; ++t) loops.push_back(std::make_unique<asio::io_context>(1));
+    for (unsigned w = 0; w < opt.concurrency; ++w) {
+        unsigned t = w % opt.threads;
+        slots[t].push_back(std::make_unique<Slot>(*loops[t]));
+        ++live[t];
+    }
+    for (unsigned t = 0; t < opt.threads; ++t) {
+        for (auto& slot : slots[t]) asio::co_spawn(*loops[t], worker(*slot, live[t], shared), asio::detached);
+        asio::co_spawn(*loops[t], reaper(slots[t], live[t], shared), asio::detached);
+    }
+    asio::co_spawn(*loops[0], monitor(shared), asio::detached);
+
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < opt.threads; ++t) threads.emplace_back([&loops, t] { loops[t]->run(); });
+    loops[0]->run();
+    for (auto& th : threads) th.join();
+    auto stats = shared.stats();
+    if (hooks.on_progress) hooks.on_progress(stats);
+    return stats;
+}
+
+}  // namespace ghostport::scanner

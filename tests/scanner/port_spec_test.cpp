@@ -1,0 +1,55 @@
+#include "scanner/port_spec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.hpp"
+
+using ghostport::core::InputError;
+using ghostport::scanner::parse_ports;
+using Ports = std::vector<std::uint16_t>;
+
+TEST(PortSpec, ListsAndRanges) {
+    EXPECT_EQ(parse_ports("22,80,1000-1003"), (Ports{22, 80, 1000, 1001, 1002, 1003}));
+    EXPECT_EQ(parse_ports("80,22,80"), (Ports{22, 80}));
+    EXPECT_EQ(parse_ports("-3"), (Ports{1, 2, 3}));
+    EXPECT_EQ(parse_ports("65534-"), (Ports{65534, 65535}));
+    EXPECT_EQ(parse_ports("0"), (Ports{0}));
+    EXPECT_EQ(parse_ports("-").size(), 65535u);  // nmap's -p-: every port but 0
+}
+
+TEST(PortSpec, NamedSets) {
+    auto all = parse_ports("all");
+    EXPECT_EQ(all.size(), 65535u);
+    EXPECT_EQ(all.front(), 1);
+    auto wk = parse_ports("well-known");
+    EXPECT_EQ(wk.size(), 1024u);
+    EXPECT_EQ(wk.front(), 0);
+    EXPECT_EQ(parse_ports("registered").size(), 49151u - 1024u + 1u);
+    auto dyn = parse_ports("dynamic");
+    EXPECT_EQ(dyn.front(), 49152);
+    EXPECT_EQ(dyn.back(), 65535);
+    EXPECT_EQ(parse_ports("0,all").size(), 65536u);
+    EXPECT_EQ(parse_ports("well-known,22").size(), 1024u);
+}
+
+TEST(PortSpec, EveryBadFormIsOneClearError) {
+    struct Case { const char* spec; const char* message; };
+    for (auto c : {Case{"", "bad port spec '': empty item"},
+                   Case{"22,,80", "bad port spec '22,,80': empty item"},
+                   Case{"22,", "bad port spec '22,': empty item"},
+                   Case{"70000", "bad port spec '70000': port 70000 is out of range (0-65535)"},
+                   Case{"99999999999", "bad port spec '99999999999': port 99999999999 is out of range (0-65535)"},
+                   Case{"2000-1000", "bad port spec '2000-1000': range 2000-1000 is backwards"},
+                   Case{"http", "bad port spec 'http': 'http' is not a port number"},
+                   Case{"1-2-3", "bad port spec '1-2-3': '2-3' is not a port number"},
+                   Case{"+22", "bad port spec '+22': '+22' is not a port number"},
+                   Case{" 22", "bad port spec ' 22': ' 22' is not a port number"},
+                   Case{"22 ", "bad port spec '22 ': '22 ' is not a port number"}}) {
+        try {
+            parse_ports(c.spec);
+            ADD_FAILURE() << "accepted " << c.spec;
+        } catch (const InputError& e) {
+            EXPECT_EQ(std::string(e.what()), c.message);
+        }
+    }
+}
