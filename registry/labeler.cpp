@@ -1,0 +1,97 @@
+// Turns scan results into report rows: registry name and status, prevalence, local commonness, rarity.
+#include "registry/labeler.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+#include <unordered_map>
+
+#include "registry/rarity.hpp"
+
+namespace ghostport::registry {
+
+namespace {
+
+std::uint32_t key_of(std::uint16_t port, core::Proto proto) {
+    return (static_cast<std::uint32_t>(proto) << 16) | port;
+}
+
+std::uint32_t saturate(std::uint64_t v) {
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(v, std::numeric_limits<std::uint32_t>::max()));
+}
+
+}  // namespace
+
+Labeler::Labeler(const Registry& registry, const Prevalence* prevalence)
+    : registry_(registry), prevalence_(prevalence) {}
+
+core::ServiceLabel Labeler::label_port(std::uint16_t port, core::Proto proto, bool open,
+                                       std::uint32_t local_open_hosts, std::uint32_t responsive_hosts) const {
+    core::ServiceLabel label;
+    const Registry::PortInfo info = registry_.lookup(port, proto);
+    label.status = info.status;
+    if (info.primary) {
+        label.service = info.primary->service_name;
+        label.description = info.primary->description;
+    } else if (!info.records.empty()) {
+        label.description = info.records.front()->description;
+    }
+    bool unauthorized = false;
+    for (const IanaRecord* r : info.records) unauthorized = unauthorized || !r->unauthorized_use.empty();
+
+    const Prevalence::Entry* entry = prevalence_ ? prevalence_->lookup(port, proto) : nullptr;
+    if (entry) {
+        label.prevalence = entry->frequency;
+        const bool registry_name =
+            std::any_of(info.records.begin(), info.records.end(),
+                        [&](const IanaRecord* r) { return r->service_name == entry->name; });
+        if (!registry_name && entry->name != "unknown" && !entry->name.empty()) label.known_as = entry->name;
+    }
+    label.local_prevalence =
+        responsive_hosts > 0 ? static_cast<double>(local_open_hosts) / static_cast<double>(responsive_hosts)
+                             : 0.0;
+
+    const Rarity rarity = assess({.port = port,
+                                  .proto = proto,
+                                  .status = info.status,
+                                  .prevalence = label.prevalence,
+                                  .unauthorized_use = unauthorized,
+                                  .open = open,
+                                  .local_open_hosts = local_open_hosts,
+                                  .responsive_hosts = responsive_hosts});
+    label.rarity = rarity.score;
+    label.labels = rarity.labels;
+    return label;
+}
+
+std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>& results,
+                                            std::uint64_t responsive_hosts) const {
+    // Distinct (port, proto, host) triples that are open, then a count per (port, proto).
+    std::vector<std::tuple<std::uint32_t, core::Address>> open;
+    for (const auto& r : results)
+        if (r.state == core::PortState::open) open.emplace_back(key_of(r.port, r.proto), r.host);
+    std::sort(open.begin(), open.end());
+    open.erase(std::unique(open.begin(), open.end()), open.end());
+    std::unordered_map<std::uint32_t, std::uint32_t> open_hosts;
+    for (const auto& [key, host] : open) ++open_hosts[key];
+
+    const std::uint32_t responsive = saturate(responsive_hosts);
+    // A label depends only on (port, proto, open), so each is computed once per scan.
+    std::unordered_map<std::uint32_t, core::ServiceLabel> cache;
+    std::vector<core::ReportRow> rows;
+    rows.reserve(results.size());
+    for (const auto& r : results) {
+        const bool is_open = r.state == core::PortState::open;
+        const std::uint32_t key = key_of(r.port, r.proto) | (is_open ? 1u << 24 : 0u);
+        auto it = cache.find(key);
+        if (it == cache.end()) {
+            const auto count = open_hosts.find(key_of(r.port, r.proto));
+            const std::uint32_t local = count == open_hosts.end() ? 0 : count->second;
+            it = cache.emplace(key, label_port(r.port, r.proto, is_open, local, responsive)).first;
+        }
+        rows.push_back({r, std::string(), it->second});
+    }
+    return rows;
+}
+
+}  // namespace ghostport::registry

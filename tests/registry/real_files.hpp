@@ -1,0 +1,39 @@
+// Paths of the real registry and prevalence files the anchor tests use when present, parsed once per run.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "registry/prevalence.hpp"
+#include "registry/registry.hpp"
+
+namespace ghostport::registry::testing {
+
+inline const std::string iana_2025_path = GHOSTPORT_SHARED_DIR "/data/iana/service-names-port-numbers.csv";
+inline const std::string ipv6toolkit_path = "/usr/share/ipv6toolkit/service-names-port-numbers.csv";
+inline const std::string nmap_services_path = "/usr/share/nmap/nmap-services";
+
+inline bool have(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
+}
+
+// The 2025 IANA snapshot, loaded on first use (callers skip first when it is missing).
+inline const Registry& iana_2025() {
+    static const Registry registry = Registry::load(iana_2025_path);
+    return registry;
+}
+
+// nmap-services, loaded on first use (callers skip first when it is missing).
+inline const Prevalence& nmap_services() {
+    static const Prevalence prevalence = Prevalence::load(nmap_services_path);
+    return prevalence;
+}
+
+}  // namespace ghostport::registry::testing
+
+// Skips the current test, naming the file, when `path` is not a readable regular file.
+#define GHOSTPORT_SKIP_UNLESS(path) \
+    if (!::ghostport::registry::testing::have(path)) GTEST_SKIP() << "missing " << (path)
