@@ -1,0 +1,29 @@
+// The JSON Lines report format: one object per row, then one summary object with the scan's metadata.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "core/report.hpp"
+
+namespace ghostport::output {
+
+// Writes one JSON object per line (JSON Lines, "\n" after each), rows first in sort_rows order:
+//   {"record":"port","host":...,"hostname":...,"port":1642,...,"labels":["ghost"],"rtt_ms":0.412,
+//    "scanned_at":"..."}
+// with the CSV's field names and order after "record"; port, prevalence, rarity and rtt_ms are numbers
+// (null when not finite), labels an array of strings, every other field a string ("" when empty).
+// Then one {"record":"summary",...} object holding every ReportMeta field (timestamps ISO 8601 UTC,
+// registry_stale and partial as booleans, counts as numbers) plus "ghosts", the number of ghost rows.
+void write_json(std::ostream& out, const core::Report& report);
+
+namespace detail {
+
+// The text as a JSON string literal (RFC 8259), quotes included: '"' and '\' escaped with a backslash,
+// control characters below U+0020 as \u00XX, ill-formed UTF-8 replaced by U+FFFD; all else passes as UTF-8.
+std::string json_quote(std::string_view text);
+
+}  // namespace detail
+
+}  // namespace ghostport::output

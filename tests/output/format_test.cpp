@@ -1,0 +1,43 @@
+#include "output/format.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "output/csv_sink.hpp"
+#include "output/json_sink.hpp"
+#include "sample_report.hpp"
+
+using ghostport::output::Format;
+using ghostport::output::parse_format;
+
+TEST(Format, ParsesTheThreeNames) {
+    EXPECT_EQ(parse_format("table"), Format::table);
+    EXPECT_EQ(parse_format("csv"), Format::csv);
+    EXPECT_EQ(parse_format("json"), Format::json);
+    for (Format f : {Format::table, Format::csv, Format::json})
+        EXPECT_EQ(parse_format(ghostport::output::to_string(f)), f);
+}
+
+TEST(Format, RejectsOtherNames) {
+    EXPECT_EQ(parse_format(""), std::nullopt);
+    EXPECT_EQ(parse_format("CSV"), std::nullopt);
+    EXPECT_EQ(parse_format("jsonl"), std::nullopt);
+    EXPECT_EQ(parse_format(" table"), std::nullopt);
+    EXPECT_EQ(parse_format("xml"), std::nullopt);
+}
+
+TEST(Format, WriteReportDispatchesToTheSink) {
+    const auto report = ghostport::output::test::sample_report();
+    const ghostport::output::TableOptions opt{.color = false, .show_state = true};
+    std::ostringstream direct_csv, direct_json, direct_table, csv, json, table;
+    ghostport::output::write_csv(direct_csv, report);
+    ghostport::output::write_json(direct_json, report);
+    ghostport::output::write_table(direct_table, report, opt);
+    ghostport::output::write_report(csv, report, Format::csv);
+    ghostport::output::write_report(json, report, Format::json);
+    ghostport::output::write_report(table, report, Format::table, opt);
+    EXPECT_EQ(csv.str(), direct_csv.str());
+    EXPECT_EQ(json.str(), direct_json.str());
+    EXPECT_EQ(table.str(), direct_table.str());
+}

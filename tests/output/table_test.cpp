@@ -1,0 +1,133 @@
+#include "output/table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sample_report.hpp"
+
+using ghostport::core::Report;
+using ghostport::output::TableOptions;
+using ghostport::output::write_table;
+using namespace ghostport::output::test;
+
+namespace {
+
+std::string table_of(const Report& report, TableOptions opt = {}) {
+    std::ostringstream out;
+    write_table(out, report, opt);
+    return out.str();
+}
+
+const std::string sample_summary =
+    "3 hosts up of 17, 1,114,095 ports scanned (65,535 per host), 4 open, 2 ghosts, in 12.35 s\n"
+    "registry: /usr/share/ghostport/service-names-port-numbers.csv (snapshot 2026-10-01)\n";
+
+}  // namespace
+
+TEST(Table, GoldenWithoutColor) {
+    EXPECT_EQ(table_of(sample_report()),
+              "  HOST                  PORT       RANGE       SERVICE               RARITY  LABELS\n"
+              "! 198.18.0.5 (nas.lan)  1642/tcp   registered  isis-am (aka netbus)     9.7  "
+              "ghost;unauthorized-use-reported\n"
+              "! 2001:db8::7           49160/tcp  dynamic     -                        8.2  ghost;dynamic\n"
+              "  198.18.0.9            8080/tcp   registered  http-alt                 2.5  -\n"
+              "  198.18.0.5 (nas.lan)  22/tcp     well-known  ssh                      0.3  privileged\n"
+              "\n" +
+                  sample_summary + "prevalence: /usr/share/ghostport/prevalence.csv\n");
+}
+
+TEST(Table, StaleRegistryNoPrevalenceAndPartial) {
+    Report report = sample_report();
+    report.rows.resize(1);  // the ssh row
+    report.meta.registry_stale = true;
+    report.meta.prevalence_source.clear();
+    report.meta.partial = true;
+    report.meta.probes_done = 5000;
+    report.meta.started_at = at(10, 0, 0, 0);
+    report.meta.finished_at = at(10, 0, 1, 5);
+    EXPECT_EQ(table_of(report),
+              "  HOST                  PORT    RANGE       SERVICE  RARITY  LABELS\n"
+              "  198.18.0.5 (nas.lan)  22/tcp  well-known  ssh         0.3  privileged\n"
+              "\n"
+              "3 hosts up of 17, 5,000 ports scanned (65,535 per host), 4 open, 0 ghosts, in 1.00 s\n"
+              "registry: /usr/share/ghostport/service-names-port-numbers.csv (snapshot 2026-10-01)\n"
+              "registry snapshot is older than a year: run `ghostport registry update`\n"
+              "prevalence: none (rarity uses the registry only)\n"
+              "PARTIAL: interrupted after 5,000 of 1,114,095 probes\n");
+}
+
+TEST(Table, ShowStateAddsAStateColumn) {
+    Report report = sample_report();
+    auto closed = make_row("198.18.0.9", 23, 1.2, 0, "telnet");
+    closed.result.state = ghostport::core::PortState::closed;
+    closed.result.reason = ghostport::core::Reason::rst;
+    auto filtered = make_row("198.18.0.9", 25, 1.1, 0, "smtp");
+    filtered.result.state = ghostport::core::PortState::filtered;
+    filtered.result.reason = ghostport::core::Reason::no_response;
+    report.rows = {filtered, closed, report.rows[3]};
+    const std::string table = table_of(report, {.color = false, .show_state = true});
+    EXPECT_EQ(
+        table.substr(0, table.find("\n\n") + 1),
+        "  HOST                  PORT      STATE                 RANGE       SERVICE               RARITY  "
+        "LABELS\n"
+        "! 198.18.0.5 (nas.lan)  1642/tcp  open/syn-ack          registered  isis-am (aka netbus)     9.7  "
+        "ghost;unauthorized-use-reported\n"
+        "  198.18.0.9            23/tcp    closed/rst            well-known  telnet                   1.2  "
+        "-\n"
+        "  198.18.0.9            25/tcp    filtered/no-response  well-known  smtp                     1.1  "
+        "-\n");
+}
+
+TEST(Table, EmptyReports) {
+    Report report = sample_report();
+    report.rows.clear();
+    report.meta.registry_snapshot.clear();
+    const std::string open_only = table_of(report);
+    EXPECT_EQ(open_only.substr(0, open_only.find('\n', open_only.find('\n') + 1) + 1),
+              "no open ports found\n\n");
+    EXPECT_NE(open_only.find("0 ghosts"), std::string::npos);
+    EXPECT_NE(open_only.find("(snapshot unknown)"), std::string::npos);
+    const std::string with_state = table_of(report, {.color = false, .show_state = true});
+    EXPECT_EQ(with_state.rfind("no ports to show\n\n", 0), 0u);
+}
+
+TEST(Table, ColorMarksGhostRowsAndWarnings) {
+    Report report = sample_report();
+    report.meta.partial = true;
+    report.meta.registry_stale = true;
+    const std::string plain = table_of(report);
+    EXPECT_EQ(plain.find('\x1b'), std::string::npos) << "no ANSI without color";
+
+    const std::string colored = table_of(report, {.color = true, .show_state = false});
+    EXPECT_NE(colored.find("\x1b[1;31m! 198.18.0.5 (nas.lan)  1642/tcp"), std::string::npos);
+    EXPECT_NE(colored.find("\x1b[1;31m! 2001:db8::7"), std::string::npos);
+    EXPECT_NE(colored.find("ghost;dynamic\x1b[0m\n"), std::string::npos);
+    EXPECT_NE(colored.find("\n  198.18.0.9            8080/tcp"), std::string::npos)
+        << "non-ghost rows plain";
+    EXPECT_NE(colored.find("\x1b[33mPARTIAL: "), std::string::npos);
+    EXPECT_NE(colored.find("\x1b[33mregistry snapshot is older"), std::string::npos);
+}
+
+TEST(Table, HostileTextCannotReachTheTerminal) {
+    Report report;
+    report.rows = {make_row("10.0.0.1", 80, 1.0, 0, "http\x1b]0;pwned\x07", "evil\x1b[2J\xC2\x9B")};
+    report.rows[0].label.known_as = "x\ry";
+    report.meta.registry_source = "/tmp/\x1b[31mreg.csv";
+    report.meta.prevalence_source = "/tmp/p\nrev.csv";
+    const std::string table = table_of(report);
+    EXPECT_EQ(table.find('\x1b'), std::string::npos);
+    EXPECT_EQ(table.find('\r'), std::string::npos);
+    EXPECT_EQ(table.find('\x07'), std::string::npos);
+    EXPECT_NE(table.find("10.0.0.1 (evil?[2J?)"), std::string::npos) << table;
+    EXPECT_NE(table.find("http?]0;pwned? (aka x?y)"), std::string::npos) << table;
+    EXPECT_NE(table.find("prevalence: /tmp/p?rev.csv\n"), std::string::npos) << table;
+}
+
+TEST(Table, ColumnsAlignOnCodePointsNotBytes) {
+    Report report;
+    report.rows = {make_row("10.0.0.1", 80, 1.0, 0, "caf\xC3\xA9"), make_row("10.0.0.2", 80, 1.0, 0, "cafe")};
+    const std::string table = table_of(report);
+    EXPECT_NE(table.find("caf\xC3\xA9        1.0"), std::string::npos) << table;
+    EXPECT_NE(table.find("cafe        1.0"), std::string::npos) << table;
+}
