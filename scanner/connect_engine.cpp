@@ -118,6 +118,7 @@ awaitable<void> reaper(std::vector<std::unique_ptr<Slot>>& slots, std::atomic<un
         co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
         const auto now = clock::now();
         for (auto& slot : slots) {
+            if (shared.stopping) slot->timer.cancel();  // pacing waits can reach seconds ahead at low rates
             if (!slot->waiting) continue;
             if (slot->provisional) {
                 slot->deadline = std::min(slot->deadline, slot->start + shared.timeout(slot->host, slot->attempt));
@@ -199,6 +200,7 @@ awaitable<void> worker(Slot& slot, std::atomic<unsigned>& live, Shared& shared) 
             boost::system::error_code ec;
             slot.timer.expires_after(wait);
             co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
+            if (shared.stopping) break;
         }
         const ProbeTarget target = shared.source.at(i);
         const auto ep = to_endpoint(target.host, target.port);

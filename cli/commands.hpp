@@ -1,0 +1,20 @@
+// The subcommands: each registers its options on a CLI11 app and returns the exit code when run.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace ghostport::cli {
+
+// Registers a subcommand; the returned function runs it after parsing and returns the exit code.
+// Set-up errors are thrown as core::InputError (exit 2) or core::RuntimeError (exit 3).
+using Runner = std::function<int()>;
+Runner add_scan_command(CLI::App& app, const std::string& command_line);
+Runner add_lookup_command(CLI::App& app);
+Runner add_registry_command(CLI::App& app);
+
+}  // namespace ghostport::cli

@@ -1,0 +1,11 @@
+// SIGINT/SIGTERM handling: the first signal asks the scan to stop gracefully, the second ends the process.
+#pragma once
+
+#include <atomic>
+
+namespace ghostport::cli {
+
+// Installs the handlers; returns the flag the first signal sets.
+const std::atomic<bool>& install_interrupt_handlers();
+
+}  // namespace ghostport::cli

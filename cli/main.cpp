@@ -1,0 +1,85 @@
+// ghostport's entry point: subcommand dispatch and the one place where errors become exit codes.
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+
+namespace {
+
+// Shell-quoted command line, for the report's metadata.
+std::string quoted_command_line(int argc, char** argv) {
+    std::string out;
+    for (int i = 0; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (i) out += ' ';
+        if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,=%+@") ==
+                              std::string_view::npos) {
+            out += a;
+            continue;
+        }
+        out += '\'';
+        for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        out += '\'';
+    }
+    return out;
+}
+
+int fail(int code, const std::string& message) {
+    std::fprintf(stderr, "ghostport: %s\n", message.c_str());
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace ghostport;
+    // nmap's two-letter -iL is not a CLI11 short option: accept it as the long --input-list.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (auto& a : args)
+        if (a == "-iL") a = "--input-list";
+    if (!args.empty() && !args.front().starts_with('-') && args.front() != "scan" && args.front() != "lookup" &&
+        args.front() != "registry")
+        return fail(core::exit_usage, fmt::format("unknown command '{}' (use scan, lookup or registry; see --help)",
+                                                  args.front()));
+    std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
+
+    CLI::App app{"ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
+                 "score, so ports open where nothing ought to listen (ghosts) stand out."};
+    app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
+    app.require_subcommand(1);
+    app.footer("Exit status: 0 done, 1 findings matched --fail-on, 2 bad usage or input, 3 run-time failure.\n"
+               "See ghostport(1).");
+    const std::string command_line = quoted_command_line(argc, argv);
+    const std::pair<std::string, cli::Runner> commands[] = {{"scan", cli::add_scan_command(app, command_line)},
+                                                            {"lookup", cli::add_lookup_command(app)},
+                                                            {"registry", cli::add_registry_command(app)}};
+    try {
+        app.parse(args);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(core::exit_usage, fmt::format("{} (see ghostport --help)", e.what()));
+    }
+    try {
+        for (const auto& [name, run] : commands)
+            if (app.got_subcommand(name)) return run();
+        return fail(core::exit_usage, "no subcommand given (see ghostport --help)");
+    } catch (const core::InputError& e) {
+        return fail(core::exit_usage, e.what());
+    } catch (const core::RuntimeError& e) {
+        return fail(core::exit_runtime, e.what());
+    } catch (const std::exception& e) {
+        return fail(core::exit_runtime, fmt::format("unexpected failure: {}", e.what()));
+    }
+}

@@ -1,0 +1,38 @@
+// Gathers the engine's results from its threads: keeps the rows the report needs and counts the rest.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ghostport::cli {
+
+// Which states the report shows (--show); open ports are always kept, since they define local prevalence.
+struct ShowStates {
+    bool open = true, closed = false, filtered = false;
+};
+
+class ResultCollector {
+public:
+    explicit ResultCollector(ShowStates show) : show_(show) {}
+
+    // Thread-safe; called by the engine once per decided (host, port).
+    void add(const core::PortResult& r);
+
+    // After the engine has returned.
+    std::vector<core::PortResult> take_results() { return std::move(kept_); }
+    std::uint64_t responsive_hosts() const { return responsive_.size(); }
+    std::uint64_t count(core::PortState s) const { return counts_[static_cast<int>(s)]; }
+
+private:
+    ShowStates show_;
+    std::mutex mutex_;
+    std::vector<core::PortResult> kept_;
+    std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
+    std::uint64_t counts_[3] = {0, 0, 0};
+};
+
+}  // namespace ghostport::cli

@@ -1,0 +1,235 @@
+// `ghostport scan`: wires targets -> scheduler/engine -> collector -> registry labels -> report sinks.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "cli/commands.hpp"
+#include "cli/duration.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/result_collector.hpp"
+#include "core/errors.hpp"
+#include "core/report.hpp"
+#include "output/atomic_file.hpp"
+#include "output/format.hpp"
+#include "output/progress.hpp"
+#include "output/table.hpp"
+#include "registry/labeler.hpp"
+#include "registry/prevalence.hpp"
+#include "registry/registry.hpp"
+#include "registry/registry_source.hpp"
+#include "scanner/engine.hpp"
+#include "scanner/port_spec.hpp"
+#include "scanner/target_spec.hpp"
+
+namespace ghostport::cli {
+
+namespace {
+
+struct ScanOptions {
+    scanner::TargetOptions targets;
+    std::string ports = "all";
+    std::size_t top_ports = 0;
+    std::string engine = "connect";
+    std::string timeout = "1s";
+    unsigned retries = 2;
+    double max_rate = 0;
+    unsigned concurrency = 0;
+    std::optional<std::uint64_t> seed;
+    std::string output_path;
+    std::string format;
+    std::vector<std::string> show{"open"};
+    bool quiet = false, no_progress = false;
+    std::optional<std::string> registry_file, prevalence_file;
+    std::string command_line;
+};
+
+ShowStates parse_show(const std::vector<std::string>& items) {
+    ShowStates s{false, false, false};
+    for (const auto& item : items) {
+        if (item == "open") s.open = true;
+        else if (item == "closed") s.closed = true;
+        else if (item == "filtered") s.filtered = true;
+        else if (item == "all") s = {true, true, true};
+        else throw core::InputError(fmt::format("bad --show '{}': use open, closed, filtered or all", item));
+    }
+    return s;
+}
+
+output::Format choose_format(const ScanOptions& o) {
+    if (!o.format.empty()) {
+        if (auto f = output::parse_format(o.format)) return *f;
+        throw core::InputError(fmt::format("bad --format '{}': use table, csv or json", o.format));
+    }
+    auto ext = std::filesystem::path(o.output_path).extension().string();
+    if (ext == ".csv") return output::Format::csv;
+    if (ext == ".json" || ext == ".jsonl") return output::Format::json;
+    return output::Format::table;
+}
+
+void write_report(std::ostream& out, output::Format format, const core::Report& report, bool color) {
+    output::TableOptions t;
+    t.color = color;
+    t.show_state = std::any_of(report.rows.begin(), report.rows.end(),
+                               [](auto& r) { return r.result.state != core::PortState::open; });
+    output::write_report(out, report, format, t);
+}
+
+std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const ShowStates& show) {
+    std::erase_if(rows, [&](const core::ReportRow& r) {
+        switch (r.result.state) {
+            case core::PortState::open: return !show.open;
+            case core::PortState::closed: return !show.closed;
+            case core::PortState::filtered: return !show.filtered;
+        }
+        return true;
+    });
+    return rows;
+}
+
+int run_scan(const ScanOptions& o) {
+    // Everything that can be wrong with the input is checked before a single packet is sent.
+    const ShowStates show = parse_show(o.show);
+    const output::Format format = choose_format(o);
+    scanner::EngineOptions engine_opt;
+    engine_opt.timeout = parse_duration(o.timeout, "--timeout");
+    engine_opt.min_timeout = std::min(engine_opt.min_timeout, engine_opt.timeout);
+    engine_opt.retries = o.retries;
+    engine_opt.max_rate = o.max_rate;
+    engine_opt.concurrency = o.concurrency;
+    auto engine = scanner::make_engine(o.engine, engine_opt);
+
+    auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
+    auto registry = registry::Registry::load(registry_choice.path);
+    std::optional<registry::Prevalence> prevalence;
+    if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
+
+    std::vector<std::uint16_t> ports;
+    if (o.top_ports > 0) {
+        if (!prevalence)
+            throw core::InputError("--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
+        ports = prevalence->top_ports(o.top_ports, core::Proto::tcp);
+    } else {
+        ports = scanner::parse_ports(o.ports);
+    }
+    auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
+    const std::uint64_t seed = o.seed ? *o.seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
+    scanner::TargetSource source(targets, ports, seed);
+
+    // Open the report file before scanning, so an unwritable destination fails now rather than after the scan.
+    std::unique_ptr<output::AtomicFile> file;
+    if (!o.output_path.empty()) file = std::make_unique<output::AtomicFile>(o.output_path);
+
+    core::Report report;
+    auto& meta = report.meta;
+    meta.command_line = o.command_line;
+    meta.engine = o.engine;
+    meta.registry_source = registry.source();
+    meta.registry_snapshot = registry.snapshot_date();
+    meta.prevalence_source = prevalence ? prevalence->source() : "";
+    meta.hosts_targeted = targets.size();
+    meta.ports_per_host = ports.size();
+    meta.probes_planned = source.size();
+    meta.started_at = std::chrono::system_clock::now();
+    meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
+    if (meta.registry_stale && !o.quiet)
+        std::fprintf(stderr, "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
+                     meta.registry_snapshot.c_str(), meta.registry_source.c_str());
+
+    const bool progress_on = !o.quiet && !o.no_progress && isatty(STDERR_FILENO);
+    output::Progress progress(progress_on);
+    ResultCollector collector(show);
+    const auto& stop = install_interrupt_handlers();
+    const auto t0 = std::chrono::steady_clock::now();
+    scanner::EngineHooks hooks;
+    hooks.on_result = [&](const core::PortResult& r) { collector.add(r); };
+    hooks.on_progress = [&](const scanner::EngineStats& s) {
+        progress.update(s.done, s.total, s.open, std::chrono::steady_clock::now() - t0);
+    };
+    hooks.stop = &stop;
+    auto stats = engine->run(source, hooks);
+    progress.finish();
+
+    meta.finished_at = std::chrono::system_clock::now();
+    meta.probes_done = stats.done;
+    meta.partial = stats.done < stats.total;
+    meta.hosts_up = collector.responsive_hosts();
+    meta.open = collector.count(core::PortState::open);
+    meta.closed = collector.count(core::PortState::closed);
+    meta.filtered = collector.count(core::PortState::filtered);
+
+    registry::Labeler labeler(registry, prevalence ? &*prevalence : nullptr);
+    report.rows = shown_rows(labeler.label(collector.take_results(), meta.hosts_up), show);
+    for (auto& row : report.rows) row.hostname = targets.hostname(row.result.host);
+
+    if (file) {
+        if (meta.partial) file = std::make_unique<output::AtomicFile>(o.output_path + ".partial");
+        write_report(file->stream(), format, report, false);
+        file->commit();
+        if (!o.quiet) write_report(std::cout, output::Format::table, report, isatty(STDOUT_FILENO));
+    } else {
+        write_report(std::cout, format, report, format == output::Format::table && isatty(STDOUT_FILENO));
+    }
+    std::cout.flush();
+    if (!std::cout) throw core::RuntimeError("cannot write the report to standard output");
+    if (meta.partial) {
+        std::fprintf(stderr, "ghostport: interrupted after %llu of %llu probes; the report is partial%s\n",
+                     static_cast<unsigned long long>(meta.probes_done),
+                     static_cast<unsigned long long>(meta.probes_planned),
+                     file ? fmt::format(" ({}.partial)", o.output_path).c_str() : "");
+        return core::exit_runtime;
+    }
+    return core::exit_ok;
+}
+
+}  // namespace
+
+Runner add_scan_command(CLI::App& app, const std::string& command_line) {
+    auto o = std::make_shared<ScanOptions>();
+    o->command_line = command_line;
+    auto* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts and label every open port with its rarity");
+    cmd->add_option("targets", o->targets.targets,
+                    "Hosts: IPv4/IPv6 literals, hostnames, CIDR blocks (198.18.0.0/24), IPv4 ranges "
+                    "(198.18.1.10-20, 198.18.1.10-198.18.2.5)");
+    cmd->add_option("--input-list", o->targets.input_files, "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)");
+    cmd->add_option("--exclude", o->targets.excludes, "Exclude targets (SPEC[,SPEC...])");
+    cmd->add_option("--exclude-file", o->targets.exclude_files, "Exclude the targets listed in FILE");
+    auto* ports = cmd->add_option("-p,--ports", o->ports,
+                                  "Ports: 22,80,1000-2000, or well-known (0-1023), registered (1024-49151), "
+                                  "dynamic (49152-65535), all (1-65535; port 0 only when named)")
+                      ->capture_default_str();
+    cmd->add_option("--top-ports", o->top_ports, "Scan the N ports most often found open (needs the prevalence file)")
+        ->excludes(ports)
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--engine", o->engine, "Scan engine: connect")->capture_default_str();
+    cmd->add_option("--timeout", o->timeout,
+                    "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
+        ->capture_default_str();
+    cmd->add_option("--retries", o->retries, "Extra tries for a probe that got no answer")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 20u));
+    cmd->add_option("--max-rate", o->max_rate, "At most N probes per second (default: unlimited)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--concurrency", o->concurrency, "Probes in flight (default: sized from the open-file limit)")
+        ->check(CLI::Range(1u, 1u << 20));
+    cmd->add_option("--seed", o->seed, "Seed of the shuffled probe order (default: random)");
+    cmd->add_option("-o,--output", o->output_path, "Write the report to FILE (atomically)");
+    cmd->add_option("--format", o->format, "Report format: table, csv or json (default: from -o's extension, else table)");
+    cmd->add_option("--show", o->show, "States to report: open, closed, filtered, all")
+        ->delimiter(',')
+        ->capture_default_str();
+    cmd->add_flag("-q,--quiet", o->quiet, "No progress and no notices; with -o, no table on standard output");
+    cmd->add_flag("--no-progress", o->no_progress, "No progress line on standard error");
+    cmd->add_option("--registry", o->registry_file, "IANA service-names-port-numbers.csv (or services(5)) to label with");
+    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+    return [cmd, o]() -> int { return cmd->parsed() ? run_scan(*o) : core::exit_usage; };
+}
+
+}  // namespace ghostport::cli

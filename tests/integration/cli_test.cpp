@@ -1,0 +1,132 @@
+// The real binary's command line: bad input gets exit 2 and one line; help, version, lookup; a loopback scan.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lab.hpp"
+
+using namespace gp_test;
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+    auto p = std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-" + name);
+    std::ofstream(p) << text;
+    return p.string();
+}
+
+std::vector<std::string> with_registry(std::vector<std::string> argv) {
+    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
+    return argv;
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST(Cli, EveryBadInputIsExitTwoWithOneLineNamingIt) {
+    auto bad_registry = write_temp("bad-registry.csv", "hello,world\n1,2\n");
+    auto bad_prevalence = write_temp("bad-prevalence", "ssh\t22/tcp\tlots\n");
+    struct Case {
+        std::vector<std::string> args;
+        std::string named;  // the bad value the message must name
+    };
+    const std::vector<Case> cases{
+        {{"scan", "198.18.0.0/33"}, "198.18.0.0/33"},
+        {{"scan", "198.18.0.999"}, "198.18.0.999"},
+        {{"scan", "198.18.1.20-10"}, "198.18.1.20-10"},
+        {{"scan", "-p", "70000", "127.0.0.1"}, "70000"},
+        {{"scan", "-p", "2000-1000", "127.0.0.1"}, "2000-1000"},
+        {{"scan", "-p", "ssh", "127.0.0.1"}, "ssh"},
+        {{"scan", "127.0.0.1", "--timeout", "soon"}, "soon"},
+        {{"scan", "127.0.0.1", "--registry", "/nonexistent/registry.csv"}, "/nonexistent/registry.csv"},
+        {{"scan", "127.0.0.1", "--registry", bad_registry}, bad_registry},
+        {{"scan", "127.0.0.1", "--prevalence", bad_prevalence}, bad_prevalence},
+        {{"scan", "127.0.0.1", "--prevalence", "/nonexistent/nmap-services"}, "/nonexistent/nmap-services"},
+        {{"scan", "127.0.0.1", "--format", "xml"}, "xml"},
+        {{"scan", "127.0.0.1", "--show", "weird"}, "weird"},
+        {{"scan", "127.0.0.1", "--engine", "warp"}, "warp"},
+        {{"scan", "127.0.0.1", "-p", "22", "--top-ports", "10"}, "--top-ports"},
+        {{"scan", "127.0.0.1", "--retries", "-1"}, "--retries"},
+        {{"scan", "-iL", "/nonexistent/targets.txt"}, "/nonexistent/targets.txt"},
+        {{"scan", "--exclude", "nope!", "127.0.0.1"}, "nope!"},
+        {{"scan", "127.0.0.1", "--exclude", "127.0.0.0/8"}, "excluded"},
+        {{"scan"}, "targets"},
+        {{"scan", "127.0.0.1", "--bogus"}, "--bogus"},
+        {{"lookup", "70000"}, "70000"},
+        {{"lookup", "22/icmp"}, "22/icmp"},
+        {{"frobnicate"}, "frobnicate"},
+        {{"registry", "install", "/nonexistent/file.csv"}, "/nonexistent/file.csv"},
+    };
+    for (const auto& c : cases) {
+        std::vector<std::string> argv{ghostport_binary()};
+        argv.insert(argv.end(), c.args.begin(), c.args.end());
+        auto r = run(argv, std::chrono::seconds(20));
+        std::string what = c.args.empty() ? "" : c.args.back();
+        EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
+        EXPECT_EQ(lines(r.err), 1) << what << ": " << r.err;
+        EXPECT_EQ(r.err.rfind("ghostport: ", 0), 0u) << r.err;
+        EXPECT_NE(r.err.find(c.named), std::string::npos) << "message does not name '" << c.named << "': " << r.err;
+        EXPECT_EQ(r.out, "") << what;
+    }
+    std::filesystem::remove(bad_registry);
+    std::filesystem::remove(bad_prevalence);
+}
+
+TEST(Cli, VersionAndHelpOnEverySubcommand) {
+    auto v = run({ghostport_binary(), "--version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out.rfind("ghostport ", 0), 0u);
+    for (std::vector<std::string> sub : {std::vector<std::string>{}, {"scan"}, {"lookup"}, {"registry"},
+                                         {"registry", "update"}, {"registry", "install"}, {"registry", "info"}}) {
+        std::vector<std::string> argv{ghostport_binary()};
+        argv.insert(argv.end(), sub.begin(), sub.end());
+        argv.push_back("--help");
+        auto r = run(argv);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+    }
+}
+
+TEST(Cli, LookupExplainsWhy1642IsAGhost) {
+    auto r = run(with_registry({ghostport_binary(), "lookup", "1642"}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("1642/tcp"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("isis-am"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("ghost"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("reference"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("assignee"), std::string::npos) << r.out;
+}
+
+// End to end on loopback, which needs no privileges: a real listener is found, open, and labelled.
+TEST(Cli, LoopbackScanReportsARealListener) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    ASSERT_EQ(listen(fd, 16), 0);
+    socklen_t len = sizeof sa;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    auto port = std::to_string(ntohs(sa.sin_port));
+    auto r = run(with_registry({ghostport_binary(), "scan", "localhost", "-p", port, "--format", "csv", "--no-progress"}));
+    close(fd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = parse_csv_report(r.out);
+    bool found = false;
+    for (auto& row : rows)
+        if (row.at("host") == "127.0.0.1" && row.at("port") == port) {
+            found = true;
+            EXPECT_EQ(row.at("state"), "open");
+            EXPECT_EQ(row.at("hostname"), "localhost");
+            EXPECT_FALSE(row.at("scanned_at").empty());
+        }
+    EXPECT_TRUE(found) << r.out;
+    auto table = run(with_registry({ghostport_binary(), "scan", "127.0.0.1", "-p", port, "--no-progress"}));
+    EXPECT_EQ(table.exit_code, 0);
+    EXPECT_NE(table.out.find("host up of 1"), std::string::npos) << table.out;
+}

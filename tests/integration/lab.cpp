@@ -1,0 +1,195 @@
+#include "lab.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/csv.hpp"
+
+namespace gp_test {
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string temp_path(const char* tag) {
+    static std::atomic<int> counter{0};
+    return "/tmp/gpt-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(counter++);
+}
+
+// fork + exec with stdin from `in_fd`, stdout/stderr to files.
+int spawn(const std::vector<std::string>& argv, int in_fd, const std::string& out, const std::string& err) {
+    int pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(in_fd, 0);
+        int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait_exit(int pid, std::chrono::steady_clock::time_point deadline) {
+    int status = 0;
+    while (true) {
+        int rc = waitpid(pid, &status, WNOHANG);
+        if (rc == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+std::string unique_lab_name() {
+    static std::atomic<int> counter{0};
+    return "gpt-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-";
+}
+
+std::string lab_script() { return std::string(GHOSTPORT_SOURCE_DIR) + "/tests/lab/lab.sh"; }
+
+void must(const std::vector<std::string>& argv) {
+    auto r = run(argv, std::chrono::seconds(30));
+    if (r.exit_code != 0) {
+        std::string cmd;
+        for (auto& a : argv) cmd += a + " ";
+        throw std::runtime_error("lab command failed: " + cmd + ": " + r.err);
+    }
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, std::chrono::seconds limit, const std::string& input) {
+    auto in_path = temp_path("in"), out_path = temp_path("out"), err_path = temp_path("err");
+    { std::ofstream(in_path) << input; }
+    int in_fd = open(in_path.c_str(), O_RDONLY);
+    int pid = spawn(argv, in_fd, out_path, err_path);
+    close(in_fd);
+    RunResult r;
+    r.exit_code = wait_exit(pid, std::chrono::steady_clock::now() + limit);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    unlink(in_path.c_str());
+    unlink(out_path.c_str());
+    unlink(err_path.c_str());
+    return r;
+}
+
+Background::Background(const std::vector<std::string>& argv, const std::string& wait_for)
+    : out_file_(temp_path("bgout")), err_file_(temp_path("bgerr")) {
+    int devnull = open("/dev/null", O_RDONLY);
+    pid_ = spawn(argv, devnull, out_file_, err_file_);
+    close(devnull);
+    if (wait_for.empty()) return;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (slurp(out_file_).find(wait_for) != std::string::npos) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("background process never printed '" + wait_for + "': " + slurp(err_file_));
+}
+
+RunResult Background::wait(std::chrono::seconds limit) {
+    RunResult r;
+    r.exit_code = wait_exit(pid_, std::chrono::steady_clock::now() + limit);
+    pid_ = -1;
+    r.out = slurp(out_file_);
+    r.err = slurp(err_file_);
+    return r;
+}
+
+Background::~Background() {
+    if (pid_ > 0) {
+        kill(-pid_, SIGKILL);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+    }
+    unlink(out_file_.c_str());
+    unlink(err_file_.c_str());
+}
+
+std::string lab_unavailable_reason() {
+    static const std::string reason = [] {
+        if (geteuid() != 0) return std::string("needs root (CAP_NET_ADMIN) to create network namespaces");
+        for (const char* tool : {"ip", "nft"}) {
+            auto r = run({"sh", "-c", std::string("command -v ") + tool}, std::chrono::seconds(5));
+            if (r.exit_code != 0) return std::string(tool) + " is not installed (iproute2, nftables)";
+        }
+        auto probe = "gpt-" + std::to_string(getpid()) + "-probe";
+        auto r = run({"ip", "netns", "add", probe}, std::chrono::seconds(10));
+        if (r.exit_code != 0) return "cannot create a network namespace: " + r.err;
+        run({"ip", "netns", "del", probe}, std::chrono::seconds(10));
+        return std::string();
+    }();
+    return reason;
+}
+
+Lab::Lab(int hosts) : name_(unique_lab_name()) {
+    must({lab_script(), "up", name_, std::to_string(hosts)});
+}
+
+Lab::~Lab() {
+    listeners_.clear();
+    run({lab_script(), "down", name_}, std::chrono::seconds(30));
+}
+
+void Lab::firewall(const std::vector<std::string>& rules) {
+    std::vector<std::string> argv{lab_script(), "firewall", name_};
+    argv.insert(argv.end(), rules.begin(), rules.end());
+    must(argv);
+}
+
+void Lab::listen(const std::vector<std::string>& endpoints) {
+    std::vector<std::string> argv{"ip", "netns", "exec", name_ + "t", listener_binary(), "--seconds", "600"};
+    argv.insert(argv.end(), endpoints.begin(), endpoints.end());
+    listeners_.push_back(std::make_unique<Background>(argv, "ready"));
+}
+
+std::vector<std::string> Lab::in_scanner(std::vector<std::string> argv) const {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", name_ + "s"});
+    return argv;
+}
+
+std::string ghostport_binary() { return GHOSTPORT_BINARY; }
+std::string listener_binary() { return GP_LISTEN_BINARY; }
+
+std::string test_registry() {
+    std::string p = std::string(GHOSTPORT_SHARED_DIR) + "/data/iana/service-names-port-numbers.csv";
+    return access(p.c_str(), R_OK) == 0 ? p : "";
+}
+
+std::vector<CsvRow> parse_csv_report(const std::string& text) {
+    ghostport::core::CsvReader reader(text);
+    std::vector<std::string> header, fields;
+    std::vector<CsvRow> rows;
+    if (!reader.next(header)) return rows;
+    while (reader.next(fields)) {
+        CsvRow row;
+        for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+}  // namespace gp_test

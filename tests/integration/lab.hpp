@@ -1,0 +1,87 @@
+// Integration-test support: run the real binary, and build the namespace lab (tests/lab/lab.sh) RAII-style.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gp_test {
+
+struct RunResult {
+    int exit_code = -1;  // -1 when killed at the time limit or by a signal
+    std::string out, err;
+};
+
+// Runs argv (no shell) with the given stdin text; kills it after `limit`.
+RunResult run(const std::vector<std::string>& argv, std::chrono::seconds limit = std::chrono::seconds(120),
+              const std::string& input = "");
+
+// A child process kept running in the background (listeners, interrupted scans); killed on destruction.
+class Background {
+public:
+    // Starts argv; when `wait_for` is non-empty, waits (up to 10 s) until that line appears on its stdout.
+    Background(const std::vector<std::string>& argv, const std::string& wait_for = "");
+    ~Background();
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    int pid() const { return pid_; }
+    // Waits up to `limit` for the process to exit; returns its exit code (-1 on timeout/signal).
+    RunResult wait(std::chrono::seconds limit);
+
+private:
+    int pid_ = -1;
+    int out_fd_ = -1;
+    std::string out_file_, err_file_;
+};
+
+// Why the lab cannot be built here ("" when it can): not root, or no network namespaces.
+std::string lab_unavailable_reason();
+
+// The lab: namespaces "<name>s" (scanner, 198.18.0.1 / 2001:2::1) and "<name>t" (hosts 198.18.0.10... and
+// 2001:2::10...). The name is unique per process and per lab; everything is removed on destruction.
+class Lab {
+public:
+    explicit Lab(int hosts);
+    ~Lab();
+    Lab(const Lab&) = delete;
+    Lab& operator=(const Lab&) = delete;
+
+    // lab.sh firewall rules, e.g. {"drop=2001", "reset=2002", "prohibit=2003", "loss=3"}.
+    void firewall(const std::vector<std::string>& rules);
+    // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...
+    void listen(const std::vector<std::string>& endpoints);
+    // argv prefixed with `ip netns exec <scanner ns>`.
+    std::vector<std::string> in_scanner(std::vector<std::string> argv) const;
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    std::vector<std::unique_ptr<Background>> listeners_;
+};
+
+// Paths set by CMake.
+std::string ghostport_binary();
+std::string listener_binary();
+// The registry tests use: the 2025 snapshot in ../shared when present, else "" (the binary's own search).
+std::string test_registry();
+
+// One parsed CSV report: rows keyed by header name.
+using CsvRow = std::map<std::string, std::string>;
+std::vector<CsvRow> parse_csv_report(const std::string& text);
+
+}  // namespace gp_test
+
+// Skips a test that needs the lab when it cannot be built, except in CI (CI=true), where it fails.
+#define GP_REQUIRE_LAB()                                                                              \
+    do {                                                                                              \
+        auto gp_reason = gp_test::lab_unavailable_reason();                                           \
+        if (!gp_reason.empty()) {                                                                     \
+            const char* gp_ci = std::getenv("CI");                                                    \
+            if (gp_ci && std::string(gp_ci) == "true") FAIL() << "CI=true but the lab is unavailable: " << gp_reason; \
+            GTEST_SKIP() << "namespace lab unavailable: " << gp_reason;                               \
+        }                                                                                             \
+    } while (0)

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The namespace lab: a scanner namespace and a target namespace joined by one veth pair, with no link to
+# the host's interfaces. Target hosts are addresses in 198.18.0.0/24 and 2001:2::/64 on the target side.
+#
+#   lab.sh up NAME HOSTS            create NAMEs (scanner: 198.18.0.1, 2001:2::1) and NAMEt with HOSTS
+#                                   addresses 198.18.0.10 ... and 2001:2::10 ... (HOSTS <= 200)
+#   lab.sh firewall NAME [drop=P,P] [reset=P,P] [prohibit=P,P] [loss=PCT]
+#                                   nftables in NAMEt: drop, reject with TCP reset, reject with ICMP
+#                                   admin-prohibited, and random loss in both directions (numgen)
+#   lab.sh down NAME                remove both namespaces (and so the veth pair and every rule)
+#
+# NAME must start with "gpt-" and is unique per run (e.g. gpt-<pid>-). Needs root (CAP_NET_ADMIN).
+set -euo pipefail
+
+cmd=${1:?usage: lab.sh up|firewall|down NAME ...}
+name=${2:?lab name}
+[[ $name == gpt-* ]] || { echo "lab.sh: lab names start with gpt-" >&2; exit 2; }
+s=${name}s t=${name}t
+
+up() {
+    local hosts=${1:?number of target hosts}
+    ((hosts >= 1 && hosts <= 200)) || { echo "lab.sh: 1-200 hosts" >&2; exit 2; }
+    ip netns add "$s"
+    ip netns add "$t"
+    ip link add "${name}a" netns "$s" type veth peer name "${name}b" netns "$t"
+    ip -n "$s" link set lo up
+    ip -n "$t" link set lo up
+    ip -n "$s" addr add 198.18.0.1/24 dev "${name}a"
+    ip -n "$s" addr add 2001:2::1/64 dev "${name}a" nodad
+    for ((i = 0; i < hosts; i++)); do
+        ip -n "$t" addr add "198.18.0.$((10 + i))/24" dev "${name}b"
+        ip -n "$t" addr add "2001:2::$(printf '%x' $((16 + i)))/64" dev "${name}b" nodad
+    done
+    ip -n "$s" link set "${name}a" up
+    ip -n "$t" link set "${name}b" up
+    # Answer from closed ports at full speed: no RST rate limit inside the lab.
+    ip netns exec "$t" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || true
+}
+
+firewall() {
+    local rules="" kind ports
+    for arg in "$@"; do
+        kind=${arg%%=*} ports=${arg#*=}
+        case $kind in
+            drop) rules+="tcp dport { $ports } drop"$'\n' ;;
+            reset) rules+="tcp dport { $ports } reject with tcp reset"$'\n' ;;
+            prohibit) rules+="tcp dport { $ports } reject with icmpx type admin-prohibited"$'\n' ;;
+            loss) loss=$ports ;;
+            *) echo "lab.sh: unknown firewall rule $arg" >&2; exit 2 ;;
+        esac
+    done
+    local lossrule=""
+    [[ -n ${loss:-} && ${loss:-0} != 0 ]] && lossrule="numgen random mod 100 < $loss drop"
+    ip netns exec "$t" nft -f - <<NFT
+table inet gpt_lab {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        $lossrule
+        $rules
+    }
+    chain output {
+        type filter hook output priority 0; policy accept;
+        $lossrule
+    }
+}
+NFT
+}
+
+down() {
+    # Killing the namespaces' processes first lets the namespaces go at once.
+    for ns in "$s" "$t"; do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns del "$ns" 2>/dev/null || true
+    done
+}
+
+case $cmd in
+    up) up "${3:-}" ;;
+    firewall) shift 2; firewall "$@" ;;
+    down) down ;;
+    *) echo "lab.sh: unknown command $cmd" >&2; exit 2 ;;
+esac
