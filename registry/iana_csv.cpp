@@ -1,4 +1,5 @@
 // Parser for IANA's service-names-port-numbers.csv (2014 and 2025 header variants) into IanaRecords.
+#include <algorithm>
 #include "registry/iana_csv.hpp"
 
 #include <fmt/format.h>
@@ -138,6 +139,7 @@ std::vector<IanaRecord> parse_iana_csv(std::string_view text, const std::string&
     }
 
     std::vector<IanaRecord> records;
+    records.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
     while (next()) {
         if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
         IanaRecord rec;

@@ -10,6 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -107,17 +108,26 @@ struct Slot {
     bool waiting = false, provisional = false, timed_out = false, abandoned = false;
 };
 
+// One event-loop thread's share of the scan. Only that thread touches it, except for the monitor timer,
+// which other threads reach through asio::post.
+struct EventLoop {
+    asio::io_context io{1};
+    std::vector<std::unique_ptr<Slot>> slots;
+    unsigned live = 0;                     // workers still running on this loop
+    asio::steady_timer reaper_timer{io};
+    asio::steady_timer monitor_timer{io};  // used on the first loop only
+};
+
 // Per-thread deadline sweeper: one timer for all of a thread's slots instead of one per probe. Every
 // reaper_period it times out the attempts past their deadline and, once a stop is requested, abandons all.
 // A deadline set before the host's RTT was known is recomputed, as it shrinks once the RTT is learned.
-awaitable<void> reaper(std::vector<std::unique_ptr<Slot>>& slots, std::atomic<unsigned>& live, Shared& shared) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    while (live.load(std::memory_order_relaxed) > 0) {
-        timer.expires_after(reaper_period);
+awaitable<void> reaper(EventLoop& loop, Shared& shared) {
+    while (loop.live > 0) {
+        loop.reaper_timer.expires_after(reaper_period);
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        co_await loop.reaper_timer.async_wait(asio::redirect_error(use_awaitable, ec));
         const auto now = clock::now();
-        for (auto& slot : slots) {
+        for (auto& slot : loop.slots) {
             if (shared.stopping) slot->timer.cancel();  // pacing waits can reach seconds ahead at low rates
             if (!slot->waiting) continue;
             if (slot->provisional) {
@@ -192,7 +202,7 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
     }
 }
 
-awaitable<void> worker(Slot& slot, std::atomic<unsigned>& live, Shared& shared) {
+awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& shared) {
     while (!shared.stopping) {
         std::uint64_t i = shared.next.fetch_add(1, std::memory_order_relaxed);
         if (i >= shared.source.size()) break;
@@ -229,18 +239,18 @@ awaitable<void> worker(Slot& slot, std::atomic<unsigned>& live, Shared& shared) 
         shared.done.fetch_add(1, std::memory_order_relaxed);
         if (shared.hooks.on_result) shared.hooks.on_result(r);
     }
-    live.fetch_sub(1);
-    shared.live_workers.fetch_sub(1);
+    // The last worker wakes the sweeper and the monitor, so the scan ends without waiting out their periods.
+    if (--loop.live == 0) loop.reaper_timer.cancel();
+    if (shared.live_workers.fetch_sub(1) == 1) asio::post(first.io, [&first] { first.monitor_timer.cancel(); });
 }
 
 // Polls the stop flag and reports progress until every worker of every thread has finished.
-awaitable<void> monitor(Shared& shared) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+awaitable<void> monitor(EventLoop& first, Shared& shared) {
     unsigned tick = 0;
     while (shared.live_workers.load() > 0) {
-        timer.expires_after(monitor_period);
+        first.monitor_timer.expires_after(monitor_period);
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        co_await first.monitor_timer.async_wait(asio::redirect_error(use_awaitable, ec));
         shared.check_stop();
         if (shared.hooks.on_progress && ++tick % 2 == 0) shared.hooks.on_progress(shared.stats());
     }
@@ -260,24 +270,22 @@ EngineStats ConnectEngine::run(const TargetSource& source, const EngineHooks& ho
 
     Shared shared(source, hooks, opt);
     shared.live_workers = opt.concurrency;
-    std::vector<std::unique_ptr<asio::io_context>> loops;
-    std::vector<std::vector<std::unique_ptr<Slot>>> slots(opt.threads);
-    std::vector<std::atomic<unsigned>> live(opt.threads);
-    for (unsigned t = 0; t < opt.threads; ++t) loops.push_back(std::make_unique<asio::io_context>(1));
+    std::vector<std::unique_ptr<EventLoop>> loops;
+    for (unsigned t = 0; t < opt.threads; ++t) loops.push_back(std::make_unique<EventLoop>());
     for (unsigned w = 0; w < opt.concurrency; ++w) {
-        unsigned t = w % opt.threads;
-        slots[t].push_back(std::make_unique<Slot>(*loops[t]));
-        ++live[t];
+        auto& loop = *loops[w % opt.threads];
+        loop.slots.push_back(std::make_unique<Slot>(loop.io));
+        ++loop.live;
     }
-    for (unsigned t = 0; t < opt.threads; ++t) {
-        for (auto& slot : slots[t]) asio::co_spawn(*loops[t], worker(*slot, live[t], shared), asio::detached);
-        asio::co_spawn(*loops[t], reaper(slots[t], live[t], shared), asio::detached);
+    for (auto& loop : loops) {
+        for (auto& slot : loop->slots) asio::co_spawn(loop->io, worker(*slot, *loop, *loops[0], shared), asio::detached);
+        asio::co_spawn(loop->io, reaper(*loop, shared), asio::detached);
     }
-    asio::co_spawn(*loops[0], monitor(shared), asio::detached);
+    asio::co_spawn(loops[0]->io, monitor(*loops[0], shared), asio::detached);
 
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < opt.threads; ++t) threads.emplace_back([&loops, t] { loops[t]->run(); });
-    loops[0]->run();
+    for (unsigned t = 1; t < opt.threads; ++t) threads.emplace_back([&loops, t] { loops[t]->io.run(); });
+    loops[0]->io.run();
     for (auto& th : threads) th.join();
     auto stats = shared.stats();
     if (hooks.on_progress) hooks.on_progress(stats);

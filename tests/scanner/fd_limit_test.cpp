@@ -16,7 +16,8 @@ TEST(FdLimit, RaisesSoftLimitToHard) {
 
 TEST(FdLimit, ConcurrencyFitsUnderTheLimit) {
     EXPECT_EQ(concurrency_for(1024, 0), 960u);
-    EXPECT_EQ(concurrency_for(1 << 20, 0), 4096u);
+    EXPECT_EQ(concurrency_for(2048, 0), 1024u);
+    EXPECT_EQ(concurrency_for(1 << 20, 0), 1024u);
     EXPECT_EQ(concurrency_for(1024, 100), 100u);
     EXPECT_EQ(concurrency_for(1024, 5000), 960u);
     EXPECT_EQ(concurrency_for(10, 0), 1u);
