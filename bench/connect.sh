@@ -56,7 +56,7 @@ run_tool() {
             grep -oE 'Host: [0-9.]+ .*Ports: .*' "$work/n.gnmap" | awk '{
                 host = $2; line = $0; sub(/.*Ports: /, "", line); n = split(line, ps, ", ");
                 for (i = 1; i <= n; i++) { split(ps[i], f, "/"); if (f[2] == "open") print host ":" f[1] } }' |
-                sort >"$out" ;;
+                sort >"$out" || true ;;
     esac
     echo "$(echo "$t1 - $t0" | bc -l) $out"
 }
@@ -71,8 +71,11 @@ for hosts in 1 16; do
         declare -A med=()
         for tool in ghostport nmap; do
             times=() worst_recall=100 falses=0
-            for ((r = 0; r < runs; r++)); do
+            n=$runs
+            for ((r = 0; r < n; r++)); do
                 read -r secs found < <(run_tool "$tool" "$range")
+                # A peer needing minutes per run (nmap at 3% loss on 16 hosts: about 7) is run once.
+                (($(echo "$secs > 120" | bc -l))) && n=1
                 times+=("$secs")
                 hit=$(comm -12 "$work/truth" "$found" | wc -l)
                 false_open=$(comm -13 "$work/truth" "$found" | wc -l)
@@ -84,8 +87,8 @@ for hosts in 1 16; do
             med[$tool]=$(printf '%s\n' "${times[@]}" | median)
             ratio="-"
             [[ $tool == nmap ]] && ratio=$(printf '%.2f' "$(echo "${med[ghostport]} / ${med[nmap]}" | bc -l)")
-            printf '%-22s %-10s %9.2f %7.2f%% %6d %7s\n' "${hosts}host-${loss}%loss" "$tool" "${med[$tool]}" \
-                "$worst_recall" "$falses" "$ratio"
+            printf '%-22s %-10s %9.2f %7.2f%% %6d %7s%s\n' "${hosts}host-${loss}%loss" "$tool" "${med[$tool]}" \
+                "$worst_recall" "$falses" "$ratio" "$( ((n < runs)) && echo "  (1 run: too slow to repeat)")"
         done
         kill %1 2>/dev/null || true
         wait 2>/dev/null || true

@@ -25,14 +25,10 @@ Prevalence Prevalence::parse(std::string_view text, std::string source) {
     prev.source_ = std::move(source);
     for (auto& index : prev.index_) index.assign(65536, -1);
 
-    std::size_t line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t eol = text.find('\n', pos);
-        std::string_view line =
-            text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-        pos = eol == std::string_view::npos ? text.size() : eol + 1;
-        ++line_no;
+    detail::LineReader lines(text);
+    std::string_view line;
+    while (lines.next(line)) {
+        const std::size_t line_no = lines.number();
         if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
         const auto words = detail::split_words(detail::trim(line));
         if (words.empty()) continue;

@@ -10,14 +10,10 @@ namespace ghostport::registry::detail {
 
 std::vector<IanaRecord> parse_services(std::string_view text, const std::string& source) {
     std::vector<IanaRecord> records;
-    std::size_t line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t eol = text.find('\n', pos);
-        std::string_view line =
-            text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-        pos = eol == std::string_view::npos ? text.size() : eol + 1;
-        ++line_no;
+    LineReader lines(text);
+    std::string_view line;
+    while (lines.next(line)) {
+        const std::size_t line_no = lines.number();
         if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
 
         std::string_view comment;

@@ -34,6 +34,15 @@ std::string read_text_file(const std::filesystem::path& path) {
     return text;
 }
 
+bool LineReader::next(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    const std::size_t eol = text_.find('\n', pos_);
+    line = text_.substr(pos_, eol == std::string_view::npos ? std::string_view::npos : eol - pos_);
+    pos_ = eol == std::string_view::npos ? text_.size() : eol + 1;
+    ++number_;
+    return true;
+}
+
 std::string_view trim(std::string_view s) {
     constexpr std::string_view blanks = " \t\r\n";
     const auto first = s.find_first_not_of(blanks);

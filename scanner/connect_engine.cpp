@@ -71,15 +71,11 @@ struct Shared {
     std::mutex limiter_lock;
     RateLimiter limiter;
 
-    us timeout(std::uint64_t host, unsigned attempt) {
+    // The timeout for this attempt, and whether it rests on a measured RTT yet (one lock for both).
+    std::pair<us, bool> timing(std::uint64_t host, unsigned attempt) {
         std::size_t slot = host % rtt.size();
         std::lock_guard g(rtt_locks[slot % lock_stripes]);
-        return rtt[slot].timeout(attempt);
-    }
-    bool has_sample(std::uint64_t host) {
-        std::size_t slot = host % rtt.size();
-        std::lock_guard g(rtt_locks[slot % lock_stripes]);
-        return rtt[slot].has_sample();
+        return {rtt[slot].timeout(attempt), rtt[slot].has_sample()};
     }
     void sample(std::uint64_t host, us rtt_measured) {
         std::size_t slot = host % rtt.size();
@@ -131,8 +127,9 @@ awaitable<void> reaper(EventLoop& loop, Shared& shared) {
             if (shared.stopping) slot->timer.cancel();  // pacing waits can reach seconds ahead at low rates
             if (!slot->waiting) continue;
             if (slot->provisional) {
-                slot->deadline = std::min(slot->deadline, slot->start + shared.timeout(slot->host, slot->attempt));
-                slot->provisional = !shared.has_sample(slot->host);
+                auto [timeout, measured] = shared.timing(slot->host, slot->attempt);
+                slot->deadline = std::min(slot->deadline, slot->start + timeout);
+                slot->provisional = !measured;
             }
             if (shared.stopping)
                 slot->abandoned = true;
@@ -171,8 +168,9 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
             err = ::connect(slot.socket.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
             if (err == EINPROGRESS) {
                 slot.timed_out = slot.abandoned = false;
-                slot.provisional = !shared.has_sample(slot.host);
-                slot.deadline = slot.start + shared.timeout(slot.host, slot.attempt);
+                auto [timeout, measured] = shared.timing(slot.host, slot.attempt);
+                slot.provisional = !measured;
+                slot.deadline = slot.start + timeout;
                 slot.waiting = true;
                 co_await slot.socket.async_wait(tcp::socket::wait_write, asio::redirect_error(use_awaitable, ec));
                 slot.waiting = false;

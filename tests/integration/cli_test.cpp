@@ -130,3 +130,14 @@ TEST(Cli, LoopbackScanReportsARealListener) {
     EXPECT_EQ(table.exit_code, 0);
     EXPECT_NE(table.out.find("host up of 1"), std::string::npos) << table.out;
 }
+
+// --top-ports takes the N most prevalent ports; -iL - reads targets from standard input.
+TEST(Cli, TopPortsAndTargetsFromStandardInput) {
+    if (access("/usr/share/nmap/nmap-services", R_OK) != 0) GTEST_SKIP() << "nmap-common is not installed";
+    auto r = run(with_registry({ghostport_binary(), "scan", "-iL", "-", "--top-ports", "10", "--format", "json", "-q"}),
+                 std::chrono::seconds(30), "# loopback only\n127.0.0.1\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"ports_per_host\":10,"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"hosts_targeted\":1,"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"probes_done\":10,"), std::string::npos) << r.out;
+}
