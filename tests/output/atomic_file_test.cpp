@@ -68,12 +68,12 @@ TEST_F(AtomicFileTest, CommitPublishesTheContent) {
     {
         AtomicFile file(dest);
         EXPECT_EQ(file.path(), dest);
-        file.stream() << "host,port\n10.0.0.1,22\n";
+        file.stream() << "host,port\n192.0.2.1,22\n";
         EXPECT_FALSE(fs::exists(dest)) << "nothing appears before commit";
         EXPECT_EQ(names().size(), 1u) << "only the temporary file";
         file.commit();
     }
-    EXPECT_EQ(read(dest), "host,port\n10.0.0.1,22\n");
+    EXPECT_EQ(read(dest), "host,port\n192.0.2.1,22\n");
     EXPECT_EQ(names(), (std::set<std::string>{"report.csv"}));
 }
 

@@ -79,7 +79,7 @@ TEST(CsvSink, RowsInReportOrderWithPrintedForms) {
 }
 
 TEST(CsvSink, PrevalenceHasSixSignificantDigits) {
-    ReportRow row = make_row("10.0.0.1", 80, 1.0);
+    ReportRow row = make_row("192.0.2.1", 80, 1.0);
     row.label.prevalence = 0.123456789;
     EXPECT_NE(csv_of_rows({row}).find(",0.123457,"), std::string::npos);
     row.label.prevalence = 1.0;

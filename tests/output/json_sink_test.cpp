@@ -358,7 +358,7 @@ TEST(JsonSink, EmptyReportIsOnlyTheSummary) {
 
 TEST(JsonSink, NonFiniteNumbersAreNullAndHostileTextStaysOnOneLine) {
     Report report;
-    auto row = make_row("10.0.0.1", 80, std::numeric_limits<double>::quiet_NaN(), 0, "x\ny", "h\x1b\xFF");
+    auto row = make_row("192.0.2.1", 80, std::numeric_limits<double>::quiet_NaN(), 0, "x\ny", "h\x1b\xFF");
     row.label.prevalence = std::numeric_limits<double>::infinity();
     row.label.description = "line1\r\nline2\u2028";
     report.rows = {row};
