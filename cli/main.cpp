@@ -44,12 +44,6 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     for (auto& a : args)
         if (a == "-iL") a = "--input-list";
-    if (!args.empty() && !args.front().starts_with('-') && args.front() != "scan" && args.front() != "lookup" &&
-        args.front() != "registry")
-        return fail(core::exit_usage, fmt::format("unknown command '{}' (use scan, lookup or registry; see --help)",
-                                                  args.front()));
-    std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
-
     CLI::App app{"ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
                  "score, so ports open where nothing ought to listen (ghosts) stand out."};
     app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
@@ -60,6 +54,14 @@ int main(int argc, char** argv) {
     const std::pair<std::string, cli::Runner> commands[] = {{"scan", cli::add_scan_command(app, command_line)},
                                                             {"lookup", cli::add_lookup_command(app)},
                                                             {"registry", cli::add_registry_command(app)}};
+    // CLI11 would only say that a subcommand is required; name the word that is not one.
+    auto is_command = [&](const std::string& word) {
+        return std::any_of(std::begin(commands), std::end(commands), [&](auto& c) { return c.first == word; });
+    };
+    if (!args.empty() && !args.front().starts_with('-') && !is_command(args.front()))
+        return fail(core::exit_usage, fmt::format("unknown command '{}' (use scan, lookup or registry; see --help)",
+                                                  args.front()));
+    std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
     try {
         app.parse(args);
     } catch (const CLI::CallForHelp& e) {
