@@ -43,6 +43,7 @@ struct ScanOptions {
     double max_rate = 0;
     unsigned concurrency = 0;
     std::optional<std::uint64_t> seed;
+    std::string shard;
     std::string output_path;
     std::string format;
     std::vector<std::string> show{"open"};
@@ -120,8 +121,13 @@ int run_scan(const ScanOptions& o) {
         ports = scanner::parse_ports(o.ports);
     }
     auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
+    scanner::Shard shard;
+    if (!o.shard.empty()) {
+        shard = scanner::parse_shard(o.shard);
+        if (!o.seed) throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
+    }
     const std::uint64_t seed = o.seed ? *o.seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
-    scanner::TargetSource source(targets, ports, seed);
+    scanner::TargetSource source(targets, ports, seed, shard);
 
     // Open the report file before scanning, so an unwritable destination fails now rather than after the scan.
     std::unique_ptr<output::AtomicFile> file;
@@ -131,6 +137,8 @@ int run_scan(const ScanOptions& o) {
     auto& meta = report.meta;
     meta.command_line = o.command_line;
     meta.engine = o.engine;
+    meta.seed = seed;
+    meta.shard = o.shard;
     meta.registry_source = registry.source();
     meta.registry_snapshot = registry.snapshot_date();
     meta.prevalence_source = prevalence ? prevalence->source() : "";
@@ -220,6 +228,9 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--concurrency", o->concurrency, "Probes in flight (default: sized from the open-file limit)")
         ->check(CLI::Range(1u, 1u << 20));
     cmd->add_option("--seed", o->seed, "Seed of the shuffled probe order (default: random)");
+    cmd->add_option("--shard", o->shard,
+                    "K/N: scan only the K-th of N slices of the shuffled walk (same --seed on every shard; "
+                    "the N reports together cover every probe once)");
     cmd->add_option("-o,--output", o->output_path, "Write the report to FILE (atomically)");
     cmd->add_option("--format", o->format, "Report format: table, csv or json (default: from -o's extension, else table)");
     cmd->add_option("--show", o->show, "States to report: open, closed, filtered, all")

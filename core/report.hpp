@@ -49,6 +49,8 @@ struct ReportMeta {
     std::chrono::system_clock::time_point started_at{};
     std::chrono::system_clock::time_point finished_at{};
     std::string engine;                 // "connect"
+    std::uint64_t seed = 0;             // of the shuffled probe order
+    std::string shard;                  // "K/N" (1-based) when this report is one shard of a scan, else ""
     std::string registry_source;        // path of the registry file used
     std::string registry_snapshot;      // newest date in it (YYYY-MM-DD), "" when unknown
     bool registry_stale = false;        // snapshot older than a year

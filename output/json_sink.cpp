@@ -130,6 +130,8 @@ void write_json(std::ostream& out, const core::Report& report) {
         .string("started_at", core::iso8601_utc(m.started_at))
         .string("finished_at", core::iso8601_utc(m.finished_at))
         .string("engine", m.engine)
+        .number("seed", m.seed)
+        .string("shard", m.shard)
         .string("registry_source", m.registry_source)
         .string("registry_snapshot", m.registry_snapshot)
         .boolean("registry_stale", m.registry_stale)

@@ -1,5 +1,7 @@
 #include "scanner/target_source.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
@@ -14,12 +16,32 @@ std::uint64_t checked_product(std::uint64_t hosts, std::uint64_t ports) {
 }
 }  // namespace
 
-TargetSource::TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed)
-    : hosts_(hosts), ports_(std::move(ports)), permutation_(checked_product(hosts.size(), ports_.size()), seed) {}
+TargetSource::TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed, Shard shard)
+    : hosts_(hosts),
+      ports_(std::move(ports)),
+      permutation_(checked_product(hosts.size(), ports_.size()), seed),
+      shard_(shard),
+      size_(shard.index < permutation_.size() ? (permutation_.size() - shard.index + shard.count - 1) / shard.count : 0) {}
+
+Shard parse_shard(std::string_view text) {
+    auto bad = [&] {
+        return core::InputError(fmt::format("bad --shard '{}': give K/N with 1 <= K <= N <= 65536 (1/3, 2/3, 3/3)", text));
+    };
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos) throw bad();
+    std::uint64_t k = 0, n = 0;
+    auto number = [&](std::string_view s, std::uint64_t& out) {
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return !s.empty() && ec == std::errc{} && p == s.data() + s.size();
+    };
+    if (!number(text.substr(0, slash), k) || !number(text.substr(slash + 1), n) || k < 1 || k > n || n > 65536)
+        throw bad();
+    return {k - 1, n};
+}
 
 ProbeTarget TargetSource::at(std::uint64_t i) const {
     // Host varies fastest in the permuted index, so a shuffled walk spreads over hosts.
-    std::uint64_t x = permutation_(i), h = hosts_.size();
+    std::uint64_t x = permutation_(shard_.index + i * shard_.count), h = hosts_.size();
     return {hosts_.at(x % h), x % h, ports_[x / h]};
 }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "lab.hpp"
 
@@ -57,6 +58,8 @@ TEST(Cli, EveryBadInputIsExitTwoWithOneLineNamingIt) {
         {{"scan", "127.0.0.1", "--exclude", "127.0.0.0/8"}, "excluded"},
         {{"scan"}, "targets"},
         {{"scan", "127.0.0.1", "--bogus"}, "--bogus"},
+        {{"scan", "127.0.0.1", "--seed", "1", "--shard", "4/3"}, "4/3"},
+        {{"scan", "127.0.0.1", "--shard", "1/3"}, "--seed"},
         {{"lookup", "70000"}, "70000"},
         {{"lookup", "22/icmp"}, "22/icmp"},
         {{"frobnicate"}, "frobnicate"},
@@ -140,4 +143,17 @@ TEST(Cli, TopPortsAndTargetsFromStandardInput) {
     EXPECT_NE(r.out.find("\"ports_per_host\":10,"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\"hosts_targeted\":1,"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\"probes_done\":10,"), std::string::npos) << r.out;
+}
+
+// Three shards of one seeded scan together decide every probe exactly once (loopback only).
+TEST(Cli, ShardsOfOneScanCoverItExactlyOnce) {
+    std::multiset<std::string> ports;
+    for (const char* shard : {"1/3", "2/3", "3/3"}) {
+        auto r = run(with_registry({ghostport_binary(), "scan", "127.0.0.1", "-p", "1-300", "--seed", "7", "--shard",
+                                    shard, "--show", "all", "--format", "csv", "-q"}));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        for (auto& row : parse_csv_report(r.out)) ports.insert(row.at("port"));
+    }
+    EXPECT_EQ(ports.size(), 300u);
+    EXPECT_EQ(std::set<std::string>(ports.begin(), ports.end()).size(), 300u);
 }

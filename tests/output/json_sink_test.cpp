@@ -321,8 +321,8 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
     ASSERT_EQ(lines.size(), 5u);
     const Json& s = lines.back();
     EXPECT_EQ(s.keys(), (std::vector<std::string>{
-                            "record", "command_line", "started_at", "finished_at", "engine",
-                            "registry_source", "registry_snapshot", "registry_stale", "prevalence_source",
+                            "record", "command_line", "started_at", "finished_at", "engine", "seed",
+                            "shard", "registry_source", "registry_snapshot", "registry_stale", "prevalence_source",
                             "hosts_targeted", "hosts_up", "ports_per_host", "probes_planned", "probes_done",
                             "open", "closed", "filtered", "ghosts", "partial"}));
     EXPECT_EQ(s["record"].str(), "summary");

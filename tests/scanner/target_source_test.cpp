@@ -51,3 +51,31 @@ TEST(TargetSource, RefusesOverflowingScans) {
     s.finalize();
     EXPECT_THROW(TargetSource(s, {1, 2, 3}, 0), ghostport::core::InputError);
 }
+
+TEST(TargetSource, ShardsPartitionTheWalkWithNoOverlapAndNoGap) {
+    auto set = hosts("198.18.0.1", "198.18.0.7");
+    std::vector<std::uint16_t> ports{1, 2, 3, 22, 80, 443, 1642, 50000, 65535};
+    TargetSource whole(set, ports, 42);
+    for (std::uint64_t n : {1u, 2u, 3u, 5u, 63u, 64u, 100u}) {
+        std::multiset<std::pair<std::string, int>> seen;
+        std::uint64_t total = 0;
+        for (std::uint64_t k = 0; k < n; ++k) {
+            TargetSource part(set, ports, 42, {k, n});
+            total += part.size();
+            for (std::uint64_t i = 0; i < part.size(); ++i) seen.insert({part.at(i).host.to_string(), part.at(i).port});
+        }
+        EXPECT_EQ(total, whole.size()) << n;
+        std::multiset<std::pair<std::string, int>> all;
+        for (std::uint64_t i = 0; i < whole.size(); ++i) all.insert({whole.at(i).host.to_string(), whole.at(i).port});
+        EXPECT_EQ(seen, all) << n;  // union == whole, and no pair twice
+    }
+}
+
+TEST(TargetSource, ShardSpecs) {
+    auto s = parse_shard("2/3");
+    EXPECT_EQ(s.index, 1u);
+    EXPECT_EQ(s.count, 3u);
+    EXPECT_EQ(parse_shard("1/1").count, 1u);
+    for (const char* bad : {"", "3", "0/3", "4/3", "1/0", "a/b", "1/3/5", " 1/3", "1/65537", "-1/3"})
+        EXPECT_THROW(parse_shard(bad), ghostport::core::InputError) << bad;
+}
