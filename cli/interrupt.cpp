@@ -1,7 +1,7 @@
 #include "cli/interrupt.hpp"
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 namespace ghostport::cli {
 

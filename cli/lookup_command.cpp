@@ -31,7 +31,8 @@ std::pair<std::uint16_t, core::Proto> parse_port_proto(const std::string& text) 
     unsigned port = 0;
     auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), port);
     if (number.empty() || ec != std::errc{} || p != number.data() + number.size() || port > 65535)
-        throw core::InputError(fmt::format("bad port '{}': give PORT or PORT/tcp or PORT/udp, PORT 0-65535", text));
+        throw core::InputError(
+            fmt::format("bad port '{}': give PORT or PORT/tcp or PORT/udp, PORT 0-65535", text));
     if (proto != "tcp" && proto != "udp")
         throw core::InputError(fmt::format("bad port '{}': the protocol must be tcp or udp", text));
     return {static_cast<std::uint16_t>(port), proto == "tcp" ? core::Proto::tcp : core::Proto::udp};
@@ -59,9 +60,11 @@ int run_lookup(const LookupOptions& o) {
 
 Runner add_lookup_command(CLI::App& app) {
     auto o = std::make_shared<LookupOptions>();
-    auto* cmd = app.add_subcommand("lookup", "Explain ports: IANA record, observed prevalence, rarity and why");
+    auto* cmd =
+        app.add_subcommand("lookup", "Explain ports: IANA record, observed prevalence, rarity and why");
     cmd->add_option("ports", o->ports, "PORT, PORT/tcp or PORT/udp (tcp when omitted)")->required();
-    cmd->add_option("--registry", o->registry_file, "IANA service-names-port-numbers.csv (or services(5)) to use");
+    cmd->add_option("--registry", o->registry_file,
+                    "IANA service-names-port-numbers.csv (or services(5)) to use");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
     return [cmd, o]() -> int { return cmd->parsed() ? run_lookup(*o) : core::exit_usage; };
 }

@@ -19,8 +19,9 @@ std::string quoted_command_line(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) {
         std::string_view a = argv[i];
         if (i) out += ' ';
-        if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,=%+@") ==
-                              std::string_view::npos) {
+        if (!a.empty() &&
+            a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,=%+@") ==
+                std::string_view::npos) {
             out += a;
             continue;
         }
@@ -44,23 +45,28 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     for (auto& a : args)
         if (a == "-iL") a = "--input-list";
-    CLI::App app{"ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
-                 "score, so ports open where nothing ought to listen (ghosts) stand out."};
+    CLI::App app{
+        "ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
+        "score, so ports open where nothing ought to listen (ghosts) stand out."};
     app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
     app.require_subcommand(1);
-    app.footer("Exit status: 0 done, 1 findings matched --fail-on, 2 bad usage or input, 3 run-time failure.\n"
-               "See ghostport(1).");
+    app.footer(
+        "Exit status: 0 done, 1 findings matched --fail-on, 2 bad usage or input, 3 run-time failure.\n"
+        "See ghostport(1).");
     const std::string command_line = quoted_command_line(argc, argv);
-    const std::pair<std::string, cli::Runner> commands[] = {{"scan", cli::add_scan_command(app, command_line)},
-                                                            {"lookup", cli::add_lookup_command(app)},
-                                                            {"registry", cli::add_registry_command(app)}};
+    const std::pair<std::string, cli::Runner> commands[] = {
+        {"scan", cli::add_scan_command(app, command_line)},
+        {"lookup", cli::add_lookup_command(app)},
+        {"registry", cli::add_registry_command(app)}};
     // CLI11 would only say that a subcommand is required; name the word that is not one.
     auto is_command = [&](const std::string& word) {
-        return std::any_of(std::begin(commands), std::end(commands), [&](auto& c) { return c.first == word; });
+        return std::any_of(std::begin(commands), std::end(commands),
+                           [&](auto& c) { return c.first == word; });
     };
     if (!args.empty() && !args.front().starts_with('-') && !is_command(args.front()))
-        return fail(core::exit_usage, fmt::format("unknown command '{}' (use scan, lookup or registry; see --help)",
-                                                  args.front()));
+        return fail(
+            core::exit_usage,
+            fmt::format("unknown command '{}' (use scan, lookup or registry; see --help)", args.front()));
     std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
     try {
         app.parse(args);

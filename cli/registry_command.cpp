@@ -35,9 +35,11 @@ int installed(const std::filesystem::path& dest) {
 
 Runner add_registry_command(CLI::App& app) {
     auto o = std::make_shared<RegistryOptions>();
-    auto* cmd = app.add_subcommand("registry", "Show, update or install the IANA port registry ghostport labels with");
+    auto* cmd = app.add_subcommand("registry",
+                                   "Show, update or install the IANA port registry ghostport labels with");
     cmd->require_subcommand(1);
-    auto* update = cmd->add_subcommand("update", "Download IANA's current registry, validate it, install it atomically");
+    auto* update =
+        cmd->add_subcommand("update", "Download IANA's current registry, validate it, install it atomically");
     update->add_option("--url", o->url, "Where to download it from")->capture_default_str();
     auto* install = cmd->add_subcommand("install", "Validate a registry CSV file and install it atomically");
     install->add_option("file", o->file, "An IANA service-names-port-numbers.csv")->required();
@@ -53,7 +55,8 @@ Runner add_registry_command(CLI::App& app) {
         }
         if (install->parsed()) {
             std::ifstream in(o->file, std::ios::binary);
-            if (!in) throw core::InputError(fmt::format("cannot read '{}': {}", o->file, std::strerror(errno)));
+            if (!in)
+                throw core::InputError(fmt::format("cannot read '{}': {}", o->file, std::strerror(errno)));
             std::stringstream text;
             text << in.rdbuf();
             auto dest = registry::data_dir_registry_path(env);
@@ -63,8 +66,9 @@ Runner add_registry_command(CLI::App& app) {
         auto choice = registry::locate_registry(o->registry_file, env);
         auto reg = registry::Registry::load(choice.path);
         auto snapshot = reg.snapshot_date();
-        std::cout << fmt::format("registry: {} (from {})\nrecords: {}\nsnapshot: {}{}\n", choice.path.string(),
-                                 choice.origin, reg.size(), snapshot.empty() ? "unknown" : snapshot,
+        std::cout << fmt::format("registry: {} (from {})\nrecords: {}\nsnapshot: {}{}\n",
+                                 choice.path.string(), choice.origin, reg.size(),
+                                 snapshot.empty() ? "unknown" : snapshot,
                                  registry::snapshot_is_stale(snapshot, std::chrono::system_clock::now())
                                      ? " (older than a year: run `ghostport registry update`)"
                                      : "");

@@ -16,7 +16,7 @@ struct ShowStates {
 };
 
 class ResultCollector {
-public:
+  public:
     explicit ResultCollector(ShowStates show) : show_(show) {}
 
     // Thread-safe; called by the engine once per decided (host, port).
@@ -27,7 +27,7 @@ public:
     std::uint64_t responsive_hosts() const { return responsive_.size(); }
     std::uint64_t count(core::PortState s) const { return counts_[static_cast<int>(s)]; }
 
-private:
+  private:
     ShowStates show_;
     std::mutex mutex_;
     std::vector<core::PortResult> kept_;

@@ -1,6 +1,6 @@
 // `ghostport scan`: wires targets -> scheduler/engine -> collector -> registry labels -> report sinks.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
 
@@ -55,11 +55,16 @@ struct ScanOptions {
 ShowStates parse_show(const std::vector<std::string>& items) {
     ShowStates s{false, false, false};
     for (const auto& item : items) {
-        if (item == "open") s.open = true;
-        else if (item == "closed") s.closed = true;
-        else if (item == "filtered") s.filtered = true;
-        else if (item == "all") s = {true, true, true};
-        else throw core::InputError(fmt::format("bad --show '{}': use open, closed, filtered or all", item));
+        if (item == "open")
+            s.open = true;
+        else if (item == "closed")
+            s.closed = true;
+        else if (item == "filtered")
+            s.filtered = true;
+        else if (item == "all")
+            s = {true, true, true};
+        else
+            throw core::InputError(fmt::format("bad --show '{}': use open, closed, filtered or all", item));
     }
     return s;
 }
@@ -86,9 +91,12 @@ void write_report(std::ostream& out, output::Format format, const core::Report& 
 std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const ShowStates& show) {
     std::erase_if(rows, [&](const core::ReportRow& r) {
         switch (r.result.state) {
-            case core::PortState::open: return !show.open;
-            case core::PortState::closed: return !show.closed;
-            case core::PortState::filtered: return !show.filtered;
+            case core::PortState::open:
+                return !show.open;
+            case core::PortState::closed:
+                return !show.closed;
+            case core::PortState::filtered:
+                return !show.filtered;
         }
         return true;
     });
@@ -115,7 +123,8 @@ int run_scan(const ScanOptions& o) {
     std::vector<std::uint16_t> ports;
     if (o.top_ports > 0) {
         if (!prevalence)
-            throw core::InputError("--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
+            throw core::InputError(
+                "--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
         ports = prevalence->top_ports(o.top_ports, core::Proto::tcp);
     } else {
         ports = scanner::parse_ports(o.ports);
@@ -124,12 +133,15 @@ int run_scan(const ScanOptions& o) {
     scanner::Shard shard;
     if (!o.shard.empty()) {
         shard = scanner::parse_shard(o.shard);
-        if (!o.seed) throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
+        if (!o.seed)
+            throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
     }
-    const std::uint64_t seed = o.seed ? *o.seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
+    const std::uint64_t seed =
+        o.seed ? *o.seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
     scanner::TargetSource source(targets, ports, seed, shard);
 
-    // Open the report file before scanning, so an unwritable destination fails now rather than after the scan.
+    // Open the report file before scanning, so an unwritable destination fails now rather than after the
+    // scan.
     std::unique_ptr<output::AtomicFile> file;
     if (!o.output_path.empty()) file = std::make_unique<output::AtomicFile>(o.output_path);
 
@@ -148,8 +160,10 @@ int run_scan(const ScanOptions& o) {
     meta.started_at = std::chrono::system_clock::now();
     meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
     if (meta.registry_stale && !o.quiet)
-        std::fprintf(stderr, "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
-                     meta.registry_snapshot.c_str(), meta.registry_source.c_str());
+        std::fprintf(
+            stderr,
+            "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
+            meta.registry_snapshot.c_str(), meta.registry_source.c_str());
 
     const bool progress_on = !o.quiet && !o.no_progress && isatty(STDERR_FILENO);
     output::Progress progress(progress_on);
@@ -202,18 +216,21 @@ int run_scan(const ScanOptions& o) {
 Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<ScanOptions>();
     o->command_line = command_line;
-    auto* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts and label every open port with its rarity");
+    auto* cmd =
+        app.add_subcommand("scan", "Scan TCP ports of hosts and label every open port with its rarity");
     cmd->add_option("targets", o->targets.targets,
                     "Hosts: IPv4/IPv6 literals, hostnames, CIDR blocks (198.18.0.0/24), IPv4 ranges "
                     "(198.18.1.10-20, 198.18.1.10-198.18.2.5)");
-    cmd->add_option("--input-list", o->targets.input_files, "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)");
+    cmd->add_option("--input-list", o->targets.input_files,
+                    "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)");
     cmd->add_option("--exclude", o->targets.excludes, "Exclude targets (SPEC[,SPEC...])");
     cmd->add_option("--exclude-file", o->targets.exclude_files, "Exclude the targets listed in FILE");
     auto* ports = cmd->add_option("-p,--ports", o->ports,
                                   "Ports: 22,80,1000-2000, or well-known (0-1023), registered (1024-49151), "
                                   "dynamic (49152-65535), all (1-65535; port 0 only when named)")
                       ->capture_default_str();
-    cmd->add_option("--top-ports", o->top_ports, "Scan the N ports most often found open (needs the prevalence file)")
+    cmd->add_option("--top-ports", o->top_ports,
+                    "Scan the N ports most often found open (needs the prevalence file)")
         ->excludes(ports)
         ->check(CLI::PositiveNumber);
     cmd->add_option("--engine", o->engine, "Scan engine: connect")->capture_default_str();
@@ -225,20 +242,23 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
         ->check(CLI::Range(0u, 20u));
     cmd->add_option("--max-rate", o->max_rate, "At most N probes per second (default: unlimited)")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--concurrency", o->concurrency, "Probes in flight (default: sized from the open-file limit)")
+    cmd->add_option("--concurrency", o->concurrency,
+                    "Probes in flight (default: sized from the open-file limit)")
         ->check(CLI::Range(1u, 1u << 20));
     cmd->add_option("--seed", o->seed, "Seed of the shuffled probe order (default: random)");
     cmd->add_option("--shard", o->shard,
                     "K/N: scan only the K-th of N slices of the shuffled walk (same --seed on every shard; "
                     "the N reports together cover every probe once)");
     cmd->add_option("-o,--output", o->output_path, "Write the report to FILE (atomically)");
-    cmd->add_option("--format", o->format, "Report format: table, csv or json (default: from -o's extension, else table)");
+    cmd->add_option("--format", o->format,
+                    "Report format: table, csv or json (default: from -o's extension, else table)");
     cmd->add_option("--show", o->show, "States to report: open, closed, filtered, all")
         ->delimiter(',')
         ->capture_default_str();
     cmd->add_flag("-q,--quiet", o->quiet, "No progress and no notices; with -o, no table on standard output");
     cmd->add_flag("--no-progress", o->no_progress, "No progress line on standard error");
-    cmd->add_option("--registry", o->registry_file, "IANA service-names-port-numbers.csv (or services(5)) to label with");
+    cmd->add_option("--registry", o->registry_file,
+                    "IANA service-names-port-numbers.csv (or services(5)) to label with");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
     return [cmd, o]() -> int { return cmd->parsed() ? run_scan(*o) : core::exit_usage; };
 }

@@ -21,7 +21,8 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         if (pos_ < n && text_[pos_] == '"') {
             ++pos_;
             while (true) {
-                if (pos_ >= n) throw InputError(fmt::format("line {}: quoted field is never closed", record_line_));
+                if (pos_ >= n)
+                    throw InputError(fmt::format("line {}: quoted field is never closed", record_line_));
                 char c = text_[pos_++];
                 if (c == '"') {
                     if (pos_ < n && text_[pos_] == '"') {
@@ -37,7 +38,8 @@ bool CsvReader::next(std::vector<std::string>& fields) {
             if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
                 throw InputError(fmt::format("line {}: unexpected text after a closing quote", line_));
         } else {
-            while (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') field += text_[pos_++];
+            while (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
+                field += text_[pos_++];
         }
         fields.push_back(std::move(field));
         field.clear();

@@ -1,4 +1,5 @@
-// RFC 4180 CSV: a streaming record reader and a field quoter. Shared by the registry and report readers/writers.
+// RFC 4180 CSV: a streaming record reader and a field quoter. Shared by the registry and report
+// readers/writers.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 namespace ghostport::core {
 
 class CsvReader {
-public:
+  public:
     explicit CsvReader(std::string_view text);
 
     // Reads the next record into `fields` (cleared first); false at the end of the text.
@@ -20,7 +21,7 @@ public:
     // 1-based line on which the record last returned by next() started.
     std::size_t line() const { return record_line_; }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::size_t line_ = 1;

@@ -7,42 +7,58 @@
 
 namespace ghostport::core {
 
-std::string_view to_string(Proto p) { return p == Proto::tcp ? "tcp" : "udp"; }
+std::string_view to_string(Proto p) {
+    return p == Proto::tcp ? "tcp" : "udp";
+}
 
 std::string_view to_string(PortState s) {
     switch (s) {
-        case PortState::open: return "open";
-        case PortState::closed: return "closed";
-        case PortState::filtered: return "filtered";
+        case PortState::open:
+            return "open";
+        case PortState::closed:
+            return "closed";
+        case PortState::filtered:
+            return "filtered";
     }
     return "?";
 }
 
 std::string_view to_string(Reason r) {
     switch (r) {
-        case Reason::syn_ack: return "syn-ack";
-        case Reason::rst: return "rst";
-        case Reason::no_response: return "no-response";
-        case Reason::unreachable: return "unreachable";
+        case Reason::syn_ack:
+            return "syn-ack";
+        case Reason::rst:
+            return "rst";
+        case Reason::no_response:
+            return "no-response";
+        case Reason::unreachable:
+            return "unreachable";
     }
     return "?";
 }
 
 std::string_view to_string(PortRange r) {
     switch (r) {
-        case PortRange::well_known: return "well-known";
-        case PortRange::registered: return "registered";
-        case PortRange::dynamic: return "dynamic";
+        case PortRange::well_known:
+            return "well-known";
+        case PortRange::registered:
+            return "registered";
+        case PortRange::dynamic:
+            return "dynamic";
     }
     return "?";
 }
 
 std::string_view to_string(RegistryStatus s) {
     switch (s) {
-        case RegistryStatus::assigned: return "assigned";
-        case RegistryStatus::unassigned: return "unassigned";
-        case RegistryStatus::reserved: return "reserved";
-        case RegistryStatus::unknown: return "unknown";
+        case RegistryStatus::assigned:
+            return "assigned";
+        case RegistryStatus::unassigned:
+            return "unassigned";
+        case RegistryStatus::reserved:
+            return "reserved";
+        case RegistryStatus::unknown:
+            return "unknown";
     }
     return "?";
 }

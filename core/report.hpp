@@ -48,20 +48,20 @@ struct ReportMeta {
     std::string command_line;
     std::chrono::system_clock::time_point started_at{};
     std::chrono::system_clock::time_point finished_at{};
-    std::string engine;                 // "connect"
-    std::uint64_t seed = 0;             // of the shuffled probe order
-    std::string shard;                  // "K/N" (1-based) when this report is one shard of a scan, else ""
-    std::string registry_source;        // path of the registry file used
-    std::string registry_snapshot;      // newest date in it (YYYY-MM-DD), "" when unknown
-    bool registry_stale = false;        // snapshot older than a year
-    std::string prevalence_source;      // path, or "" when none was found
+    std::string engine;             // "connect"
+    std::uint64_t seed = 0;         // of the shuffled probe order
+    std::string shard;              // "K/N" (1-based) when this report is one shard of a scan, else ""
+    std::string registry_source;    // path of the registry file used
+    std::string registry_snapshot;  // newest date in it (YYYY-MM-DD), "" when unknown
+    bool registry_stale = false;    // snapshot older than a year
+    std::string prevalence_source;  // path, or "" when none was found
     std::uint64_t hosts_targeted = 0;
-    std::uint64_t hosts_up = 0;         // hosts that answered on any port
+    std::uint64_t hosts_up = 0;  // hosts that answered on any port
     std::uint64_t ports_per_host = 0;
-    std::uint64_t probes_planned = 0;   // hosts x ports
-    std::uint64_t probes_done = 0;      // (host, port) pairs decided
+    std::uint64_t probes_planned = 0;  // hosts x ports
+    std::uint64_t probes_done = 0;     // (host, port) pairs decided
     std::uint64_t open = 0, closed = 0, filtered = 0;
-    bool partial = false;               // interrupted before every pair was decided
+    bool partial = false;  // interrupted before every pair was decided
 };
 
 struct Report {

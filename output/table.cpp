@@ -80,8 +80,8 @@ void write_colored(std::ostream& out, const std::string& text, std::string_view 
 }
 
 void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, const TableOptions& opt) {
-    std::vector<Column> columns{{"HOST", Align::left},    {"PORT", Align::left},   {"STATE", Align::left},
-                                {"RANGE", Align::left},   {"SERVICE", Align::left}, {"RARITY", Align::right},
+    std::vector<Column> columns{{"HOST", Align::left},  {"PORT", Align::left},    {"STATE", Align::left},
+                                {"RANGE", Align::left}, {"SERVICE", Align::left}, {"RARITY", Align::right},
                                 {"LABELS", Align::left}};
     if (!opt.show_state) columns.erase(columns.begin() + 2);
 
@@ -111,10 +111,11 @@ void write_summary(std::ostream& out, const core::Report& report, std::size_t gh
         std::max(m.finished_at - m.started_at, std::chrono::system_clock::duration::zero());
     using detail::group_thousands;
     auto s = [](std::uint64_t n) { return n == 1 ? "" : "s"; };
-    out << fmt::format("{} host{} up of {}, {} port{} scanned ({} per host), {} open, {} ghost{}, in {:.2f} s\n",
-                       group_thousands(m.hosts_up), s(m.hosts_up), group_thousands(m.hosts_targeted),
-                       group_thousands(m.probes_done), s(m.probes_done), group_thousands(m.ports_per_host),
-                       group_thousands(m.open), group_thousands(ghosts), s(ghosts), took.count());
+    out << fmt::format(
+        "{} host{} up of {}, {} port{} scanned ({} per host), {} open, {} ghost{}, in {:.2f} s\n",
+        group_thousands(m.hosts_up), s(m.hosts_up), group_thousands(m.hosts_targeted),
+        group_thousands(m.probes_done), s(m.probes_done), group_thousands(m.ports_per_host),
+        group_thousands(m.open), group_thousands(ghosts), s(ghosts), took.count());
 
     const std::string registry = m.registry_source.empty() ? std::string("none") : m.registry_source;
     const std::string snapshot = m.registry_snapshot.empty() ? std::string("unknown") : m.registry_snapshot;

@@ -1,6 +1,6 @@
 // Parser for IANA's service-names-port-numbers.csv (2014 and 2025 header variants) into IanaRecords.
-#include <algorithm>
 #include "registry/iana_csv.hpp"
+#include <algorithm>
 
 #include <fmt/format.h>
 

@@ -15,14 +15,14 @@ std::string read_text_file(const std::filesystem::path& path);
 
 // Walks text line by line (LF-separated; a last line without LF counts), numbering lines from 1.
 class LineReader {
-public:
+  public:
     explicit LineReader(std::string_view text) : text_(text) {}
     // The next line, without its LF; false at the end of the text.
     bool next(std::string_view& line);
     // 1-based number of the line last returned.
     std::size_t number() const { return number_; }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0, number_ = 0;
 };

@@ -1,4 +1,5 @@
-// The connect engine: pools of Asio coroutines that race a non-blocking connect() against an RTT-derived deadline.
+// The connect engine: pools of Asio coroutines that race a non-blocking connect() against an RTT-derived
+// deadline.
 #include "scanner/connect_engine.hpp"
 
 #include <sys/socket.h>
@@ -10,8 +11,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -109,7 +110,7 @@ struct Slot {
 struct EventLoop {
     asio::io_context io{1};
     std::vector<std::unique_ptr<Slot>> slots;
-    unsigned live = 0;                     // workers still running on this loop
+    unsigned live = 0;  // workers still running on this loop
     asio::steady_timer reaper_timer{io};
     asio::steady_timer monitor_timer{io};  // used on the first loop only
 };
@@ -144,7 +145,8 @@ awaitable<void> reaper(EventLoop& loop, Shared& shared) {
 }
 
 bool is_transient(int err) {
-    return err == ENOBUFS || err == ENOMEM || err == EMFILE || err == ENFILE || err == EADDRNOTAVAIL || err == EAGAIN;
+    return err == ENOBUFS || err == ENOMEM || err == EMFILE || err == ENFILE || err == EADDRNOTAVAIL ||
+           err == EAGAIN;
 }
 
 // Closes the attempt's socket; an established connection is reset (SO_LINGER 0) so no TIME_WAIT is left.
@@ -165,14 +167,17 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
         int err = ec.value();
         if (!ec) {
             slot.start = clock::now();
-            err = ::connect(slot.socket.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+            err = ::connect(slot.socket.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0
+                      ? 0
+                      : errno;
             if (err == EINPROGRESS) {
                 slot.timed_out = slot.abandoned = false;
                 auto [timeout, measured] = shared.timing(slot.host, slot.attempt);
                 slot.provisional = !measured;
                 slot.deadline = slot.start + timeout;
                 slot.waiting = true;
-                co_await slot.socket.async_wait(tcp::socket::wait_write, asio::redirect_error(use_awaitable, ec));
+                co_await slot.socket.async_wait(tcp::socket::wait_write,
+                                                asio::redirect_error(use_awaitable, ec));
                 slot.waiting = false;
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
                 if (slot.abandoned || slot.timed_out) {
@@ -180,7 +185,8 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
                     co_return slot.abandoned ? Outcome::abandoned : Outcome::timed_out;
                 }
                 socklen_t len = sizeof err;
-                if (getsockopt(slot.socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+                if (getsockopt(slot.socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+                    err = errno;
             } else {
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
             }
@@ -225,13 +231,22 @@ awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& sh
         r.port = target.port;
         r.proto = core::Proto::tcp;
         switch (outcome) {
-            case Outcome::open: r.state = core::PortState::open, r.reason = core::Reason::syn_ack; break;
-            case Outcome::refused: r.state = core::PortState::closed, r.reason = core::Reason::rst; break;
-            case Outcome::unreachable: r.state = core::PortState::filtered, r.reason = core::Reason::unreachable; break;
-            default: r.state = core::PortState::filtered, r.reason = core::Reason::no_response; break;
+            case Outcome::open:
+                r.state = core::PortState::open, r.reason = core::Reason::syn_ack;
+                break;
+            case Outcome::refused:
+                r.state = core::PortState::closed, r.reason = core::Reason::rst;
+                break;
+            case Outcome::unreachable:
+                r.state = core::PortState::filtered, r.reason = core::Reason::unreachable;
+                break;
+            default:
+                r.state = core::PortState::filtered, r.reason = core::Reason::no_response;
+                break;
         }
         if (outcome == Outcome::open || outcome == Outcome::refused)
-            r.rtt_us = static_cast<std::uint32_t>(std::chrono::duration_cast<us>(clock::now() - slot.start).count());
+            r.rtt_us =
+                static_cast<std::uint32_t>(std::chrono::duration_cast<us>(clock::now() - slot.start).count());
         r.scanned_at = std::chrono::system_clock::now();
         if (outcome == Outcome::open) shared.open.fetch_add(1, std::memory_order_relaxed);
         shared.done.fetch_add(1, std::memory_order_relaxed);
@@ -239,7 +254,8 @@ awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& sh
     }
     // The last worker wakes the sweeper and the monitor, so the scan ends without waiting out their periods.
     if (--loop.live == 0) loop.reaper_timer.cancel();
-    if (shared.live_workers.fetch_sub(1) == 1) asio::post(first.io, [&first] { first.monitor_timer.cancel(); });
+    if (shared.live_workers.fetch_sub(1) == 1)
+        asio::post(first.io, [&first] { first.monitor_timer.cancel(); });
 }
 
 // Polls the stop flag and reports progress until every worker of every thread has finished.
@@ -263,7 +279,8 @@ EngineStats ConnectEngine::run(const TargetSource& source, const EngineHooks& ho
     opt.concurrency = concurrency_for(raise_fd_limit(), opt.concurrency);
     if (opt.threads == 0) opt.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
     std::uint64_t total = source.size();
-    opt.concurrency = static_cast<unsigned>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(opt.concurrency, total)));
+    opt.concurrency =
+        static_cast<unsigned>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(opt.concurrency, total)));
     opt.threads = std::min(opt.threads, opt.concurrency);
 
     Shared shared(source, hooks, opt);
@@ -276,7 +293,8 @@ EngineStats ConnectEngine::run(const TargetSource& source, const EngineHooks& ho
         ++loop.live;
     }
     for (auto& loop : loops) {
-        for (auto& slot : loop->slots) asio::co_spawn(loop->io, worker(*slot, *loop, *loops[0], shared), asio::detached);
+        for (auto& slot : loop->slots)
+            asio::co_spawn(loop->io, worker(*slot, *loop, *loops[0], shared), asio::detached);
         asio::co_spawn(loop->io, reaper(*loop, shared), asio::detached);
     }
     asio::co_spawn(loops[0]->io, monitor(*loops[0], shared), asio::detached);

@@ -7,11 +7,11 @@
 namespace ghostport::scanner {
 
 class ConnectEngine final : public Engine {
-public:
+  public:
     explicit ConnectEngine(const EngineOptions& options);
     EngineStats run(const TargetSource& source, const EngineHooks& hooks) override;
 
-private:
+  private:
     EngineOptions options_;
 };
 

@@ -14,17 +14,17 @@
 namespace ghostport::scanner {
 
 struct EngineOptions {
-    unsigned concurrency = 0;                      // probes in flight; 0 = sized from RLIMIT_NOFILE
-    std::chrono::milliseconds timeout{1000};       // first timeout before any RTT is known, and the maximum
-    std::chrono::milliseconds min_timeout{100};    // floor under the RTT-derived timeout
-    unsigned retries = 2;                          // extra tries for a probe that timed out
-    double max_rate = 0;                           // probes per second; 0 = unlimited
-    unsigned threads = 0;                          // event loops; 0 = one per core, at most 2
+    unsigned concurrency = 0;                    // probes in flight; 0 = sized from RLIMIT_NOFILE
+    std::chrono::milliseconds timeout{1000};     // first timeout before any RTT is known, and the maximum
+    std::chrono::milliseconds min_timeout{100};  // floor under the RTT-derived timeout
+    unsigned retries = 2;                        // extra tries for a probe that timed out
+    double max_rate = 0;                         // probes per second; 0 = unlimited
+    unsigned threads = 0;                        // event loops; 0 = one per core, at most 2
 };
 
 struct EngineStats {
-    std::uint64_t total = 0;     // probes planned (hosts x ports)
-    std::uint64_t done = 0;      // (host, port) pairs decided
+    std::uint64_t total = 0;  // probes planned (hosts x ports)
+    std::uint64_t done = 0;   // (host, port) pairs decided
     std::uint64_t open = 0;
     std::uint64_t attempts = 0;  // connection attempts or packets, retries included
 };
@@ -40,7 +40,7 @@ struct EngineHooks {
 };
 
 class Engine {
-public:
+  public:
     virtual ~Engine() = default;
     // Decides every probe of `source` (unless stopped) and returns the final counters.
     // Throws core::RuntimeError when the scan cannot run at all.

@@ -18,8 +18,8 @@ std::uint64_t raise_fd_limit() {
 }
 
 unsigned concurrency_for(std::uint64_t fd_limit, unsigned requested) {
-    constexpr std::uint64_t reserve = 64;     // stdio, report files, registry, resolver sockets
-    constexpr unsigned automatic = 1024;  // measured: more in flight costs the kernel more than it gains
+    constexpr std::uint64_t reserve = 64;  // stdio, report files, registry, resolver sockets
+    constexpr unsigned automatic = 1024;   // measured: more in flight costs the kernel more than it gains
     std::uint64_t room = fd_limit > reserve + 1 ? fd_limit - reserve : 1;
     std::uint64_t want = requested ? requested : automatic;
     return static_cast<unsigned>(std::max<std::uint64_t>(1, std::min(room, want)));

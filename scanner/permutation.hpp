@@ -10,12 +10,12 @@ namespace ghostport::scanner {
 // [0, n). Every i in [0, n) maps to a distinct value in [0, n); the same (n, seed) gives the same order.
 // Cost: a few multiply-xor rounds per call, and fewer than 4 walks on average (the domain is < 4n).
 class Permutation {
-public:
+  public:
     Permutation(std::uint64_t n, std::uint64_t seed);
     std::uint64_t operator()(std::uint64_t i) const;
     std::uint64_t size() const { return n_; }
 
-private:
+  private:
     std::uint64_t encrypt(std::uint64_t x) const;
     static constexpr int rounds = 6;
     std::uint64_t n_;

@@ -30,7 +30,8 @@ unsigned port_number(std::string_view spec, std::string_view text) {
     if (text.empty() || ec == std::errc::invalid_argument || p != text.data() + text.size())
         throw core::InputError(fmt::format("bad port spec '{}': '{}' is not a port number", spec, text));
     if (ec == std::errc::result_out_of_range || v > 65535)
-        throw core::InputError(fmt::format("bad port spec '{}': port {} is out of range (0-65535)", spec, text));
+        throw core::InputError(
+            fmt::format("bad port spec '{}': port {} is out of range (0-65535)", spec, text));
     return v;
 }
 
@@ -41,10 +42,12 @@ std::vector<std::uint16_t> parse_ports(std::string_view spec) {
     std::size_t start = 0;
     while (true) {
         auto comma = spec.find(',', start);
-        auto item = spec.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        auto item =
+            spec.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         if (item.empty()) throw core::InputError(fmt::format("bad port spec '{}': empty item", spec));
         unsigned lo = 0, hi = 0;
-        auto named = std::find_if(named_sets.begin(), named_sets.end(), [&](auto& n) { return n.name == item; });
+        auto named =
+            std::find_if(named_sets.begin(), named_sets.end(), [&](auto& n) { return n.name == item; });
         if (named != named_sets.end()) {
             lo = named->lo;
             hi = named->hi;

@@ -1,4 +1,5 @@
-// Paces probes to at most `rate` per second without busy-waiting and without bursting to catch up after a stall.
+// Paces probes to at most `rate` per second without busy-waiting and without bursting to catch up after a
+// stall.
 #pragma once
 
 #include <chrono>
@@ -10,7 +11,7 @@ namespace ghostport::scanner {
 // run ahead of real time by at most `burst` probes (so batches can go out together), and it never lags
 // behind real time: after a stall the schedule restarts from now, so no catch-up burst follows.
 class RateLimiter {
-public:
+  public:
     using clock = std::chrono::steady_clock;
 
     // rate <= 0 means unlimited.
@@ -20,7 +21,7 @@ public:
     clock::duration reserve(clock::time_point now);
     bool unlimited() const { return interval_ns_ <= 0; }
 
-private:
+  private:
     double interval_ns_;  // nanoseconds between probes
     double burst_ns_;
     double next_ns_ = -1;  // virtual send time of the next slot, ns since epoch of steady_clock

@@ -7,7 +7,7 @@
 namespace ghostport::scanner {
 
 class RttEstimator {
-public:
+  public:
     using us = std::chrono::microseconds;
 
     // initial: the timeout before any sample; [min_rto, max_rto] bounds every timeout.
@@ -35,7 +35,7 @@ public:
     // The timeout for retry number `attempt` (0 = first try): doubles per retry, capped at max.
     us timeout(unsigned attempt) const { return std::min(max_, us{rto().count() << std::min(attempt, 10u)}); }
 
-private:
+  private:
     us initial_, min_, max_;
     double srtt_ = 0, rttvar_ = 0;
     bool has_sample_ = false;

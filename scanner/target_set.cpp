@@ -27,7 +27,9 @@ Address from_u128(Family family, u128 value) {
     return a;
 }
 
-AddressRange AddressRange::single(const Address& a) { return {a.family, to_u128(a), to_u128(a)}; }
+AddressRange AddressRange::single(const Address& a) {
+    return {a.family, to_u128(a), to_u128(a)};
+}
 
 namespace {
 
@@ -44,7 +46,8 @@ std::vector<AddressRange> merged(std::vector<AddressRange> rs) {
 }
 
 // Removes every excluded interval (sorted, disjoint) from the sorted, disjoint `keep`.
-std::vector<AddressRange> subtract(const std::vector<AddressRange>& keep, const std::vector<AddressRange>& drop) {
+std::vector<AddressRange> subtract(const std::vector<AddressRange>& keep,
+                                   const std::vector<AddressRange>& drop) {
     std::vector<AddressRange> out;
     for (auto r : keep) {
         bool alive = true;

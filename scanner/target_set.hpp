@@ -23,7 +23,7 @@ u128 to_u128(const core::Address& a);
 core::Address from_u128(core::Family family, u128 value);
 
 class TargetSet {
-public:
+  public:
     void add(const AddressRange& r) { (r.family == core::Family::v4 ? v4_ : v6_).push_back(r); }
     void exclude(const AddressRange& r) { excluded_.push_back(r); }
     void name(const core::Address& a, std::string hostname) { names_.emplace(a, std::move(hostname)); }
@@ -38,10 +38,10 @@ public:
     // The hostname the user gave for this address, or "".
     const std::string& hostname(const core::Address& a) const;
 
-private:
+  private:
     std::vector<AddressRange> v4_, v6_, excluded_;
-    std::vector<AddressRange> ranges_;      // final, sorted, disjoint
-    std::vector<std::uint64_t> starts_;     // index of each range's first address
+    std::vector<AddressRange> ranges_;   // final, sorted, disjoint
+    std::vector<std::uint64_t> starts_;  // index of each range's first address
     std::uint64_t total_ = 0;
     std::map<core::Address, std::string> names_;
 };

@@ -11,21 +11,26 @@ namespace ghostport::scanner {
 namespace {
 std::uint64_t checked_product(std::uint64_t hosts, std::uint64_t ports) {
     if (ports != 0 && hosts > (1ull << 63) / ports)
-        throw core::InputError(fmt::format("{} hosts x {} ports is too many probes for one scan", hosts, ports));
+        throw core::InputError(
+            fmt::format("{} hosts x {} ports is too many probes for one scan", hosts, ports));
     return hosts * ports;
 }
 }  // namespace
 
-TargetSource::TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed, Shard shard)
+TargetSource::TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed,
+                           Shard shard)
     : hosts_(hosts),
       ports_(std::move(ports)),
       permutation_(checked_product(hosts.size(), ports_.size()), seed),
       shard_(shard),
-      size_(shard.index < permutation_.size() ? (permutation_.size() - shard.index + shard.count - 1) / shard.count : 0) {}
+      size_(shard.index < permutation_.size()
+                ? (permutation_.size() - shard.index + shard.count - 1) / shard.count
+                : 0) {}
 
 Shard parse_shard(std::string_view text) {
     auto bad = [&] {
-        return core::InputError(fmt::format("bad --shard '{}': give K/N with 1 <= K <= N <= 65536 (1/3, 2/3, 3/3)", text));
+        return core::InputError(
+            fmt::format("bad --shard '{}': give K/N with 1 <= K <= N <= 65536 (1/3, 2/3, 3/3)", text));
     };
     auto slash = text.find('/');
     if (slash == std::string_view::npos) throw bad();
@@ -34,7 +39,8 @@ Shard parse_shard(std::string_view text) {
         auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
         return !s.empty() && ec == std::errc{} && p == s.data() + s.size();
     };
-    if (!number(text.substr(0, slash), k) || !number(text.substr(slash + 1), n) || k < 1 || k > n || n > 65536)
+    if (!number(text.substr(0, slash), k) || !number(text.substr(slash + 1), n) || k < 1 || k > n ||
+        n > 65536)
         throw bad();
     return {k - 1, n};
 }

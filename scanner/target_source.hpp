@@ -27,9 +27,10 @@ struct Shard {
 Shard parse_shard(std::string_view text);
 
 class TargetSource {
-public:
+  public:
     // Throws core::InputError when hosts x ports overflows 2^63.
-    TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed, Shard shard = {});
+    TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed,
+                 Shard shard = {});
 
     // Probes in this shard (all of them without sharding).
     std::uint64_t size() const { return size_; }
@@ -38,7 +39,7 @@ public:
     // The i-th probe of this shard's part of the shuffled walk, 0 <= i < size().
     ProbeTarget at(std::uint64_t i) const;
 
-private:
+  private:
     const TargetSet& hosts_;
     std::vector<std::uint16_t> ports_;
     Permutation permutation_;

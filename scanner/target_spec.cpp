@@ -27,7 +27,8 @@ Resolver system_resolver() {
         hints.ai_socktype = SOCK_STREAM;
         addrinfo* res = nullptr;
         int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
-        if (rc != 0) throw InputError(fmt::format("bad target '{}': cannot resolve: {}", host, gai_strerror(rc)));
+        if (rc != 0)
+            throw InputError(fmt::format("bad target '{}': cannot resolve: {}", host, gai_strerror(rc)));
         std::vector<Address> out;
         for (auto* p = res; p; p = p->ai_next) {
             Address a;
@@ -98,7 +99,8 @@ std::vector<AddressRange> parse_target(std::string_view spec, const Resolver& re
             hi = last->v4();
         } else {
             unsigned octet = 0;
-            if (!parse_uint(rest, 255, octet)) bad(spec, "range end must be an IPv4 address or a last octet 0-255");
+            if (!parse_uint(rest, 255, octet))
+                bad(spec, "range end must be an IPv4 address or a last octet 0-255");
             hi = (lo & 0xFFFFFF00u) | octet;
         }
         if (hi < lo) bad(spec, "range end is below its start");

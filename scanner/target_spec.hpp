@@ -25,10 +25,10 @@ std::vector<AddressRange> parse_target(std::string_view spec, const Resolver& re
 std::vector<std::string> read_target_lines(std::istream& in);
 
 struct TargetOptions {
-    std::vector<std::string> targets;       // positional specs
-    std::vector<std::string> input_files;   // -iL ("-" = stdin)
-    std::vector<std::string> excludes;      // --exclude (each may be comma-separated)
-    std::vector<std::string> exclude_files; // --exclude-file
+    std::vector<std::string> targets;        // positional specs
+    std::vector<std::string> input_files;    // -iL ("-" = stdin)
+    std::vector<std::string> excludes;       // --exclude (each may be comma-separated)
+    std::vector<std::string> exclude_files;  // --exclude-file
 };
 
 // Builds the finalized set. Throws core::InputError for a bad spec, an unreadable file, or an empty result.

@@ -25,7 +25,9 @@ std::vector<std::string> with_registry(std::vector<std::string> argv) {
     return argv;
 }
 
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int lines(const std::string& s) {
+    return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 }  // namespace
 
@@ -73,7 +75,8 @@ TEST(Cli, EveryBadInputIsExitTwoWithOneLineNamingIt) {
         EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
         EXPECT_EQ(lines(r.err), 1) << what << ": " << r.err;
         EXPECT_EQ(r.err.rfind("ghostport: ", 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(c.named), std::string::npos) << "message does not name '" << c.named << "': " << r.err;
+        EXPECT_NE(r.err.find(c.named), std::string::npos)
+            << "message does not name '" << c.named << "': " << r.err;
         EXPECT_EQ(r.out, "") << what;
     }
     std::filesystem::remove(bad_registry);
@@ -84,8 +87,13 @@ TEST(Cli, VersionAndHelpOnEverySubcommand) {
     auto v = run({ghostport_binary(), "--version"});
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_EQ(v.out.rfind("ghostport ", 0), 0u);
-    for (std::vector<std::string> sub : {std::vector<std::string>{}, {"scan"}, {"lookup"}, {"registry"},
-                                         {"registry", "update"}, {"registry", "install"}, {"registry", "info"}}) {
+    for (std::vector<std::string> sub : {std::vector<std::string>{},
+                                         {"scan"},
+                                         {"lookup"},
+                                         {"registry"},
+                                         {"registry", "update"},
+                                         {"registry", "install"},
+                                         {"registry", "info"}}) {
         std::vector<std::string> argv{ghostport_binary()};
         argv.insert(argv.end(), sub.begin(), sub.end());
         argv.push_back("--help");
@@ -116,7 +124,8 @@ TEST(Cli, LoopbackScanReportsARealListener) {
     socklen_t len = sizeof sa;
     getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
     auto port = std::to_string(ntohs(sa.sin_port));
-    auto r = run(with_registry({ghostport_binary(), "scan", "localhost", "-p", port, "--format", "csv", "--no-progress"}));
+    auto r = run(with_registry(
+        {ghostport_binary(), "scan", "localhost", "-p", port, "--format", "csv", "--no-progress"}));
     close(fd);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rows = parse_csv_report(r.out);
@@ -137,7 +146,8 @@ TEST(Cli, LoopbackScanReportsARealListener) {
 // --top-ports takes the N most prevalent ports; -iL - reads targets from standard input.
 TEST(Cli, TopPortsAndTargetsFromStandardInput) {
     if (access("/usr/share/nmap/nmap-services", R_OK) != 0) GTEST_SKIP() << "nmap-common is not installed";
-    auto r = run(with_registry({ghostport_binary(), "scan", "-iL", "-", "--top-ports", "10", "--format", "json", "-q"}),
+    auto r = run(with_registry(
+                     {ghostport_binary(), "scan", "-iL", "-", "--top-ports", "10", "--format", "json", "-q"}),
                  std::chrono::seconds(30), "# loopback only\n127.0.0.1\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("\"ports_per_host\":10,"), std::string::npos) << r.out;
@@ -149,8 +159,8 @@ TEST(Cli, TopPortsAndTargetsFromStandardInput) {
 TEST(Cli, ShardsOfOneScanCoverItExactlyOnce) {
     std::multiset<std::string> ports;
     for (const char* shard : {"1/3", "2/3", "3/3"}) {
-        auto r = run(with_registry({ghostport_binary(), "scan", "127.0.0.1", "-p", "1-300", "--seed", "7", "--shard",
-                                    shard, "--show", "all", "--format", "csv", "-q"}));
+        auto r = run(with_registry({ghostport_binary(), "scan", "127.0.0.1", "-p", "1-300", "--seed", "7",
+                                    "--shard", shard, "--show", "all", "--format", "csv", "-q"}));
         ASSERT_EQ(r.exit_code, 0) << r.err;
         for (auto& row : parse_csv_report(r.out)) ports.insert(row.at("port"));
     }

@@ -67,7 +67,9 @@ std::string unique_lab_name() {
     return "gpt-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-";
 }
 
-std::string lab_script() { return std::string(GHOSTPORT_SOURCE_DIR) + "/tests/lab/lab.sh"; }
+std::string lab_script() {
+    return std::string(GHOSTPORT_SOURCE_DIR) + "/tests/lab/lab.sh";
+}
 
 void must(const std::vector<std::string>& argv) {
     auto r = run(argv, std::chrono::seconds(30));
@@ -171,8 +173,12 @@ std::vector<std::string> Lab::in_scanner(std::vector<std::string> argv) const {
     return argv;
 }
 
-std::string ghostport_binary() { return GHOSTPORT_BINARY; }
-std::string listener_binary() { return GP_LISTEN_BINARY; }
+std::string ghostport_binary() {
+    return GHOSTPORT_BINARY;
+}
+std::string listener_binary() {
+    return GP_LISTEN_BINARY;
+}
 
 std::string test_registry() {
     std::string p = std::string(GHOSTPORT_SHARED_DIR) + "/data/iana/service-names-port-numbers.csv";

@@ -22,7 +22,7 @@ RunResult run(const std::vector<std::string>& argv, std::chrono::seconds limit =
 
 // A child process kept running in the background (listeners, interrupted scans); killed on destruction.
 class Background {
-public:
+  public:
     // Starts argv; when `wait_for` is non-empty, waits (up to 10 s) until that line appears on its stdout.
     Background(const std::vector<std::string>& argv, const std::string& wait_for = "");
     ~Background();
@@ -32,7 +32,7 @@ public:
     // Waits up to `limit` for the process to exit; returns its exit code (-1 on timeout/signal).
     RunResult wait(std::chrono::seconds limit);
 
-private:
+  private:
     int pid_ = -1;
     int out_fd_ = -1;
     std::string out_file_, err_file_;
@@ -44,7 +44,7 @@ std::string lab_unavailable_reason();
 // The lab: namespaces "<name>s" (scanner, 198.18.0.1 / 2001:2::1) and "<name>t" (hosts 198.18.0.10... and
 // 2001:2::10...). The name is unique per process and per lab; everything is removed on destruction.
 class Lab {
-public:
+  public:
     explicit Lab(int hosts);
     ~Lab();
     Lab(const Lab&) = delete;
@@ -58,7 +58,7 @@ public:
     std::vector<std::string> in_scanner(std::vector<std::string> argv) const;
     const std::string& name() const { return name_; }
 
-private:
+  private:
     std::string name_;
     std::vector<std::unique_ptr<Background>> listeners_;
 };
@@ -76,12 +76,13 @@ std::vector<CsvRow> parse_csv_report(const std::string& text);
 }  // namespace gp_test
 
 // Skips a test that needs the lab when it cannot be built, except in CI (CI=true), where it fails.
-#define GP_REQUIRE_LAB()                                                                              \
-    do {                                                                                              \
-        auto gp_reason = gp_test::lab_unavailable_reason();                                           \
-        if (!gp_reason.empty()) {                                                                     \
-            const char* gp_ci = std::getenv("CI");                                                    \
-            if (gp_ci && std::string(gp_ci) == "true") FAIL() << "CI=true but the lab is unavailable: " << gp_reason; \
-            GTEST_SKIP() << "namespace lab unavailable: " << gp_reason;                               \
-        }                                                                                             \
+#define GP_REQUIRE_LAB()                                                       \
+    do {                                                                       \
+        auto gp_reason = gp_test::lab_unavailable_reason();                    \
+        if (!gp_reason.empty()) {                                              \
+            const char* gp_ci = std::getenv("CI");                             \
+            if (gp_ci && std::string(gp_ci) == "true")                         \
+                FAIL() << "CI=true but the lab is unavailable: " << gp_reason; \
+            GTEST_SKIP() << "namespace lab unavailable: " << gp_reason;        \
+        }                                                                      \
     } while (0)

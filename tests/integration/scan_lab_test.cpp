@@ -55,12 +55,14 @@ TEST(LabScan, FullRangeOfThreeHostsFindsEveryOpenPortWithLabels) {
     auto r = run(lab.in_scanner(scan_args({"198.18.0.10-12", "--format", "csv", "--show", "open,filtered"})));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rows = parse_csv_report(r.out);
-    EXPECT_EQ(keys(rows, "open"),
-              (std::set<std::string>{"198.18.0.10:22", "198.18.0.10:80", "198.18.0.10:443", "198.18.0.10:642",
-                                     "198.18.0.10:1642", "198.18.0.10:50000", "198.18.0.11:22", "198.18.0.11:80",
-                                     "198.18.0.11:4", "198.18.0.11:12345", "198.18.0.12:22", "198.18.0.12:80"}));
-    EXPECT_EQ(keys(rows, "filtered"), (std::set<std::string>{"198.18.0.10:2001", "198.18.0.10:2003", "198.18.0.11:2001",
-                                                             "198.18.0.11:2003", "198.18.0.12:2001", "198.18.0.12:2003"}));
+    EXPECT_EQ(
+        keys(rows, "open"),
+        (std::set<std::string>{"198.18.0.10:22", "198.18.0.10:80", "198.18.0.10:443", "198.18.0.10:642",
+                               "198.18.0.10:1642", "198.18.0.10:50000", "198.18.0.11:22", "198.18.0.11:80",
+                               "198.18.0.11:4", "198.18.0.11:12345", "198.18.0.12:22", "198.18.0.12:80"}));
+    EXPECT_EQ(keys(rows, "filtered"),
+              (std::set<std::string>{"198.18.0.10:2001", "198.18.0.10:2003", "198.18.0.11:2001",
+                                     "198.18.0.11:2003", "198.18.0.12:2001", "198.18.0.12:2003"}));
     EXPECT_EQ(row_of(rows, "198.18.0.10", "2001").at("reason"), "no-response");
     EXPECT_EQ(row_of(rows, "198.18.0.10", "2003").at("reason"), "unreachable");
 
@@ -104,7 +106,8 @@ TEST(LabScan, ClosedVersusFilteredWithReasons) {
     Lab lab(1);
     lab.firewall({"drop=2001", "reset=2002", "prohibit=2003"});
     lab.listen({"198.18.0.10:2004"});
-    auto r = run(lab.in_scanner(scan_args({"198.18.0.10", "-p", "2000-2004", "--show", "all", "--format", "csv"})));
+    auto r = run(
+        lab.in_scanner(scan_args({"198.18.0.10", "-p", "2000-2004", "--show", "all", "--format", "csv"})));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rows = parse_csv_report(r.out);
     ASSERT_EQ(rows.size(), 5u);
@@ -138,7 +141,8 @@ TEST(LabScan, Ipv6Targets) {
     Lab lab(1);
     lab.firewall({"drop=2001", "prohibit=2003"});
     lab.listen({"[2001:2::10]:22", "[2001:2::10]:1642"});
-    auto r = run(lab.in_scanner(scan_args({"2001:2::10", "-p", "22,80,1642,2001,2003", "--show", "all", "--format", "csv"})));
+    auto r = run(lab.in_scanner(
+        scan_args({"2001:2::10", "-p", "22,80,1642,2001,2003", "--show", "all", "--format", "csv"})));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rows = parse_csv_report(r.out);
     EXPECT_EQ(keys(rows, "open"), (std::set<std::string>{"2001:2::10:22", "2001:2::10:1642"}));
@@ -159,7 +163,7 @@ TEST(LabScan, JsonReportWrittenAtomicallyWithSummary) {
     std::ifstream in(out);
     std::vector<std::string> lines;
     for (std::string l; std::getline(in, l);) lines.push_back(l);
-    ASSERT_EQ(lines.size(), 3u);  // two ports, then the summary
+    ASSERT_EQ(lines.size(), 3u);                                               // two ports, then the summary
     EXPECT_NE(lines[0].find("\"port\":1642"), std::string::npos) << lines[0];  // the ghost first
     const auto& summary = lines.back();
     EXPECT_NE(summary.find("\"record\":\"summary\""), std::string::npos);

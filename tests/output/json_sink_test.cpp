@@ -320,11 +320,27 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
     const auto lines = json_lines(report);
     ASSERT_EQ(lines.size(), 5u);
     const Json& s = lines.back();
-    EXPECT_EQ(s.keys(), (std::vector<std::string>{
-                            "record", "command_line", "started_at", "finished_at", "engine", "seed",
-                            "shard", "registry_source", "registry_snapshot", "registry_stale", "prevalence_source",
-                            "hosts_targeted", "hosts_up", "ports_per_host", "probes_planned", "probes_done",
-                            "open", "closed", "filtered", "ghosts", "partial"}));
+    EXPECT_EQ(s.keys(), (std::vector<std::string>{"record",
+                                                  "command_line",
+                                                  "started_at",
+                                                  "finished_at",
+                                                  "engine",
+                                                  "seed",
+                                                  "shard",
+                                                  "registry_source",
+                                                  "registry_snapshot",
+                                                  "registry_stale",
+                                                  "prevalence_source",
+                                                  "hosts_targeted",
+                                                  "hosts_up",
+                                                  "ports_per_host",
+                                                  "probes_planned",
+                                                  "probes_done",
+                                                  "open",
+                                                  "closed",
+                                                  "filtered",
+                                                  "ghosts",
+                                                  "partial"}));
     EXPECT_EQ(s["record"].str(), "summary");
     EXPECT_EQ(s["command_line"].str(), report.meta.command_line);
     EXPECT_EQ(s["started_at"].str(), "2026-11-22T10:00:00.000Z");

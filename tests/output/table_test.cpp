@@ -126,7 +126,8 @@ TEST(Table, HostileTextCannotReachTheTerminal) {
 
 TEST(Table, ColumnsAlignOnCodePointsNotBytes) {
     Report report;
-    report.rows = {make_row("192.0.2.1", 80, 1.0, 0, "caf\xC3\xA9"), make_row("192.0.2.2", 80, 1.0, 0, "cafe")};
+    report.rows = {make_row("192.0.2.1", 80, 1.0, 0, "caf\xC3\xA9"),
+                   make_row("192.0.2.2", 80, 1.0, 0, "cafe")};
     const std::string table = table_of(report);
     EXPECT_NE(table.find("caf\xC3\xA9        1.0"), std::string::npos) << table;
     EXPECT_NE(table.find("cafe        1.0"), std::string::npos) << table;

@@ -44,7 +44,8 @@ TargetSet loopback() {
     return s;
 }
 
-std::map<std::uint16_t, PortResult> scan(const TargetSource& src, EngineOptions opt, const std::atomic<bool>* stop = nullptr) {
+std::map<std::uint16_t, PortResult> scan(const TargetSource& src, EngineOptions opt,
+                                         const std::atomic<bool>* stop = nullptr) {
     std::mutex m;
     std::map<std::uint16_t, PortResult> out;
     EngineHooks hooks;

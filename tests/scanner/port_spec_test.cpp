@@ -33,18 +33,21 @@ TEST(PortSpec, NamedSets) {
 }
 
 TEST(PortSpec, EveryBadFormIsOneClearError) {
-    struct Case { const char* spec; const char* message; };
-    for (auto c : {Case{"", "bad port spec '': empty item"},
-                   Case{"22,,80", "bad port spec '22,,80': empty item"},
-                   Case{"22,", "bad port spec '22,': empty item"},
-                   Case{"70000", "bad port spec '70000': port 70000 is out of range (0-65535)"},
-                   Case{"99999999999", "bad port spec '99999999999': port 99999999999 is out of range (0-65535)"},
-                   Case{"2000-1000", "bad port spec '2000-1000': range 2000-1000 is backwards"},
-                   Case{"http", "bad port spec 'http': 'http' is not a port number"},
-                   Case{"1-2-3", "bad port spec '1-2-3': '2-3' is not a port number"},
-                   Case{"+22", "bad port spec '+22': '+22' is not a port number"},
-                   Case{" 22", "bad port spec ' 22': ' 22' is not a port number"},
-                   Case{"22 ", "bad port spec '22 ': '22 ' is not a port number"}}) {
+    struct Case {
+        const char* spec;
+        const char* message;
+    };
+    for (auto c :
+         {Case{"", "bad port spec '': empty item"}, Case{"22,,80", "bad port spec '22,,80': empty item"},
+          Case{"22,", "bad port spec '22,': empty item"},
+          Case{"70000", "bad port spec '70000': port 70000 is out of range (0-65535)"},
+          Case{"99999999999", "bad port spec '99999999999': port 99999999999 is out of range (0-65535)"},
+          Case{"2000-1000", "bad port spec '2000-1000': range 2000-1000 is backwards"},
+          Case{"http", "bad port spec 'http': 'http' is not a port number"},
+          Case{"1-2-3", "bad port spec '1-2-3': '2-3' is not a port number"},
+          Case{"+22", "bad port spec '+22': '+22' is not a port number"},
+          Case{" 22", "bad port spec ' 22': ' 22' is not a port number"},
+          Case{"22 ", "bad port spec '22 ': '22 ' is not a port number"}}) {
         try {
             parse_ports(c.spec);
             ADD_FAILURE() << "accepted " << c.spec;

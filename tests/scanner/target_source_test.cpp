@@ -62,11 +62,13 @@ TEST(TargetSource, ShardsPartitionTheWalkWithNoOverlapAndNoGap) {
         for (std::uint64_t k = 0; k < n; ++k) {
             TargetSource part(set, ports, 42, {k, n});
             total += part.size();
-            for (std::uint64_t i = 0; i < part.size(); ++i) seen.insert({part.at(i).host.to_string(), part.at(i).port});
+            for (std::uint64_t i = 0; i < part.size(); ++i)
+                seen.insert({part.at(i).host.to_string(), part.at(i).port});
         }
         EXPECT_EQ(total, whole.size()) << n;
         std::multiset<std::pair<std::string, int>> all;
-        for (std::uint64_t i = 0; i < whole.size(); ++i) all.insert({whole.at(i).host.to_string(), whole.at(i).port});
+        for (std::uint64_t i = 0; i < whole.size(); ++i)
+            all.insert({whole.at(i).host.to_string(), whole.at(i).port});
         EXPECT_EQ(seen, all) << n;  // union == whole, and no pair twice
     }
 }

@@ -41,7 +41,8 @@ std::string error_of(std::string_view spec) {
 }  // namespace
 
 TEST(TargetSpec, LiteralsBothFamilies) {
-    EXPECT_EQ(expand(specs({"198.18.0.1", "2001:2::1"})), (std::vector<std::string>{"198.18.0.1", "2001:2::1"}));
+    EXPECT_EQ(expand(specs({"198.18.0.1", "2001:2::1"})),
+              (std::vector<std::string>{"198.18.0.1", "2001:2::1"}));
 }
 
 TEST(TargetSpec, CidrBlocks) {
@@ -54,7 +55,8 @@ TEST(TargetSpec, CidrBlocks) {
 }
 
 TEST(TargetSpec, Ipv4Ranges) {
-    EXPECT_EQ(expand(specs({"198.18.1.10-12"})), (std::vector<std::string>{"198.18.1.10", "198.18.1.11", "198.18.1.12"}));
+    EXPECT_EQ(expand(specs({"198.18.1.10-12"})),
+              (std::vector<std::string>{"198.18.1.10", "198.18.1.11", "198.18.1.12"}));
     auto wide = expand(specs({"198.18.1.254-198.18.2.1"}));
     EXPECT_EQ(wide, (std::vector<std::string>{"198.18.1.254", "198.18.1.255", "198.18.2.0", "198.18.2.1"}));
 }
@@ -70,7 +72,8 @@ TEST(TargetSpec, ExcludesAndExcludeFiles) {
     TargetOptions opt;
     opt.targets = {"198.18.0.0/29"};
     opt.excludes = {"198.18.0.0,198.18.0.7", "198.18.0.2-3"};
-    EXPECT_EQ(expand(opt), (std::vector<std::string>{"198.18.0.1", "198.18.0.4", "198.18.0.5", "198.18.0.6"}));
+    EXPECT_EQ(expand(opt),
+              (std::vector<std::string>{"198.18.0.1", "198.18.0.4", "198.18.0.5", "198.18.0.6"}));
 }
 
 TEST(TargetSpec, TargetFileLines) {
@@ -94,13 +97,19 @@ TEST(TargetSpec, EveryBadFormNamesTheValue) {
     EXPECT_EQ(error_of("198.18.1.20-10"), "bad target '198.18.1.20-10': range end is below its start");
     EXPECT_EQ(error_of("198.18.1.10-256"),
               "bad target '198.18.1.10-256': range end must be an IPv4 address or a last octet 0-255");
-    EXPECT_EQ(error_of("198.18.1.10-2001:2::1"), "bad target '198.18.1.10-2001:2::1': range ends in an IPv6 address");
-    EXPECT_EQ(error_of("198.18.2.1-198.18.1.1"), "bad target '198.18.2.1-198.18.1.1': range end is below its start");
-    EXPECT_EQ(error_of("2001:2::1-5"), "bad target '2001:2::1-5': a range needs an IPv4 start address (198.18.1.10-20)");
-    EXPECT_EQ(error_of("198.18.0.300"), "bad target '198.18.0.300': not an address, CIDR block, IPv4 range or hostname");
-    EXPECT_EQ(error_of("bad host!"), "bad target 'bad host!': not an address, CIDR block, IPv4 range or hostname");
+    EXPECT_EQ(error_of("198.18.1.10-2001:2::1"),
+              "bad target '198.18.1.10-2001:2::1': range ends in an IPv6 address");
+    EXPECT_EQ(error_of("198.18.2.1-198.18.1.1"),
+              "bad target '198.18.2.1-198.18.1.1': range end is below its start");
+    EXPECT_EQ(error_of("2001:2::1-5"),
+              "bad target '2001:2::1-5': a range needs an IPv4 start address (198.18.1.10-20)");
+    EXPECT_EQ(error_of("198.18.0.300"),
+              "bad target '198.18.0.300': not an address, CIDR block, IPv4 range or hostname");
+    EXPECT_EQ(error_of("bad host!"),
+              "bad target 'bad host!': not an address, CIDR block, IPv4 range or hostname");
     EXPECT_EQ(error_of("empty-host"), "bad target 'empty-host': hostname has no IPv4 or IPv6 address");
-    EXPECT_EQ(error_of("no-such-host"), "bad target 'no-such-host': cannot resolve: Name or service not known");
+    EXPECT_EQ(error_of("no-such-host"),
+              "bad target 'no-such-host': cannot resolve: Name or service not known");
 }
 
 TEST(TargetSpec, EmptyResults) {
