@@ -158,7 +158,8 @@ void finish(Slot& slot, bool connected) {
 
 // One connection attempt: a non-blocking connect() and a wait for writability, decided by the kernel's
 // answer or by the reaper at the deadline. System calls per attempt: socket, epoll add, FIONBIO, connect,
-// epoll mod, getsockopt, close (Asio's own async_connect adds a poll() to these).
+// epoll mod, getsockopt (plus a second connect() to confirm an open port), close (Asio's own async_connect
+// adds a poll() to these).
 awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& shared) {
     for (int tries = 0;; ++tries) {
         boost::system::error_code ec;
@@ -175,18 +176,29 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
                 auto [timeout, measured] = shared.timing(slot.host, slot.attempt);
                 slot.provisional = !measured;
                 slot.deadline = slot.start + timeout;
-                slot.waiting = true;
-                co_await slot.socket.async_wait(tcp::socket::wait_write,
-                                                asio::redirect_error(use_awaitable, ec));
-                slot.waiting = false;
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
-                if (slot.abandoned || slot.timed_out) {
-                    finish(slot, false);
-                    co_return slot.abandoned ? Outcome::abandoned : Outcome::timed_out;
+                // The answer is SO_ERROR: ECONNREFUSED, or EHOSTUNREACH & co. (an ICMP error leaves the
+                // socket in SYN_SENT, so only SO_ERROR reports it). SO_ERROR 0 means connected -- or a
+                // wake-up before the handshake finished (a readiness event queued for the socket that had
+                // this descriptor before): connect() again tells the two apart (EISCONN, or EALREADY and we
+                // wait on).
+                while (err == EINPROGRESS || err == EALREADY) {
+                    slot.waiting = true;
+                    co_await slot.socket.async_wait(tcp::socket::wait_write,
+                                                    asio::redirect_error(use_awaitable, ec));
+                    slot.waiting = false;
+                    if (slot.abandoned || slot.timed_out) {
+                        finish(slot, false);
+                        co_return slot.abandoned ? Outcome::abandoned : Outcome::timed_out;
+                    }
+                    const int fd = slot.socket.native_handle();
+                    socklen_t len = sizeof err;
+                    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+                    if (err == 0) {
+                        err = ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+                        if (err == EISCONN) err = 0;
+                    }
                 }
-                socklen_t len = sizeof err;
-                if (getsockopt(slot.socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-                    err = errno;
             } else {
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
             }
