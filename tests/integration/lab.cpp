@@ -162,6 +162,10 @@ void Lab::firewall(const std::vector<std::string>& rules) {
     must(argv);
 }
 
+void Lab::latency(const std::string& dev) {
+    must({lab_script(), "latency", name_, dev});
+}
+
 void Lab::listen(const std::vector<std::string>& endpoints) {
     std::vector<std::string> argv{"ip", "netns", "exec", name_ + "t", listener_binary(), "--seconds", "600"};
     argv.insert(argv.end(), endpoints.begin(), endpoints.end());
@@ -178,6 +182,9 @@ std::string ghostport_binary() {
 }
 std::string listener_binary() {
     return GP_LISTEN_BINARY;
+}
+std::string responder_binary() {
+    return GP_RESPONDER_BINARY;
 }
 
 std::string test_registry() {

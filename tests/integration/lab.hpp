@@ -52,6 +52,9 @@ class Lab {
 
     // lab.sh firewall rules, e.g. {"drop=2001", "reset=2002", "prohibit=2003", "loss=3"}.
     void firewall(const std::vector<std::string>& rules);
+    // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.19.0.0/16 routed to it, for
+    // gp_responder (run it with in_scanner); `dev` starts with "gpt-" and fits IFNAMSIZ (name() + "r" does).
+    void latency(const std::string& dev);
     // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...
     void listen(const std::vector<std::string>& endpoints);
     // argv prefixed with `ip netns exec <scanner ns>`.
@@ -66,6 +69,7 @@ class Lab {
 // Paths set by CMake.
 std::string ghostport_binary();
 std::string listener_binary();
+std::string responder_binary();
 // The registry tests use: the 2025 snapshot in ../shared when present, else "" (the binary's own search).
 std::string test_registry();
 

@@ -7,12 +7,14 @@
 #   lab.sh firewall NAME [drop=P,P] [reset=P,P] [prohibit=P,P] [loss=PCT]
 #                                   nftables in NAMEt: drop, reject with TCP reset, reject with ICMP
 #                                   admin-prohibited, and random loss in both directions (numgen)
+#   lab.sh latency NAME DEV         a persistent TUN device DEV (a name starting with gpt-) in NAMEs, up, with
+#                                   198.19.0.0/16 routed to it: gp_responder --dev DEV plays the hosts there
 #   lab.sh down NAME                remove both namespaces (and so the veth pair and every rule)
 #
 # NAME must start with "gpt-" and is unique per run (e.g. gpt-<pid>-). Needs root (CAP_NET_ADMIN).
 set -euo pipefail
 
-cmd=${1:?usage: lab.sh up|firewall|down NAME ...}
+cmd=${1:?usage: lab.sh up|firewall|latency|down NAME ...}
 name=${2:?lab name}
 [[ $name == gpt-* ]] || { echo "lab.sh: lab names start with gpt-" >&2; exit 2; }
 s=${name}s t=${name}t
@@ -66,6 +68,15 @@ table inet gpt_lab {
 NFT
 }
 
+latency() {
+    local dev=${1:?TUN device name}
+    [[ $dev == gpt-* ]] || { echo "lab.sh: device names start with gpt-" >&2; exit 2; }
+    ip -n "$s" tuntap add dev "$dev" mode tun
+    # A deep queue, so a burst of SYNs waits for the responder instead of being dropped.
+    ip -n "$s" link set "$dev" txqueuelen 10000 up
+    ip -n "$s" route add 198.19.0.0/16 dev "$dev"
+}
+
 down() {
     # Killing the namespaces' processes first lets the namespaces go at once.
     for ns in "$s" "$t"; do
@@ -77,6 +88,7 @@ down() {
 case $cmd in
     up) up "${3:-}" ;;
     firewall) shift 2; firewall "$@" ;;
+    latency) latency "${3:-}" ;;
     down) down ;;
     *) echo "lab.sh: unknown command $cmd" >&2; exit 2 ;;
 esac

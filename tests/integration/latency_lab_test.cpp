@@ -1,0 +1,132 @@
+// Scans of simulated remote hosts with real latency: gp_responder behind a TUN device in the scanner
+// namespace plays 198.19.0.0/28 (RTT 20..200 ms per host, some hosts down, some ports filtered), and the
+// report must match the responder's own truth table.
+#include <signal.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "lab.hpp"
+
+using namespace gp_test;
+
+namespace {
+
+constexpr int rtt_min_ms = 20, rtt_max_ms = 200;
+
+std::vector<std::string> scan_args(std::vector<std::string> extra) {
+    std::vector<std::string> argv{ghostport_binary(), "scan", "--no-progress"};
+    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+// The responder's options that decide the truth: the same for the device and for --truth-all.
+std::vector<std::string> world(std::vector<std::string> extra) {
+    std::vector<std::string> argv{"--seed",    "3",
+                                  "--hosts",   "198.19.0.0/28",
+                                  "--rtt-min", std::to_string(rtt_min_ms),
+                                  "--rtt-max", std::to_string(rtt_max_ms)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+struct Truth {
+    std::map<std::string, std::set<std::string>> by_state;  // open, closed, filtered, down -> host:port
+    std::map<std::string, int> rtt_ms;                      // host -> its RTT
+};
+
+// Parses `gp_responder --truth-all` lines "HOST:PORT STATE RTT_MS".
+Truth truth_of(const std::vector<std::string>& options, const std::string& ports) {
+    std::vector<std::string> argv{responder_binary(), "--truth-all", ports};
+    argv.insert(argv.end(), options.begin(), options.end());
+    auto r = run(argv, std::chrono::seconds(30));
+    if (r.exit_code != 0) throw std::runtime_error("gp_responder --truth-all failed: " + r.err);
+    Truth t;
+    std::istringstream in(r.out);
+    std::string key, state;
+    int rtt = 0;
+    while (in >> key >> state >> rtt) {
+        t.by_state[state].insert(key);
+        t.rtt_ms[key.substr(0, key.rfind(':'))] = rtt;
+    }
+    return t;
+}
+
+std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& state) {
+    std::set<std::string> out;
+    for (const auto& r : rows)
+        if (r.at("state") == state) out.insert(r.at("host") + ":" + r.at("port"));
+    return out;
+}
+
+// Starts gp_responder on a fresh TUN device of `lab`.
+std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::string>& options) {
+    const std::string dev = lab.name() + "r";
+    lab.latency(dev);
+    std::vector<std::string> argv{responder_binary(), "--dev", dev, "--seconds", "120"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return std::make_unique<Background>(lab.in_scanner(argv), "ready");
+}
+
+}  // namespace
+
+// Every open port found and nothing else open, closed ports of live hosts closed, down hosts and filtered
+// ports filtered, and each open port's RTT the host's simulated RTT (plus a little scheduling).
+TEST(LatencyLab, ScanMatchesTheResponderTruth) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    const auto options = world({});
+    const auto truth = truth_of(options, "1-200");
+    // The seed is chosen so that the world has every kind of answer.
+    ASSERT_FALSE(truth.by_state.at("open").empty());
+    ASSERT_FALSE(truth.by_state.at("closed").empty());
+    ASSERT_FALSE(truth.by_state.at("filtered").empty());
+    ASSERT_FALSE(truth.by_state.at("down").empty());
+
+    auto responder = start_responder(lab, options);
+    auto r =
+        run(lab.in_scanner(scan_args({"198.19.0.0/28", "-p", "1-200", "--format", "csv", "--show", "all"})),
+            std::chrono::seconds(60));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    kill(responder->pid(), SIGTERM);
+    auto stats = responder->wait(std::chrono::seconds(5));
+    EXPECT_EQ(stats.exit_code, 0) << stats.err;
+    EXPECT_NE(stats.err.find("write errors 0"), std::string::npos) << stats.err;
+
+    auto rows = parse_csv_report(r.out);
+    ASSERT_EQ(rows.size(), 16u * 200u);
+    EXPECT_EQ(keys(rows, "open"), truth.by_state.at("open")) << stats.err;
+    EXPECT_EQ(keys(rows, "closed"), truth.by_state.at("closed")) << stats.err;
+    auto unanswered = truth.by_state.at("filtered");
+    unanswered.insert(truth.by_state.at("down").begin(), truth.by_state.at("down").end());
+    EXPECT_EQ(keys(rows, "filtered"), unanswered);
+
+    for (const auto& row : rows) {
+        if (row.at("state") != "open") continue;
+        const double rtt = std::stod(row.at("rtt_ms"));
+        const int host_rtt = truth.rtt_ms.at(row.at("host"));
+        EXPECT_GE(rtt, rtt_min_ms) << row.at("host") << ":" << row.at("port");
+        EXPECT_LE(rtt, rtt_max_ms + 50) << row.at("host") << ":" << row.at("port");
+        EXPECT_GE(rtt, host_rtt) << row.at("host") << ":" << row.at("port");
+        EXPECT_LE(rtt, host_rtt + 50) << row.at("host") << ":" << row.at("port");
+    }
+}
+
+// 3% loss of SYNs and of replies, independently: retries still find every open port, and no closed or
+// filtered port shows as open.
+TEST(LatencyLab, LossStillFindsEveryOpenPort) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    const auto options = world({"--loss", "3"});
+    const auto truth = truth_of(options, "1-200");
+    ASSERT_FALSE(truth.by_state.at("open").empty());
+
+    auto responder = start_responder(lab, options);
+    auto r =
+        run(lab.in_scanner(scan_args({"198.19.0.0/28", "-p", "1-200", "--retries", "4", "--format", "csv"})),
+            std::chrono::seconds(60));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(keys(parse_csv_report(r.out), "open"), truth.by_state.at("open"));
+}
