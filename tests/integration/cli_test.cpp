@@ -20,11 +20,6 @@ std::string write_temp(const std::string& name, const std::string& text) {
     return p.string();
 }
 
-std::vector<std::string> with_registry(std::vector<std::string> argv) {
-    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
-    return argv;
-}
-
 int lines(const std::string& s) {
     return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
 }

@@ -192,6 +192,24 @@ std::string test_registry() {
     return access(p.c_str(), R_OK) == 0 ? p : "";
 }
 
+std::vector<std::string> with_registry(std::vector<std::string> argv) {
+    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
+    return argv;
+}
+
+std::vector<std::string> scan_args(const std::vector<std::string>& extra) {
+    std::vector<std::string> argv{ghostport_binary(), "scan", "--no-progress"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return with_registry(std::move(argv));
+}
+
+std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& state) {
+    std::set<std::string> out;
+    for (const auto& r : rows)
+        if (r.at("state") == state) out.insert(r.at("host") + ":" + r.at("port"));
+    return out;
+}
+
 std::vector<CsvRow> parse_csv_report(const std::string& text) {
     ghostport::core::CsvReader reader(text);
     std::vector<std::string> header, fields;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,9 +74,16 @@ std::string responder_binary();
 // The registry tests use: the 2025 snapshot in ../shared when present, else "" (the binary's own search).
 std::string test_registry();
 
+// argv with `--registry <test_registry()>` appended when the 2025 snapshot is present.
+std::vector<std::string> with_registry(std::vector<std::string> argv);
+// `ghostport scan --no-progress` with the test registry and `extra` arguments.
+std::vector<std::string> scan_args(const std::vector<std::string>& extra);
+
 // One parsed CSV report: rows keyed by header name.
 using CsvRow = std::map<std::string, std::string>;
 std::vector<CsvRow> parse_csv_report(const std::string& text);
+// "host:port" of every row in `state` (open, closed, filtered).
+std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& state);
 
 }  // namespace gp_test
 

@@ -15,13 +15,6 @@ namespace {
 
 constexpr int rtt_min_ms = 20, rtt_max_ms = 200;
 
-std::vector<std::string> scan_args(std::vector<std::string> extra) {
-    std::vector<std::string> argv{ghostport_binary(), "scan", "--no-progress"};
-    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
 // The responder's options that decide the truth: the same for the device and for --truth-all.
 std::vector<std::string> world(std::vector<std::string> extra) {
     std::vector<std::string> argv{"--seed",    "3",
@@ -52,13 +45,6 @@ Truth truth_of(const std::vector<std::string>& options, const std::string& ports
         t.rtt_ms[key.substr(0, key.rfind(':'))] = rtt;
     }
     return t;
-}
-
-std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& state) {
-    std::set<std::string> out;
-    for (const auto& r : rows)
-        if (r.at("state") == state) out.insert(r.at("host") + ":" + r.at("port"));
-    return out;
 }
 
 // Starts gp_responder on a fresh TUN device of `lab`.

@@ -14,20 +14,6 @@ using namespace gp_test;
 
 namespace {
 
-std::vector<std::string> scan_args(std::vector<std::string> extra) {
-    std::vector<std::string> argv{ghostport_binary(), "scan", "--no-progress"};
-    if (auto reg = test_registry(); !reg.empty()) argv.insert(argv.end(), {"--registry", reg});
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
-std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& state) {
-    std::set<std::string> out;
-    for (const auto& r : rows)
-        if (r.at("state") == state) out.insert(r.at("host") + ":" + r.at("port"));
-    return out;
-}
-
 const CsvRow& row_of(const std::vector<CsvRow>& rows, const std::string& host, const std::string& port) {
     for (const auto& r : rows)
         if (r.at("host") == host && r.at("port") == port) return r;
