@@ -26,6 +26,40 @@ constexpr std::size_t ipv4_min_header = 20;
 constexpr std::size_t ipv6_header = 40;
 constexpr std::size_t tcp_min_header = 20;
 constexpr std::uint8_t protocol_tcp = 6;
+constexpr std::uint8_t protocol_icmp = 1;
+constexpr std::uint8_t protocol_icmpv6 = 58;
+constexpr std::size_t icmp_header = 8;
+constexpr std::size_t quoted_tcp = 8;  // ports and sequence number
+
+// An unreachable reply from the packet quoted in an ICMP error: `quoted` starts at the quoted IP header.
+std::optional<Reply> parse_quoted(std::span<const std::uint8_t> quoted, core::Family family,
+                                  std::uint8_t ttl) {
+    const std::uint8_t* p = quoted.data();
+    std::size_t header = 0;
+    Reply out;
+    out.kind = ReplyKind::unreachable;
+    out.src.family = out.dst.family = family;
+    if (family == core::Family::v4) {
+        if (quoted.size() < ipv4_min_header || (p[0] >> 4) != 4) return std::nullopt;
+        header = std::size_t{p[0] & 0x0Fu} * 4;
+        if (header < ipv4_min_header || p[9] != protocol_tcp || (load_be16(p + 6) & 0x1FFFu))
+            return std::nullopt;
+        std::copy_n(p + 16, 4, out.src.bytes.begin());  // the quoted destination: the scanned host
+        std::copy_n(p + 12, 4, out.dst.bytes.begin());
+    } else {
+        if (quoted.size() < ipv6_header || (p[0] >> 4) != 6 || p[6] != protocol_tcp) return std::nullopt;
+        header = ipv6_header;
+        std::copy_n(p + 24, 16, out.src.bytes.begin());
+        std::copy_n(p + 8, 16, out.dst.bytes.begin());
+    }
+    if (quoted.size() < header + quoted_tcp) return std::nullopt;
+    const std::uint8_t* t = p + header;
+    out.dport = load_be16(t);  // the quoted source port: ours
+    out.sport = load_be16(t + 2);
+    out.seq = load_be32(t + 4);
+    out.ttl = ttl;
+    return out;
+}
 
 enum class IpVersion { none, v4, v6 };
 
@@ -53,6 +87,11 @@ std::optional<Reply> parse_ipv4(Bytes packet) {
     if (header < ipv4_min_header || total < header || total > packet.size()) return std::nullopt;
     // Flags and fragment offset: MF is 0x2000, the offset is the low 13 bits; DF and the reserved bit pass.
     if (load_be16(p + 6) & 0x3FFFu) return std::nullopt;
+    if (p[9] == protocol_icmp) {
+        const Bytes icmp = packet.subspan(header, total - header);
+        if (icmp.size() < icmp_header || icmp[0] != 3) return std::nullopt;  // destination unreachable
+        return parse_quoted(icmp.subspan(icmp_header), core::Family::v4, p[8]);
+    }
     if (p[9] != protocol_tcp) return std::nullopt;
 
     Reply out;
@@ -74,7 +113,7 @@ std::optional<Reply> parse_ipv6(Bytes packet) {
 
     std::uint8_t next = p[6];
     std::size_t offset = 0;  // of the current header within `payload`; always <= payload.size()
-    for (std::size_t count = 0; next != protocol_tcp; ++count) {
+    for (std::size_t count = 0; next != protocol_tcp && next != protocol_icmpv6; ++count) {
         if (count == max_extension_headers) return std::nullopt;
         const std::size_t left = payload.size() - offset;
         const std::uint8_t* h = payload.data() + offset;
@@ -104,6 +143,11 @@ std::optional<Reply> parse_ipv6(Bytes packet) {
         offset += length;
     }
 
+    if (next == protocol_icmpv6) {
+        const Bytes icmp = payload.subspan(offset);
+        if (icmp.size() < icmp_header || icmp[0] != 1) return std::nullopt;  // destination unreachable
+        return parse_quoted(icmp.subspan(icmp_header), core::Family::v6, p[7]);
+    }
     Reply out;
     out.src.family = core::Family::v6;
     out.dst.family = core::Family::v6;

@@ -19,6 +19,10 @@
 //   options (60), at most `max_extension_headers` of them; a fragment header is accepted only as an atomic
 //   fragment (offset 0 and M clear, RFC 6946), which carries a whole packet. AH (51), ESP (50),
 //   no-next-header (59) and anything unknown are rejected.
+// - ICMP errors: an IPv4 ICMP type 3 or ICMPv6 type 1 message whose quoted packet (RFC 792, RFC 4443 §3.1)
+//   is IPv4 or IPv6 carrying TCP directly (IPv4 unfragmented), with at least the first 8 bytes of the TCP
+//   header quoted (ports and sequence number); the quoted packet's lengths are not checked against the quote,
+//   which routers truncate.
 // - TCP (RFC 9293 §3.1): data offset >= 5 and within the segment. Checksums are not verified: replies that
 //   a host sends to itself are captured before checksum offload fills them in, and the SYN cookie is what
 //   authenticates a reply (see syn_cookie.hpp).
@@ -45,9 +49,16 @@ enum class LinkType : std::uint8_t {
 // Extension headers an IPv6 reply may carry before TCP; a longer chain is rejected.
 inline constexpr std::size_t max_extension_headers = 8;
 
+// What kind of packet answered: a TCP segment, or an ICMP/ICMPv6 destination-unreachable error that quotes a
+// TCP segment (ICMP type 3, any code, RFC 792; ICMPv6 type 1, any code, RFC 4443 §3.1).
+enum class ReplyKind : std::uint8_t { tcp, unreachable };
+
 // The fields of a TCP segment that matter to a scanner. Addresses and ports are the reply's own: `src` is
-// the scanned host and `dst` is us.
+// the scanned host and `dst` is us. For an unreachable error they are those of the quoted segment, swapped
+// so that they read as a reply would (src = the quoted destination, sport = its destination port), `seq`
+// is the quoted segment's sequence number, `flags`, `ack` and `window` are 0 and `ttl` is the error's own.
 struct Reply {
+    ReplyKind kind = ReplyKind::tcp;
     core::Address src;
     core::Address dst;
     std::uint16_t sport = 0;

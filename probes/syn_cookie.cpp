@@ -49,6 +49,8 @@ std::uint32_t reply_cookie(const SipKey& key, const Reply& reply) noexcept {
 }
 
 ReplyMatch match_reply(const SipKey& key, const Reply& reply) noexcept {
+    if (reply.kind == ReplyKind::unreachable)
+        return reply.seq == reply_cookie(key, reply) ? ReplyMatch::unreachable : ReplyMatch::unrelated;
     const std::uint8_t f = reply.flags;
     const bool syn = f & tcp_flag::syn, ack = f & tcp_flag::ack, rst = f & tcp_flag::rst;
     if (!ack) return ReplyMatch::unrelated;        // neither a SYN-ACK nor an acceptable RST (see the notes)

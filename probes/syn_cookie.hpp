@@ -52,6 +52,7 @@ enum class ReplyMatch : std::uint8_t {
     unrelated,  // not an answer to any probe of this scan (wrong ack, wrong flags, or someone else's traffic)
     syn_ack,    // SYN and ACK set, RST clear, ack == cookie + 1: the port is open
     rst,        // RST and ACK set, SYN clear, ack == cookie + 1: the port is closed
+    unreachable,  // an ICMP unreachable error quoting our probe (quoted seq == cookie): the port is filtered
 };
 
 // Classifies `reply` against the probe it would answer under `key`, by the rules in the notes above.

@@ -134,6 +134,30 @@ const char* const rst_v4_raw_options =
     "0017 9c47 00000000 77777778 5014 0000 912d 0000"
     "00000000";  // payload carried by the RST
 
+// ICMP destination unreachable, communication administratively prohibited (type 3 code 13), from
+// 198.18.0.10 to 198.18.0.1 over raw IP, quoting our whole SYN 198.18.0.1:40000 -> 198.18.0.10:443.
+const char* const unreach_v4_raw =
+    "4500 0048 0000 0000 4001 0000 c612000a c6120001"  // IPv4: total 72, TTL 64, ICMP
+    "03 0d 0000 00000000"                              // ICMP: type 3, code 13, checksum, unused
+    "4500 002c 0000 4000 4006 0000 c6120001 c612000a"  // quoted IPv4: 198.18.0.1 -> 198.18.0.10, TCP
+    "9c40 01bb 12345678 00000000 6002 faf0 0000 0000 020405b4";  // quoted SYN: 40000 -> 443, seq
+
+// ICMPv6 destination unreachable, administratively prohibited (type 1 code 1), from [2001:2::10] over
+// Ethernet, quoting our SYN [2001:2::1]:40001 -> [2001:2::10]:80.
+const char* const unreach_v6_ethernet =
+    "020000000001 020000000002 86dd"
+    "60000000 0048 3a 40 20010002000000000000000000000010 20010002000000000000000000000001"
+    "01 01 0000 00000000"  // ICMPv6: type 1, code 1, checksum, unused
+    "60000000 0018 06 40 20010002000000000000000000000001 20010002000000000000000000000010"
+    "9c41 0050 0badcafe 00000000 6002 faf0 0000 0000 020405a0";
+
+gp::Reply unreachable(const char* target, const char* us, std::uint16_t target_port, std::uint16_t our_port,
+                      std::uint32_t seq, std::uint8_t ttl) {
+    gp::Reply r = make_reply(target, us, target_port, our_port, 0, seq, 0, 0, ttl);
+    r.kind = gp::ReplyKind::unreachable;
+    return r;
+}
+
 struct Golden {
     const char* name;
     const char* hex;
@@ -161,6 +185,10 @@ std::vector<Golden> goldens() {
          make_reply("::1", "::1", 5000, 40006, rst_ack, 0, 0x66666667, 0, 64)},
         {"rst_v4_raw_options", rst_v4_raw_options, LinkType::raw_ip,
          make_reply("198.19.7.42", "198.18.0.1", 23, 40007, rst_ack, 0, 0x77777778, 0, 57)},
+        {"unreach_v4_raw", unreach_v4_raw, LinkType::raw_ip,
+         unreachable("198.18.0.10", "198.18.0.1", 443, 40000, 0x12345678, 64)},
+        {"unreach_v6_ethernet", unreach_v6_ethernet, LinkType::ethernet,
+         unreachable("2001:2::10", "2001:2::1", 80, 40001, 0x0badcafe, 64)},
     };
 }
 
@@ -308,9 +336,39 @@ TEST(Reply, Ipv6FragmentsOnlyWhenAtomic) {
     EXPECT_TRUE(parse(reserved, LinkType::ethernet));
 }
 
+TEST(Reply, IcmpErrorsOtherThanUnreachableOrQuotingOtherThanTcpAreRejected) {
+    const Bytes v4 = from_hex(unreach_v4_raw);
+    for (std::uint8_t type : {0, 5, 8, 11, 12}) {  // echo reply, redirect, echo, time exceeded, param problem
+        Bytes bad = v4;
+        bad[20] = type;
+        EXPECT_FALSE(parse(bad, LinkType::raw_ip)) << int{type};
+    }
+    Bytes udp = v4;
+    udp[28 + 9] = 17;  // the quoted packet is UDP
+    EXPECT_FALSE(parse(udp, LinkType::raw_ip));
+    Bytes fragment = v4;
+    fragment[28 + 7] = 1;  // the quoted packet is a later fragment
+    EXPECT_FALSE(parse(fragment, LinkType::raw_ip));
+    Bytes short_quote = v4;
+    short_quote.resize(28 + 20 + 7);  // one byte short of the quoted sequence number
+    short_quote[3] = static_cast<std::uint8_t>(short_quote.size());
+    EXPECT_FALSE(parse(short_quote, LinkType::raw_ip));
+
+    const Bytes v6 = from_hex(unreach_v6_ethernet);
+    for (std::uint8_t type : {2, 3, 4, 128, 129, 135}) {  // too big, time exceeded, param, echo, ND
+        Bytes bad = v6;
+        bad[54] = type;
+        EXPECT_FALSE(parse(bad, LinkType::ethernet)) << int{type};
+    }
+    Bytes quoted_udp = v6;
+    quoted_udp[62 + 6] = 17;
+    EXPECT_FALSE(parse(quoted_udp, LinkType::ethernet));
+}
+
 TEST(Reply, Ipv6UnwantedNextHeaders) {
     const Bytes good = from_hex(synack_v6_chain);
-    // In the IPv6 header: AH, ESP, no next header, UDP, ICMPv6, an unassigned value.
+    // In the IPv6 header: AH, ESP, no next header, UDP, an unassigned value. (ICMPv6 58 is parsed as an
+    // error message and rejected there: the byte after the header chain is not type 1.)
     for (std::uint8_t next : {51, 50, 59, 17, 58, 253}) {
         Bytes bad = good;
         bad[20] = next;

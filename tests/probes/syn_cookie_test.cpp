@@ -142,6 +142,27 @@ TEST(SynCookie, RoundTripThroughAReply) {
     }
 }
 
+TEST(SynCookie, UnreachableMatchesOnlyTheQuotedCookie) {
+    for (const auto& [us_text, them_text] :
+         {std::pair{"198.18.0.1", "198.18.0.10"}, std::pair{"2001:2::1", "2001:2::10"}}) {
+        const Address us = addr(us_text), them = addr(them_text);
+        const std::uint32_t cookie = gp::syn_cookie(key, us, them, 40000, 443);
+        gp::Reply error;
+        error.kind = gp::ReplyKind::unreachable;
+        error.src = them;
+        error.dst = us;
+        error.sport = 443;
+        error.dport = 40000;
+        error.seq = cookie;
+        EXPECT_EQ(gp::match_reply(key, error), gp::ReplyMatch::unreachable);
+        error.seq = cookie + 1;
+        EXPECT_EQ(gp::match_reply(key, error), gp::ReplyMatch::unrelated);
+        error.seq = cookie;
+        error.sport = 444;
+        EXPECT_EQ(gp::match_reply(key, error), gp::ReplyMatch::unrelated);
+    }
+}
+
 TEST(SynCookie, RandomKeysDiffer) {
     const gp::SipKey a = gp::random_key(), b = gp::random_key();
     EXPECT_NE(a, b);
