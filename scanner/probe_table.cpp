@@ -1,0 +1,104 @@
+#include "scanner/probe_table.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace ghostport::scanner {
+
+ProbeTable::ProbeTable(std::uint32_t capacity, std::uint32_t wheel_ticks)
+    : entries_(std::bit_ceil(std::max<std::uint32_t>(capacity, 2))),
+      buckets_(entries_.size(), none),
+      wheel_(std::bit_ceil(std::max<std::uint32_t>(wheel_ticks, 2)), none),
+      retry_(entries_.size(), none) {
+    free_.reserve(entries_.size());
+    for (std::size_t i = entries_.size(); i-- > 0;) free_.push_back(static_cast<Id>(i));
+}
+
+std::size_t ProbeTable::bucket_of(const ProbeKey& key) const {
+    std::uint64_t h = (key.host * 0x9E3779B97F4A7C15ull) ^ (key.port * 0xC2B2AE3D27D4EB4Full);
+    h ^= h >> 29;
+    return static_cast<std::size_t>(h) & (buckets_.size() - 1);
+}
+
+ProbeTable::Id ProbeTable::insert(const ProbeKey& key) {
+    if (free_.empty()) return none;
+    Id id = free_.back();
+    free_.pop_back();
+    Entry& e = entries_[id];
+    e = Entry{};
+    e.key = key;
+    e.flags = flag_pending;
+    std::size_t b = bucket_of(key);
+    e.hnext = buckets_[b];
+    buckets_[b] = id;
+    ++used_;
+    ++pending_;
+    return id;
+}
+
+ProbeTable::Id ProbeTable::find(const ProbeKey& key) const {
+    for (Id id = buckets_[bucket_of(key)]; id != none; id = entries_[id].hnext)
+        if (entries_[id].key == key) return id;
+    return none;
+}
+
+void ProbeTable::arm(Id id, std::uint64_t now_ns, std::uint64_t deadline_ns) {
+    Entry& e = entries_[id];
+    e.sent_ns = now_ns;
+    e.deadline_ns = deadline_ns;
+    e.flags |= flag_armed;
+    file(id);
+}
+
+void ProbeTable::file(Id id) {
+    Entry& e = entries_[id];
+    std::uint64_t tick = e.deadline_ns / tick_ns;
+    if (!started_) {
+        cursor_ = tick;
+        started_ = true;
+    }
+    tick = std::max(tick, cursor_);
+    std::size_t slot = static_cast<std::size_t>(tick) & (wheel_.size() - 1);
+    e.wnext = wheel_[slot];
+    wheel_[slot] = id;
+}
+
+void ProbeTable::push_retry(Id id) {
+    entries_[id].flags |= flag_queued;
+    retry_[(retry_head_ + retry_count_) & (retry_.size() - 1)] = id;
+    ++retry_count_;  // at most one slot per entry, so the ring never overflows
+}
+
+ProbeTable::Id ProbeTable::pop_retry() {
+    while (retry_count_ > 0) {
+        Id id = retry_[retry_head_];
+        retry_head_ = (retry_head_ + 1) & (retry_.size() - 1);
+        --retry_count_;
+        Entry& e = entries_[id];
+        e.flags &= static_cast<std::uint8_t>(~flag_queued);
+        if (!(e.flags & flag_finished)) return id;
+        if (!(e.flags & flag_armed)) release(id);
+    }
+    return none;
+}
+
+void ProbeTable::finish(Id id) {
+    Entry& e = entries_[id];
+    if (e.flags & flag_finished) return;
+    // Unlink from the hash chain.
+    Id* link = &buckets_[bucket_of(e.key)];
+    while (*link != id) link = &entries_[*link].hnext;
+    *link = e.hnext;
+    e.hnext = none;
+    e.flags |= flag_finished;
+    --pending_;
+    if (!(e.flags & (flag_armed | flag_queued))) release(id);
+}
+
+void ProbeTable::release(Id id) {
+    entries_[id].flags = 0;
+    free_.push_back(id);
+    --used_;
+}
+
+}  // namespace ghostport::scanner

@@ -1,0 +1,125 @@
+// The SYN engine's only per-probe state: the probes sent but not yet decided, each with its retransmission
+// timer. Its capacity is fixed when the scan starts, so memory never grows with the number of targets.
+//
+// Design notes
+// - Entries live in one preallocated array. A chained hash (intrusive `hnext`) finds an entry by
+//   (host index, port) when a reply arrives; a timing wheel (intrusive `wnext`, 1 ms ticks) finds the entries
+//   whose retransmission timer ran out; a FIFO ring holds entries waiting to be sent again. No allocation
+//   after construction.
+// - An entry is removed from the hash as soon as it is finished (so a duplicate reply finds nothing), but its
+//   slot is reused only when no structure still links it: a finished entry still in the wheel or the retry
+//   ring is freed when that structure reaches it.
+// - Timer order within one tick is arbitrary; an entry fires at the first tick boundary at or after its
+//   deadline. Deadlines farther than the wheel's horizon are re-filed until due.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ghostport::scanner {
+
+struct ProbeKey {
+    std::uint64_t host = 0;  // index in the target set
+    std::uint16_t port = 0;
+    bool operator==(const ProbeKey&) const = default;
+};
+
+class ProbeTable {
+  public:
+    using Id = std::uint32_t;
+    static constexpr Id none = ~Id{0};
+
+    struct Entry {
+        ProbeKey key;
+        std::uint64_t sent_ns = 0;      // when the latest try went out
+        std::uint64_t deadline_ns = 0;  // when the latest try times out
+        std::uint16_t source = 0;       // free for the engine: which source address the probe leaves from
+        std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
+      private:
+        friend class ProbeTable;
+        Id hnext = none, wnext = none;
+        std::uint8_t flags = 0;
+    };
+
+    // `capacity` entries at most (rounded up to a power of two); the wheel has `wheel_ticks` ticks of 1 ms.
+    explicit ProbeTable(std::uint32_t capacity, std::uint32_t wheel_ticks = 8192);
+
+    std::uint32_t capacity() const { return static_cast<std::uint32_t>(entries_.size()); }
+    // Entries in use, finished ones waiting to be freed included.
+    std::uint32_t used() const { return used_; }
+    bool full() const { return free_.empty(); }
+    // Unfinished entries: probes still waiting for an answer or a retry.
+    std::uint32_t pending() const { return pending_; }
+
+    // A new unfinished entry for `key` (tries 0, not armed); none when the table is full. The caller makes
+    // sure the key is not already pending.
+    Id insert(const ProbeKey& key);
+    // The unfinished entry for `key`, or none.
+    Id find(const ProbeKey& key) const;
+    Entry& operator[](Id id) { return entries_[id]; }
+    const Entry& operator[](Id id) const { return entries_[id]; }
+
+    // Records that the entry's latest try was sent at `now_ns` and times out at `deadline_ns`.
+    void arm(Id id, std::uint64_t now_ns, std::uint64_t deadline_ns);
+    // Queues the entry to be sent again (it must be unarmed: just returned by expire()).
+    void push_retry(Id id);
+    // The next entry waiting to be sent again, or none; finished ones are skipped (and freed).
+    Id pop_retry();
+    bool has_retry() const { return retry_count_ > 0; }
+
+    // The probe is decided: it leaves the hash now, and its slot is freed as soon as nothing links it.
+    void finish(Id id);
+
+    // Calls on_timeout(id) for every unfinished armed entry whose deadline is <= now_ns. The entry is unarmed
+    // when called; the callback must push_retry() or finish() it.
+    template <class F>
+    void expire(std::uint64_t now_ns, F&& on_timeout) {
+        if (!started_) return;  // nothing was ever armed
+        const std::uint64_t now_tick = now_ns / tick_ns;
+        std::uint64_t steps = 0;
+        const std::uint64_t mask = wheel_.size() - 1;
+        // A tick is visited once it has wholly passed, so every entry filed in it is due.
+        while (cursor_ < now_tick && steps <= mask) {
+            Id id = wheel_[cursor_ & mask];
+            wheel_[cursor_ & mask] = none;
+            while (id != none) {
+                Entry& e = entries_[id];
+                Id next = e.wnext;
+                e.wnext = none;
+                if (e.flags & flag_finished) {
+                    release(id);
+                } else if (e.deadline_ns > now_ns) {
+                    file(id);  // filed a wheel turn early: stays armed
+                } else {
+                    e.flags &= static_cast<std::uint8_t>(~flag_armed);
+                    on_timeout(id);
+                }
+                id = next;
+            }
+            ++cursor_;
+            ++steps;
+        }
+        if (cursor_ < now_tick) cursor_ = now_tick;  // a stall longer than the wheel: every slot was visited
+    }
+
+    static constexpr std::uint64_t tick_ns = 1'000'000;
+
+  private:
+    static constexpr std::uint8_t flag_pending = 1, flag_armed = 2, flag_queued = 4, flag_finished = 8;
+
+    std::size_t bucket_of(const ProbeKey& key) const;
+    void file(Id id);  // puts an armed entry in the wheel slot of its deadline
+    void release(Id id);
+
+    std::vector<Entry> entries_;
+    std::vector<Id> buckets_;
+    std::vector<Id> free_;
+    std::vector<Id> wheel_;
+    std::vector<Id> retry_;  // ring
+    std::size_t retry_head_ = 0, retry_count_ = 0;
+    std::uint64_t cursor_ = 0;  // next wheel tick to visit (set by the first arm)
+    bool started_ = false;
+    std::uint32_t used_ = 0, pending_ = 0;
+};
+
+}  // namespace ghostport::scanner

@@ -1,0 +1,69 @@
+// The SYN engine's pacing: a send rate that starts moderate, grows while replies keep coming back on the
+// first try, and backs off when drops appear. Pure arithmetic on the events it is told about; no clock.
+//
+// Design notes
+// - Evidence of drops, in the spirit of nmap's congestion control: a probe that went unanswered and then
+//   was answered on a retransmission (the first try or its answer was lost), a capture that reports dropped
+//   packets, and a send that the kernel refused for lack of buffers. Random loss on the path also produces
+//   answered retransmissions, at a steady share that does not rise with the rate; congestion makes that share
+//   rise. So the controller learns the lowest share it sees (the path's own loss) and backs off only when the
+//   share in an epoch clearly exceeds it; capture drops and send errors always count.
+// - Slow start multiplies the rate by 1.5 per epoch (20 ms) while the sender could use the whole allowance,
+//   up to the rate at the last back-off; above it the rate grows 5% per epoch. A back-off multiplies the rate
+//   by 0.7 and holds it for `hold` so the evidence already in flight does not cut it twice.
+// - Allowance: a token bucket refilled at the current rate, holding at most a few milliseconds' worth, so a
+//   stall never turns into a catch-up burst. Bounded by [min_rate, max_rate].
+#pragma once
+
+#include <cstdint>
+
+namespace ghostport::scanner {
+
+struct RateControlOptions {
+    double initial = 10'000;  // packets per second at the start
+    double min_rate = 0;      // never slower than this (0: down to floor_rate)
+    double max_rate = 0;      // never faster than this (0: up to ceiling_rate)
+    std::uint64_t epoch_ns = 20'000'000;
+    std::uint64_t hold_ns = 100'000'000;
+};
+
+class RateControl {
+  public:
+    static constexpr double floor_rate = 100, ceiling_rate = 10'000'000;
+
+    explicit RateControl(const RateControlOptions& options = {});
+
+    double rate() const { return rate_; }
+    std::uint64_t backoffs() const { return backoffs_; }
+
+    // A probe was answered: on its first try, or only after a retransmission.
+    void on_answer(bool after_retransmission) { (after_retransmission ? late_ : prompt_)++; }
+    // Packets the capture dropped, or sends the kernel refused (ENOBUFS): direct evidence of overload.
+    void on_overload(std::uint64_t count) { overload_ += count; }
+
+    // Packets that may be sent at `now_ns` (at most `limit`); call sent() with what was really sent.
+    std::uint32_t allowance(std::uint64_t now_ns, std::uint32_t limit);
+    void sent(std::uint32_t n) {
+        tokens_ -= n;
+        epoch_sent_ += n;
+    }
+    // Whether the sender wanted to send more than it was allowed this epoch (the rate is what limits it).
+    void note_limited() { limited_ = true; }
+
+    // Ends an epoch when one is due: judges the evidence and adjusts the rate.
+    void update(std::uint64_t now_ns);
+
+  private:
+    void clamp();
+
+    RateControlOptions opt_;
+    double rate_, ssthresh_;
+    double tokens_ = 0;
+    std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, hold_until_ns_ = 0;
+    bool started_ = false, limited_ = false;
+    std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0;
+    double loss_floor_ = 1.0;  // lowest late share seen in an epoch with enough answers
+    std::uint64_t backoffs_ = 0;
+};
+
+}  // namespace ghostport::scanner

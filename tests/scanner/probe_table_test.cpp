@@ -1,0 +1,154 @@
+#include "scanner/probe_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <vector>
+
+using ghostport::scanner::ProbeKey;
+using ghostport::scanner::ProbeTable;
+
+namespace {
+constexpr std::uint64_t ms = 1'000'000;
+}
+
+TEST(ProbeTable, InsertFindFinish) {
+    ProbeTable t(8);
+    EXPECT_EQ(t.capacity(), 8u);
+    auto a = t.insert({1, 80});
+    auto b = t.insert({2, 80});
+    EXPECT_EQ(t.find({1, 80}), a);
+    EXPECT_EQ(t.find({2, 80}), b);
+    EXPECT_EQ(t.find({1, 81}), ProbeTable::none);
+    EXPECT_EQ(t.pending(), 2u);
+    t.finish(a);
+    EXPECT_EQ(t.find({1, 80}), ProbeTable::none);
+    EXPECT_EQ(t.pending(), 1u);
+    EXPECT_EQ(t.used(), 1u);  // not armed: freed at once
+}
+
+TEST(ProbeTable, CapacityIsABoundAndSlotsAreReused) {
+    ProbeTable t(4);
+    std::vector<ProbeTable::Id> ids;
+    for (std::uint16_t p = 0; p < 4; ++p) ids.push_back(t.insert({7, p}));
+    EXPECT_TRUE(t.full());
+    EXPECT_EQ(t.insert({7, 9}), ProbeTable::none);
+    t.finish(ids[2]);
+    EXPECT_FALSE(t.full());
+    EXPECT_NE(t.insert({7, 9}), ProbeTable::none);
+}
+
+TEST(ProbeTable, TimersFireAtTheFirstTickAfterTheirDeadline) {
+    ProbeTable t(16);
+    const std::uint64_t t0 = 1000 * ms;
+    auto a = t.insert({1, 1});
+    auto b = t.insert({1, 2});
+    t.arm(a, t0, t0 + 5 * ms);
+    t.arm(b, t0, t0 + 50 * ms);
+    std::vector<ProbeTable::Id> fired;
+    auto collect = [&](ProbeTable::Id id) {
+        fired.push_back(id);
+        t.finish(id);
+    };
+    t.expire(t0 + 4 * ms, collect);
+    EXPECT_TRUE(fired.empty());
+    t.expire(t0 + 6 * ms, collect);
+    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{a});
+    t.expire(t0 + 49 * ms, collect);
+    EXPECT_EQ(fired.size(), 1u);
+    t.expire(t0 + 52 * ms, collect);
+    EXPECT_EQ(fired.size(), 2u);
+    EXPECT_EQ(t.used(), 0u);
+}
+
+TEST(ProbeTable, DeadlinesBeyondTheWheelAreRefiled) {
+    ProbeTable t(4, 16);  // a 16 ms wheel
+    const std::uint64_t t0 = 0;
+    auto a = t.insert({1, 1});
+    t.arm(a, t0, t0 + 100 * ms);
+    int fired = 0;
+    for (std::uint64_t now = t0; now <= t0 + 99 * ms; now += ms)
+        t.expire(now, [&](ProbeTable::Id) { ++fired; });
+    EXPECT_EQ(fired, 0);
+    t.expire(t0 + 102 * ms, [&](ProbeTable::Id id) {
+        ++fired;
+        t.finish(id);
+    });
+    EXPECT_EQ(fired, 1);
+}
+
+TEST(ProbeTable, AnsweredEntriesDoNotFireAndAreFreedByTheWheel) {
+    ProbeTable t(4);
+    auto a = t.insert({1, 1});
+    t.arm(a, 0, 10 * ms);
+    t.finish(a);
+    EXPECT_EQ(t.pending(), 0u);
+    EXPECT_EQ(t.used(), 1u);  // still linked in the wheel
+    int fired = 0;
+    t.expire(20 * ms, [&](ProbeTable::Id) { ++fired; });
+    EXPECT_EQ(fired, 0);
+    EXPECT_EQ(t.used(), 0u);
+}
+
+TEST(ProbeTable, RetryQueueSkipsFinishedEntries) {
+    ProbeTable t(8);
+    auto a = t.insert({1, 1});
+    auto b = t.insert({1, 2});
+    t.arm(a, 0, ms);
+    t.arm(b, 0, ms);
+    t.expire(3 * ms, [&](ProbeTable::Id id) {
+        ++t[id].tries;
+        t.push_retry(id);
+    });
+    EXPECT_TRUE(t.has_retry());
+    t.finish(a);  // a late answer while waiting to be resent
+    EXPECT_EQ(t.pop_retry(), b);
+    EXPECT_EQ(t[b].tries, 1);
+    EXPECT_EQ(t.pop_retry(), ProbeTable::none);
+    EXPECT_EQ(t.used(), 1u);
+}
+
+TEST(ProbeTable, RandomWorkloadKeepsItsInvariants) {
+    // Seeded simulation: probes are inserted, armed, answered or timed out and retried; every probe is
+    // decided exactly once and the table ends empty.
+    std::mt19937_64 rng(42);
+    ProbeTable t(64, 32);
+    std::set<std::pair<std::uint64_t, std::uint16_t>> decided;
+    std::uint64_t now = 0, next = 0, inserted = 0;
+    const std::uint64_t total = 5000;
+    while (decided.size() < total) {
+        now += ms / 2;
+        while (next < total && !t.full()) {
+            auto id = t.insert({next % 97, static_cast<std::uint16_t>(next / 97)});
+            ++next;
+            ++inserted;
+            t.arm(id, now, now + (1 + rng() % 40) * ms);
+        }
+        // Answers for a few random pending keys.
+        for (int i = 0; i < 8; ++i) {
+            std::uint64_t k = rng() % std::max<std::uint64_t>(1, next);
+            auto id = t.find({k % 97, static_cast<std::uint16_t>(k / 97)});
+            if (id == ProbeTable::none) continue;
+            ASSERT_TRUE(decided.insert({k % 97, k / 97}).second);
+            t.finish(id);
+        }
+        t.expire(now, [&](ProbeTable::Id id) {
+            if (t[id].tries < 2) {
+                ++t[id].tries;
+                t.push_retry(id);
+            } else {
+                ASSERT_TRUE(decided.insert({t[id].key.host, t[id].key.port}).second);
+                t.finish(id);
+            }
+        });
+        for (auto id = t.pop_retry(); id != ProbeTable::none; id = t.pop_retry())
+            t.arm(id, now, now + (1 + rng() % 40) * ms);
+        ASSERT_LE(t.used(), t.capacity());
+        ASSERT_LT(now, 3600 * 1000 * ms);
+    }
+    EXPECT_EQ(inserted, total);
+    EXPECT_EQ(t.pending(), 0u);
+    t.expire(now + 100 * ms, [](ProbeTable::Id) { FAIL(); });
+    EXPECT_EQ(t.used(), 0u);
+}

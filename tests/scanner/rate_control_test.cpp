@@ -1,0 +1,91 @@
+#include "scanner/rate_control.hpp"
+
+#include <gtest/gtest.h>
+
+using ghostport::scanner::RateControl;
+using ghostport::scanner::RateControlOptions;
+
+namespace {
+constexpr std::uint64_t ms = 1'000'000;
+
+// Runs `epochs` epochs of 20 ms in which the sender always wants more, with `answers` answers per epoch of
+// which `late` came only after a retransmission; returns the final time.
+std::uint64_t run(RateControl& rc, std::uint64_t t, int epochs, int answers, int late,
+                  std::uint64_t overload = 0) {
+    for (int e = 0; e < epochs; ++e) {
+        for (int i = 0; i < answers; ++i) rc.on_answer(i < late);
+        rc.on_overload(overload);
+        rc.note_limited();
+        t += 20 * ms;
+        rc.update(t);
+    }
+    return t;
+}
+}  // namespace
+
+TEST(RateControl, GrowsWhileAnswersComeOnTheFirstTry) {
+    RateControl rc;
+    rc.allowance(0, 1);
+    run(rc, 0, 10, 1000, 0);
+    EXPECT_GT(rc.rate(), 10'000 * 50.0);  // 1.5^10 = 57
+}
+
+TEST(RateControl, SteadyRandomLossIsNotCongestion) {
+    RateControl rc;
+    rc.allowance(0, 1);
+    run(rc, 0, 10, 1000, 60);  // 6% of answers need a retransmission, at every rate
+    EXPECT_GT(rc.rate(), 10'000 * 50.0);
+    EXPECT_EQ(rc.backoffs(), 0u);
+}
+
+TEST(RateControl, BacksOffWhenDropsRiseAndHolds) {
+    RateControl rc;
+    rc.allowance(0, 1);
+    auto t = run(rc, 0, 5, 1000, 60);
+    const double before = rc.rate();
+    t = run(rc, t, 1, 1000, 300);
+    EXPECT_DOUBLE_EQ(rc.rate(), before * 0.7);
+    // Within the hold time more bad epochs do not cut again.
+    t = run(rc, t, 2, 1000, 300);
+    EXPECT_EQ(rc.backoffs(), 1u);
+    run(rc, t, 5, 1000, 300);
+    EXPECT_GE(rc.backoffs(), 2u);
+}
+
+TEST(RateControl, CaptureDropsAlwaysCount) {
+    RateControl rc;
+    rc.allowance(0, 1);
+    run(rc, 0, 1, 10, 0, 5);
+    EXPECT_DOUBLE_EQ(rc.rate(), 7'000);
+}
+
+TEST(RateControl, StaysWithinMinAndMax) {
+    RateControlOptions o;
+    o.min_rate = 5'000;
+    o.max_rate = 50'000;
+    RateControl rc(o);
+    rc.allowance(0, 1);
+    auto t = run(rc, 0, 20, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 50'000);
+    run(rc, t, 40, 10, 0, 100);
+    EXPECT_DOUBLE_EQ(rc.rate(), 5'000);
+}
+
+TEST(RateControl, AllowanceFollowsTheRateWithoutCatchUpBursts) {
+    RateControlOptions o;
+    o.initial = 100'000;
+    o.max_rate = 100'000;
+    RateControl rc(o);
+    std::uint64_t t = 0, sent = 0;
+    rc.allowance(t, 1000);
+    for (int i = 0; i < 1000; ++i) {  // 100 ms in steps of 100 us
+        t += 100'000;
+        auto n = rc.allowance(t, 1000);
+        rc.sent(n);
+        sent += n;
+    }
+    EXPECT_NEAR(static_cast<double>(sent), 10'000, 300);
+    // A 1 s stall gives at most 2 ms worth, not a second's.
+    t += 1000 * ms;
+    EXPECT_LE(rc.allowance(t, 1'000'000), 200u);
+}
