@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -22,7 +23,9 @@ class ResultCollector {
     // Thread-safe; called by the engine once per decided (host, port).
     void add(const core::PortResult& r);
 
-    // After the engine has returned.
+    // After the engine has returned: every host with more than `threshold` open ports loses its open results
+    // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open-port counts.
+    std::map<core::Address, std::uint64_t> collapse_all_open(std::uint64_t threshold);
     std::vector<core::PortResult> take_results() { return std::move(kept_); }
     std::uint64_t responsive_hosts() const { return responsive_.size(); }
     std::uint64_t count(core::PortState s) const { return counts_[static_cast<int>(s)]; }
@@ -32,7 +35,7 @@ class ResultCollector {
     std::mutex mutex_;
     std::vector<core::PortResult> kept_;
     std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
-    std::uint64_t counts_[3] = {0, 0, 0};
+    std::uint64_t counts_[4] = {0, 0, 0, 0};
 };
 
 }  // namespace ghostport::cli

@@ -37,10 +37,11 @@ struct ScanOptions {
     scanner::TargetOptions targets;
     std::string ports = "all";
     std::size_t top_ports = 0;
-    std::string engine = "connect";
+    std::string engine = "auto";
     std::string timeout = "1s";
     unsigned retries = 2;
-    double max_rate = 0;
+    double max_rate = 0, min_rate = 0;
+    std::uint64_t port_threshold = 1000;
     unsigned concurrency = 0;
     std::optional<std::uint64_t> seed;
     std::string shard;
@@ -97,10 +98,36 @@ std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const
                 return !show.closed;
             case core::PortState::filtered:
                 return !show.filtered;
+            case core::PortState::all_open:
+                return false;
         }
         return true;
     });
     return rows;
+}
+
+// "auto" is syn when this process may send raw packets, else connect (said once on standard error).
+std::string choose_engine(const std::string& requested, bool quiet) {
+    if (requested != "auto") {
+        if (requested == "syn" && !scanner::syn_engine_permitted())
+            throw core::RuntimeError(
+                "--engine syn needs root or CAP_NET_RAW (raw sockets); use --engine connect");
+        return requested;
+    }
+    if (scanner::syn_engine_permitted()) return "syn";
+    if (!quiet)
+        std::fprintf(stderr,
+                     "ghostport: no raw-socket permission (root or CAP_NET_RAW): using the connect engine\n");
+    return "connect";
+}
+
+// The label of a host that answered SYN-ACK on more than --port-threshold ports.
+core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_scanned) {
+    core::ServiceLabel label;
+    label.description = fmt::format(
+        "answered SYN-ACK on {} of {} ports: a tarpit or an IPS answering everything; ports not listed",
+        open_ports, ports_scanned);
+    return label;
 }
 
 int run_scan(const ScanOptions& o) {
@@ -109,11 +136,14 @@ int run_scan(const ScanOptions& o) {
     const output::Format format = choose_format(o);
     scanner::EngineOptions engine_opt;
     engine_opt.timeout = parse_duration(o.timeout, "--timeout");
-    engine_opt.min_timeout = std::min(engine_opt.min_timeout, engine_opt.timeout);
     engine_opt.retries = o.retries;
     engine_opt.max_rate = o.max_rate;
+    engine_opt.min_rate = o.min_rate;
+    if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
+        throw core::InputError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
     engine_opt.concurrency = o.concurrency;
-    auto engine = scanner::make_engine(o.engine, engine_opt);
+    const std::string engine_name = choose_engine(o.engine, o.quiet);
+    auto engine = scanner::make_engine(engine_name, engine_opt);
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
     auto registry = registry::Registry::load(registry_choice.path);
@@ -148,7 +178,7 @@ int run_scan(const ScanOptions& o) {
     core::Report report;
     auto& meta = report.meta;
     meta.command_line = o.command_line;
-    meta.engine = o.engine;
+    meta.engine = engine_name;
     meta.seed = seed;
     meta.shard = o.shard;
     meta.registry_source = registry.source();
@@ -187,9 +217,14 @@ int run_scan(const ScanOptions& o) {
     meta.closed = collector.count(core::PortState::closed);
     meta.filtered = collector.count(core::PortState::filtered);
 
+    const auto all_open = collector.collapse_all_open(o.port_threshold);
     registry::Labeler labeler(registry, prevalence ? &*prevalence : nullptr);
     report.rows = shown_rows(labeler.label(collector.take_results(), meta.hosts_up), show);
-    for (auto& row : report.rows) row.hostname = targets.hostname(row.result.host);
+    for (auto& row : report.rows) {
+        row.hostname = targets.hostname(row.result.host);
+        if (row.result.state == core::PortState::all_open)
+            row.label = all_open_label(all_open.at(row.result.host), ports.size());
+    }
 
     if (file) {
         if (meta.partial) file = std::make_unique<output::AtomicFile>(o.output_path + ".partial");
@@ -233,14 +268,27 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
                     "Scan the N ports most often found open (needs the prevalence file)")
         ->excludes(ports)
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--engine", o->engine, "Scan engine: connect")->capture_default_str();
+    cmd->add_option("--engine", o->engine,
+                    "Scan engine: syn (raw SYN packets; needs root or CAP_NET_RAW), connect (full TCP "
+                    "connections; no privilege), auto (syn when permitted, else connect)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "syn", "connect"}));
     cmd->add_option("--timeout", o->timeout,
                     "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
         ->capture_default_str();
     cmd->add_option("--retries", o->retries, "Extra tries for a probe that got no answer")
         ->capture_default_str()
         ->check(CLI::Range(0u, 20u));
-    cmd->add_option("--max-rate", o->max_rate, "At most N probes per second (default: unlimited)")
+    cmd->add_option("--max-rate", o->max_rate,
+                    "At most N probes per second (default: syn adapts its rate to drops; connect is "
+                    "unlimited)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--min-rate", o->min_rate,
+                    "syn: at least N probes per second, even when drops say slow down")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--port-threshold", o->port_threshold,
+                    "A host with more open ports than N is reported once as all-open (a tarpit or an IPS)")
+        ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_option("--concurrency", o->concurrency,
                     "Probes in flight (default: sized from the open-file limit)")

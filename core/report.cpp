@@ -19,6 +19,8 @@ std::string_view to_string(PortState s) {
             return "closed";
         case PortState::filtered:
             return "filtered";
+        case PortState::all_open:
+            return "all-open";
     }
     return "?";
 }

@@ -170,7 +170,7 @@ core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
     const auto proto = parse_enum(f[3], {Proto::tcp, Proto::udp});
     if (!proto) bad_field(line, "proto", f[3]);
     r.proto = *proto;
-    const auto state = parse_enum(f[4], {PortState::open, PortState::closed, PortState::filtered});
+    const auto state = parse_enum(f[4], {PortState::open, PortState::closed, PortState::filtered, PortState::all_open});
     if (!state) bad_field(line, "state", f[4]);
     r.state = *state;
     const auto reason =

@@ -44,6 +44,7 @@ constexpr std::size_t rtt_slots = 65536;  // hosts beyond this share estimators 
 constexpr std::size_t lock_stripes = 64;
 constexpr auto monitor_period = std::chrono::milliseconds(100);
 constexpr auto reaper_period = std::chrono::milliseconds(10);
+constexpr auto default_min_timeout = std::chrono::milliseconds(100);
 
 tcp::endpoint to_endpoint(const core::Address& a, std::uint16_t port) {
     if (a.is_v4()) return {asio::ip::address_v4(a.v4()), port};
@@ -57,7 +58,9 @@ struct Shared {
     Shared(const TargetSource& s, const EngineHooks& h, const EngineOptions& o)
         : source(s), hooks(h), opt(o), limiter(o.max_rate) {
         std::size_t slots = std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, s.host_count()));
-        rtt.assign(slots, RttEstimator(o.timeout, o.min_timeout, o.timeout));
+        const auto floor =
+            std::min(o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout, o.timeout);
+        rtt.assign(slots, RttEstimator(o.timeout, floor, o.timeout));
     }
 
     const TargetSource& source;

@@ -1,4 +1,4 @@
-// The contract every scan engine (connect now, raw SYN later) fulfils, and the one factory that makes them.
+// The contract every scan engine (connect, raw SYN) fulfils, and the one factory that makes them.
 #pragma once
 
 #include <atomic>
@@ -14,12 +14,13 @@
 namespace ghostport::scanner {
 
 struct EngineOptions {
-    unsigned concurrency = 0;                    // probes in flight; 0 = sized from RLIMIT_NOFILE
-    std::chrono::milliseconds timeout{1000};     // first timeout before any RTT is known, and the maximum
-    std::chrono::milliseconds min_timeout{100};  // floor under the RTT-derived timeout
-    unsigned retries = 2;                        // extra tries for a probe that timed out
-    double max_rate = 0;                         // probes per second; 0 = unlimited
-    unsigned threads = 0;                        // event loops; 0 = one per core, at most 2
+    unsigned concurrency = 0;                  // probes in flight; 0 = sized from RLIMIT_NOFILE
+    std::chrono::milliseconds timeout{1000};   // first timeout before any RTT is known, and the maximum
+    std::chrono::milliseconds min_timeout{0};  // floor under the RTT-derived timeout; 0 = the engine's own
+    unsigned retries = 2;                      // extra tries for a probe that timed out
+    double max_rate = 0;                       // probes per second; 0 = unlimited (syn: adaptive)
+    double min_rate = 0;                       // syn: never pace below this; 0 = no floor
+    unsigned threads = 0;                      // event loops; 0 = one per core, at most 2
 };
 
 struct EngineStats {
@@ -47,7 +48,10 @@ class Engine {
     virtual EngineStats run(const TargetSource& source, const EngineHooks& hooks) = 0;
 };
 
-// The only list of engines. Names: "connect". Throws core::InputError for an unknown name.
+// Whether this process may run the "syn" engine (raw sockets: root or CAP_NET_RAW).
+bool syn_engine_permitted();
+
+// The only list of engines. Names: "connect", "syn". Throws core::InputError for an unknown name.
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineOptions& options);
 
 }  // namespace ghostport::scanner

@@ -90,6 +90,20 @@ Address TargetSet::at(std::uint64_t index) const {
     return from_u128(r.family, r.lo + (index - starts_[i]));
 }
 
+std::optional<std::uint64_t> TargetSet::index_of(const Address& a) const {
+    const u128 v = to_u128(a);
+    // ranges_ is sorted by (family, lo): IPv4 first, then IPv6.
+    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), std::pair{a.family, v},
+                               [](const std::pair<Family, u128>& key, const AddressRange& r) {
+                                   return key.first != r.family ? key.first < r.family : key.second < r.lo;
+                               });
+    if (it == ranges_.begin()) return std::nullopt;
+    --it;
+    if (it->family != a.family || v > it->hi) return std::nullopt;
+    auto i = static_cast<std::size_t>(it - ranges_.begin());
+    return starts_[i] + static_cast<std::uint64_t>(v - it->lo);
+}
+
 const std::string& TargetSet::hostname(const Address& a) const {
     static const std::string none;
     auto it = names_.find(a);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class TargetSet {
     std::uint64_t size() const { return total_; }
     // The index-th address, 0 <= index < size(); valid after finalize().
     core::Address at(std::uint64_t index) const;
+    // The index of `a` (the inverse of at()), or nullopt when `a` is not in the set.
+    std::optional<std::uint64_t> index_of(const core::Address& a) const;
     // The hostname the user gave for this address, or "".
     const std::string& hostname(const core::Address& a) const;
 

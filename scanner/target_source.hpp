@@ -35,7 +35,10 @@ class TargetSource {
     // Probes in this shard (all of them without sharding).
     std::uint64_t size() const { return size_; }
     std::uint64_t host_count() const { return hosts_.size(); }
+    const TargetSet& hosts() const { return hosts_; }
     const std::vector<std::uint16_t>& ports() const { return ports_; }
+    // The host index of `a` (as in ProbeTarget::host_index), or nullopt when `a` is not a target.
+    std::optional<std::uint64_t> host_index(const core::Address& a) const { return hosts_.index_of(a); }
     // The i-th probe of this shard's part of the shuffled walk, 0 <= i < size().
     ProbeTarget at(std::uint64_t i) const;
 

@@ -56,11 +56,21 @@ std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::str
     return std::make_unique<Background>(lab.in_scanner(argv), "ready");
 }
 
+// Each test runs once per engine.
+class LatencyLab : public ::testing::TestWithParam<std::string> {
+  protected:
+    std::vector<std::string> args(std::vector<std::string> extra) const {
+        extra.push_back("--engine");
+        extra.push_back(GetParam());
+        return scan_args(extra);
+    }
+};
+
 }  // namespace
 
 // Every open port found and nothing else open, closed ports of live hosts closed, down hosts and filtered
 // ports filtered, and each open port's RTT the host's simulated RTT (plus a little scheduling).
-TEST(LatencyLab, ScanMatchesTheResponderTruth) {
+TEST_P(LatencyLab, ScanMatchesTheResponderTruth) {
     GP_REQUIRE_LAB();
     Lab lab(1);
     const auto options = world({});
@@ -72,9 +82,8 @@ TEST(LatencyLab, ScanMatchesTheResponderTruth) {
     ASSERT_FALSE(truth.by_state.at("down").empty());
 
     auto responder = start_responder(lab, options);
-    auto r =
-        run(lab.in_scanner(scan_args({"198.19.0.0/28", "-p", "1-200", "--format", "csv", "--show", "all"})),
-            std::chrono::seconds(60));
+    auto r = run(lab.in_scanner(args({"198.19.0.0/28", "-p", "1-200", "--format", "csv", "--show", "all"})),
+                 std::chrono::seconds(60));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     kill(responder->pid(), SIGTERM);
     auto stats = responder->wait(std::chrono::seconds(5));
@@ -102,7 +111,7 @@ TEST(LatencyLab, ScanMatchesTheResponderTruth) {
 
 // 3% loss of SYNs and of replies, independently: retries still find every open port, and no closed or
 // filtered port shows as open.
-TEST(LatencyLab, LossStillFindsEveryOpenPort) {
+TEST_P(LatencyLab, LossStillFindsEveryOpenPort) {
     GP_REQUIRE_LAB();
     Lab lab(1);
     const auto options = world({"--loss", "3"});
@@ -110,9 +119,11 @@ TEST(LatencyLab, LossStillFindsEveryOpenPort) {
     ASSERT_FALSE(truth.by_state.at("open").empty());
 
     auto responder = start_responder(lab, options);
-    auto r =
-        run(lab.in_scanner(scan_args({"198.19.0.0/28", "-p", "1-200", "--retries", "4", "--format", "csv"})),
-            std::chrono::seconds(60));
+    auto r = run(lab.in_scanner(args({"198.19.0.0/28", "-p", "1-200", "--retries", "4", "--format", "csv"})),
+                 std::chrono::seconds(60));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(keys(parse_csv_report(r.out), "open"), truth.by_state.at("open"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, LatencyLab, ::testing::Values("syn", "connect"),
+                         [](const auto& info) { return info.param; });

@@ -1,0 +1,445 @@
+// The raw SYN engine: one sender thread (walk, pace, retransmit, decide) and one receiver thread (capture,
+// parse, authenticate); see syn_engine.hpp.
+#include "scanner/syn_engine.hpp"
+
+#include <poll.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "probes/reply.hpp"
+#include "probes/syn_cookie.hpp"
+#include "probes/syn_template.hpp"
+#include "scanner/capture.hpp"
+#include "scanner/probe_table.hpp"
+#include "scanner/rate_control.hpp"
+#include "scanner/raw_sender.hpp"
+#include "scanner/route.hpp"
+#include "scanner/rtt_estimator.hpp"
+
+namespace ghostport::scanner {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using us = std::chrono::microseconds;
+
+constexpr std::uint32_t default_window = 1u << 18;  // probes in flight at most
+constexpr std::size_t rtt_slots = 65536;            // hosts beyond this share estimators (index modulo)
+constexpr std::size_t route_slots = 65536;          // direct-mapped host -> source cache
+constexpr auto default_min_timeout = std::chrono::milliseconds(20);
+constexpr std::uint32_t send_burst = 256;  // probes per sender iteration at most
+
+std::uint64_t now_ns() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now().time_since_epoch()).count());
+}
+
+// A matched reply, from the receiver to the sender.
+struct Event {
+    std::uint64_t host = 0;
+    std::uint64_t at_ns = 0;
+    std::uint16_t port = 0;
+    std::uint8_t attempt = 0;
+    probes::ReplyMatch match = probes::ReplyMatch::unrelated;
+};
+
+// Single producer (receiver), single consumer (sender); the producer waits when it is full.
+class EventRing {
+  public:
+    explicit EventRing(std::size_t capacity) : slots_(std::bit_ceil(capacity)) {}
+    bool push(const Event& e) {
+        const auto tail = tail_.load(std::memory_order_relaxed);
+        if (tail - head_.load(std::memory_order_acquire) == slots_.size()) return false;
+        slots_[tail & (slots_.size() - 1)] = e;
+        tail_.store(tail + 1, std::memory_order_release);
+        return true;
+    }
+    template <class F>
+    std::size_t drain(F&& f) {
+        const auto tail = tail_.load(std::memory_order_acquire);
+        auto head = head_.load(std::memory_order_relaxed);
+        std::size_t n = 0;
+        for (; head != tail; ++head, ++n) f(slots_[head & (slots_.size() - 1)]);
+        head_.store(head, std::memory_order_release);
+        return n;
+    }
+
+  private:
+    std::vector<Event> slots_;
+    alignas(64) std::atomic<std::uint64_t> head_{0};
+    alignas(64) std::atomic<std::uint64_t> tail_{0};
+};
+
+// One source address and the probe template for it.
+struct Source {
+    probes::SynTemplate probe;
+    int channel;
+};
+
+// The captures, opened by the sender as routes reveal interfaces, read by the receiver.
+class CaptureSet {
+  public:
+    CaptureSet(std::string filter) : filter_(std::move(filter)) {}
+    void ensure(const std::string& ifname) {
+        std::lock_guard g(mutex_);
+        for (auto& c : captures_)
+            if (c->interface() == ifname) return;
+        captures_.push_back(std::make_unique<Capture>(ifname, filter_));
+        generation_.fetch_add(1, std::memory_order_release);
+    }
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+    std::vector<Capture*> snapshot() {
+        std::lock_guard g(mutex_);
+        std::vector<Capture*> out;
+        for (auto& c : captures_) out.push_back(c.get());
+        return out;
+    }
+
+  private:
+    std::string filter_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Capture>> captures_;
+    std::atomic<std::uint64_t> generation_{0};
+};
+
+struct Receiver {
+    const TargetSource& source;
+    const probes::SipKey& key;
+    std::uint16_t sport_low, sport_high;
+    CaptureSet& captures;
+    EventRing& ring;
+    std::atomic<bool>& done;
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::uint64_t> ignored{0};  // frames that were not a reply to this scan
+
+    probes::LinkType link = probes::LinkType::raw_ip;
+
+    static void on_frame(void* self, std::span<const std::uint8_t> frame) {
+        static_cast<Receiver*>(self)->handle(frame);
+    }
+
+    void handle(std::span<const std::uint8_t> frame) {
+        auto reply = probes::parse_reply(frame, link);
+        if (!reply || reply->dport < sport_low || reply->dport > sport_high) {
+            ignored.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        auto match = probes::match_reply(key, *reply);
+        auto host = match == probes::ReplyMatch::unrelated ? std::nullopt : source.host_index(reply->src);
+        if (!host) {
+            ignored.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        Event e{*host, now_ns(), reply->sport, static_cast<std::uint8_t>(reply->dport - sport_low), match};
+        while (!ring.push(e)) {
+            if (done.load(std::memory_order_relaxed)) return;
+            std::this_thread::sleep_for(us(50));
+        }
+    }
+
+    void run() {
+        std::vector<Capture*> caps;
+        std::vector<pollfd> fds;
+        std::uint64_t seen_generation = ~0ull;
+        auto last_stats = clock::now();
+        while (!done.load(std::memory_order_acquire)) {
+            if (captures.generation() != seen_generation) {
+                seen_generation = captures.generation();
+                caps = captures.snapshot();
+                fds.clear();
+                for (auto* c : caps) fds.push_back({c->fd(), POLLIN, 0});
+            }
+            if (fds.empty()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                continue;
+            }
+            ::poll(fds.data(), fds.size(), 5);
+            for (std::size_t i = 0; i < caps.size(); ++i) {
+                if (!(fds[i].revents & POLLIN)) continue;
+                link = caps[i]->link();
+                while (caps[i]->dispatch(&Receiver::on_frame, this, 512) > 0) {
+                }
+            }
+            if (clock::now() - last_stats > std::chrono::milliseconds(10)) {
+                last_stats = clock::now();
+                std::uint64_t total = 0;
+                for (auto* c : caps) total += c->dropped();
+                dropped.store(total, std::memory_order_relaxed);
+            }
+        }
+    }
+};
+
+class SynScan {
+  public:
+    SynScan(const EngineOptions& opt, const TargetSource& source, const EngineHooks& hooks)
+        : opt_(opt),
+          source_(source),
+          hooks_(hooks),
+          key_(probes::random_key()),
+          table_(opt.concurrency ? opt.concurrency : default_window),
+          rate_(rate_options(opt)),
+          global_rtt_(opt.timeout, min_timeout(opt), opt.timeout),
+          rtt_(std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, source.host_count())),
+               RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
+          route_cache_(std::bit_ceil(
+              std::min<std::uint64_t>(route_slots, std::max<std::uint64_t>(1, source.host_count())))),
+          ring_(1u << 15) {
+        std::random_device rd;
+        const unsigned tries = opt.retries + 1;
+        sport_low_ = static_cast<std::uint16_t>(40000 + rd() % (20000 - tries));
+        sport_high_ = static_cast<std::uint16_t>(sport_low_ + tries - 1);
+        captures_ = std::make_unique<CaptureSet>(reply_filter(sport_low_, sport_high_));
+    }
+
+    EngineStats run() {
+        Receiver receiver{source_, key_, sport_low_, sport_high_, *captures_, ring_, receiver_done_};
+        std::thread receiver_thread([&] { receiver.run(); });
+        struct Joiner {
+            std::atomic<bool>& done;
+            std::thread& t;
+            ~Joiner() {
+                done = true;
+                t.join();
+            }
+        } joiner{receiver_done_, receiver_thread};
+        ::prctl(PR_SET_TIMERSLACK, 1000UL);  // sleeps of tens of microseconds, not the default 50 us slack
+
+        stats_.total = source_.size();
+        auto next_progress = clock::now();
+        while (true) {
+            if (hooks_.stop && hooks_.stop->load(std::memory_order_relaxed)) break;
+            std::uint64_t now = now_ns();
+            std::size_t events = ring_.drain([&](const Event& e) { on_event(e); });
+            table_.expire(now, [&](ProbeTable::Id id) { on_timeout(id); });
+            rate_.on_overload(receiver.dropped.load(std::memory_order_relaxed) - dropped_seen_);
+            dropped_seen_ = receiver.dropped.load(std::memory_order_relaxed);
+            rate_.update(now);
+            std::uint32_t sent = send(now);
+            if (next_ >= source_.size() && table_.pending() == 0) break;
+            if (hooks_.on_progress && clock::now() >= next_progress) {
+                hooks_.on_progress(stats_);
+                next_progress = clock::now() + std::chrono::milliseconds(250);
+            }
+            if (sent == 0 && events == 0) std::this_thread::sleep_for(us(idle_sleep_us()));
+        }
+        if (hooks_.on_progress) hooks_.on_progress(stats_);
+        return stats_;
+    }
+
+  private:
+    static std::chrono::milliseconds min_timeout(const EngineOptions& o) {
+        auto m = o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout;
+        return std::min(m, o.timeout);
+    }
+    static RateControlOptions rate_options(const EngineOptions& o) {
+        RateControlOptions r;
+        r.min_rate = o.min_rate;
+        r.max_rate = o.max_rate;
+        if (o.max_rate > 0) r.initial = std::min(r.initial, o.max_rate);
+        if (o.min_rate > 0) r.initial = std::max(r.initial, o.min_rate);
+        return r;
+    }
+
+    RttEstimator& rtt_of(std::uint64_t host) { return rtt_[host % rtt_.size()]; }
+
+    // The timeout for try `attempt` of a probe to `host`: its own RTT when measured, else twice the scan's.
+    std::uint64_t timeout_ns(std::uint64_t host, unsigned attempt) {
+        const RttEstimator& own = rtt_of(host);
+        us t = own.has_sample() || !global_rtt_.has_sample()
+                   ? own.timeout(attempt)
+                   : std::min(us(opt_.timeout), us(global_rtt_.timeout(attempt).count() * 2));
+        return static_cast<std::uint64_t>(t.count()) * 1000;
+    }
+
+    unsigned idle_sleep_us() const {
+        // Until the next token at the current rate, within [20 us, 1 ms].
+        double wait = 1e6 / std::max(1.0, rate_.rate());
+        return static_cast<unsigned>(std::clamp(wait, 20.0, 1000.0));
+    }
+
+    void emit(const ProbeKey& key, core::PortState state, core::Reason reason, std::uint32_t rtt_us) {
+        core::PortResult r;
+        r.host = source_.hosts().at(key.host);
+        r.port = key.port;
+        r.state = state;
+        r.reason = reason;
+        r.rtt_us = rtt_us;
+        r.scanned_at = std::chrono::system_clock::now();
+        ++stats_.done;
+        if (state == core::PortState::open) ++stats_.open;
+        if (hooks_.on_result) hooks_.on_result(r);
+    }
+
+    void on_event(const Event& e) {
+        ProbeTable::Id id = table_.find({e.host, e.port});
+        if (id == ProbeTable::none) return;  // a duplicate, or an answer after the probe was decided
+        auto& entry = table_[id];
+        std::uint32_t rtt_us = 0;
+        if (e.attempt == entry.tries && e.at_ns >= entry.sent_ns) {
+            // Karn: only an answer to the latest try measures the round trip.
+            auto sample = us((e.at_ns - entry.sent_ns) / 1000);
+            rtt_of(e.host).sample(sample);
+            global_rtt_.sample(sample);
+            rtt_us = static_cast<std::uint32_t>(sample.count());
+        }
+        rate_.on_answer(e.attempt > 0 && e.attempt == entry.tries);
+        switch (e.match) {
+            case probes::ReplyMatch::syn_ack:
+                emit(entry.key, core::PortState::open, core::Reason::syn_ack, rtt_us);
+                break;
+            case probes::ReplyMatch::rst:
+                emit(entry.key, core::PortState::closed, core::Reason::rst, rtt_us);
+                break;
+            case probes::ReplyMatch::unreachable:
+                emit(entry.key, core::PortState::filtered, core::Reason::unreachable, rtt_us);
+                break;
+            case probes::ReplyMatch::unrelated:
+                return;
+        }
+        table_.finish(id);
+    }
+
+    void on_timeout(ProbeTable::Id id) {
+        auto& entry = table_[id];
+        if (entry.tries < opt_.retries) {
+            ++entry.tries;
+            table_.push_retry(id);
+        } else {
+            emit(entry.key, core::PortState::filtered, core::Reason::no_response, 0);
+            table_.finish(id);
+        }
+    }
+
+    // The source (address, template, socket) for `host`, or nullopt when no route reaches it.
+    std::optional<std::uint16_t> source_for(std::uint64_t host_index, const core::Address& host) {
+        auto& slot = route_cache_[host_index & (route_cache_.size() - 1)];
+        if (slot.host == host_index + 1)
+            return slot.source == no_route ? std::nullopt : std::optional(slot.source);
+        slot.host = host_index + 1;
+        slot.source = no_route;
+        auto route = resolver_.lookup(host);
+        if (!route) return std::nullopt;
+        captures_->ensure(route->ifname);  // before the first probe that needs it, so no reply is missed
+        auto it = source_ids_.find(route->source);
+        if (it == source_ids_.end()) {
+            sources_.push_back({probes::SynTemplate(route->source), sender_.channel_for(route->source)});
+            it = source_ids_.emplace(route->source, static_cast<std::uint16_t>(sources_.size() - 1)).first;
+        }
+        slot.source = it->second;
+        return it->second;
+    }
+
+    // Writes and queues try `entry.tries` of the entry's probe (flushing the batch first when it is full).
+    void queue(ProbeTable::Id id, std::uint64_t now) {
+        auto& entry = table_[id];
+        const Source& src = sources_[entry.source];
+        if (sender_.full(src.channel)) flush(now);
+        const core::Address dst = source_.hosts().at(entry.key.host);
+        const auto sport = static_cast<std::uint16_t>(sport_low_ + entry.tries);
+        const std::uint32_t seq = probes::syn_cookie(key_, src.probe.source(), dst, sport, entry.key.port);
+        auto bytes = src.probe.patch(sender_.buffer(src.channel), dst, sport, entry.key.port, seq,
+                                     static_cast<std::uint16_t>(seq >> 16));
+        sender_.commit(src.channel, dst, bytes.size(), id);
+        table_.arm(id, now, now + timeout_ns(entry.key.host, entry.tries));
+        ++stats_.attempts;
+    }
+
+    void flush(std::uint64_t) {
+        sender_.flush([&](std::uint32_t id, int err) {
+            switch (err) {
+                case ENOBUFS:
+                case EAGAIN:
+                    rate_.on_overload(1);  // it stays armed and will be retried
+                    break;
+                case ENETUNREACH:
+                case EHOSTUNREACH:
+                    emit(table_[id].key, core::PortState::filtered, core::Reason::unreachable, 0);
+                    table_.finish(id);
+                    break;
+                default:  // EPERM: a local firewall dropped it; it times out like any lost probe
+                    break;
+            }
+        });
+    }
+
+    // Sends what the rate allows: retries first, then new probes. Returns how many were queued.
+    std::uint32_t send(std::uint64_t now) {
+        std::uint32_t allowed = rate_.allowance(now, send_burst), queued = 0;
+        while (queued < allowed) {
+            ProbeTable::Id id = table_.pop_retry();
+            if (id == ProbeTable::none) {
+                if (next_ >= source_.size() || table_.full()) break;
+                ProbeTarget t = source_.at(next_++);
+                auto src = source_for(t.host_index, t.host);
+                if (!src) {
+                    emit({t.host_index, t.port}, core::PortState::filtered, core::Reason::unreachable, 0);
+                    continue;
+                }
+                id = table_.insert({t.host_index, t.port});
+                table_[id].source = *src;
+            }
+            queue(id, now);
+            ++queued;
+        }
+        if (queued == allowed && (table_.has_retry() || (next_ < source_.size() && !table_.full())))
+            rate_.note_limited();
+        if (queued) {
+            flush(now);
+            rate_.sent(queued);
+        }
+        return queued;
+    }
+
+    static constexpr std::uint16_t no_route = 0xFFFF;
+    struct RouteSlot {
+        std::uint64_t host = 0;  // host index + 1; 0 = empty
+        std::uint16_t source = no_route;
+    };
+
+    EngineOptions opt_;
+    const TargetSource& source_;
+    const EngineHooks& hooks_;
+    probes::SipKey key_;
+    ProbeTable table_;
+    RateControl rate_;
+    RttEstimator global_rtt_;
+    std::vector<RttEstimator> rtt_;
+    std::vector<RouteSlot> route_cache_;
+    RouteResolver resolver_;
+    RawSender sender_;
+    std::vector<Source> sources_;
+    std::map<core::Address, std::uint16_t> source_ids_;
+    std::unique_ptr<CaptureSet> captures_;
+    EventRing ring_;
+    std::atomic<bool> receiver_done_{false};
+    std::uint16_t sport_low_ = 0, sport_high_ = 0;
+    std::uint64_t next_ = 0, dropped_seen_ = 0;
+    EngineStats stats_;
+};
+
+}  // namespace
+
+bool syn_engine_permitted() {
+    return raw_sockets_permitted();
+}
+
+EngineStats SynEngine::run(const TargetSource& source, const EngineHooks& hooks) {
+    if (source.size() == 0) return {};
+    SynScan scan(options_, source, hooks);
+    return scan.run();
+}
+
+}  // namespace ghostport::scanner

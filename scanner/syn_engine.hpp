@@ -1,0 +1,30 @@
+// The raw SYN engine: half-open scanning with raw IP packets out (raw_sender) and libpcap in (capture).
+//
+// Design notes
+// - Two threads. The sender walks the shuffled probe order, paces with RateControl, retransmits from the
+//   ProbeTable's timers and decides every probe. The receiver drains the captures, parses and authenticates
+//   replies (the SYN cookie: no per-probe lookup is needed to reject foreign traffic) and hands matches to
+//   the sender through a single-producer, single-consumer ring.
+// - Each try of a probe leaves from its own source port (base + try), so a reply tells which try it answers:
+//   RTT is sampled only from replies to the latest try (Karn), and a reply to a retransmission is the drop
+//   evidence RateControl backs off on.
+// - Routes: RouteResolver gives each target's source address and interface; a capture is opened on every
+//   interface a target's route uses, the first time one does.
+// - Memory: the ProbeTable (32 bytes per probe in flight, --concurrency entries, default 262144 = 8 MiB), the
+//   captures' kernel buffers (32 MiB each) and the reply ring (1 MiB); nothing grows with the target count.
+#pragma once
+
+#include "scanner/engine.hpp"
+
+namespace ghostport::scanner {
+
+class SynEngine final : public Engine {
+  public:
+    explicit SynEngine(const EngineOptions& options) : options_(options) {}
+    EngineStats run(const TargetSource& source, const EngineHooks& hooks) override;
+
+  private:
+    EngineOptions options_;
+};
+
+}  // namespace ghostport::scanner
