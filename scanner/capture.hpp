@@ -22,7 +22,7 @@ class Capture {
 
     // Opens `ifname` and applies `filter` (BPF syntax). Throws core::RuntimeError naming the interface and
     // libpcap's reason when it cannot.
-    Capture(const std::string& ifname, const std::string& filter, int buffer_bytes = 32 << 20);
+    Capture(const std::string& ifname, const std::string& filter, int buffer_bytes = 16 << 20);
     ~Capture();
     Capture(const Capture&) = delete;
     Capture& operator=(const Capture&) = delete;

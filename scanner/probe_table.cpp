@@ -44,23 +44,45 @@ ProbeTable::Id ProbeTable::find(const ProbeKey& key) const {
 
 void ProbeTable::arm(Id id, std::uint64_t now_ns, std::uint64_t deadline_ns) {
     Entry& e = entries_[id];
+    if (e.tries == 0) e.first_ns = now_ns;
     e.sent_ns = now_ns;
     e.deadline_ns = deadline_ns;
     e.flags |= flag_armed;
+    if (!started_) {  // the wheel starts at the first send, not at the first deadline
+        cursor_ = now_ns / tick_ns;
+        started_ = true;
+    }
     file(id);
 }
 
 void ProbeTable::file(Id id) {
     Entry& e = entries_[id];
-    std::uint64_t tick = e.deadline_ns / tick_ns;
-    if (!started_) {
-        cursor_ = tick;
-        started_ = true;
-    }
-    tick = std::max(tick, cursor_);
-    std::size_t slot = static_cast<std::size_t>(tick) & (wheel_.size() - 1);
+    const std::uint64_t tick = std::max(e.deadline_ns / tick_ns, cursor_);
+    const auto slot = static_cast<std::uint32_t>(tick & (wheel_.size() - 1));
+    e.wslot = slot;
+    e.wprev = none;
     e.wnext = wheel_[slot];
+    if (e.wnext != none) entries_[e.wnext].wprev = id;
     wheel_[slot] = id;
+}
+
+void ProbeTable::unlink(Id id) {
+    Entry& e = entries_[id];
+    if (e.wprev == none)
+        wheel_[e.wslot] = e.wnext;
+    else
+        entries_[e.wprev].wnext = e.wnext;
+    if (e.wnext != none) entries_[e.wnext].wprev = e.wprev;
+    e.wnext = e.wprev = none;
+    e.flags &= static_cast<std::uint8_t>(~flag_armed);
+}
+
+void ProbeTable::rearm(Id id, std::uint64_t deadline_ns) {
+    if (!armed(id)) return;
+    unlink(id);
+    entries_[id].deadline_ns = deadline_ns;
+    entries_[id].flags |= flag_armed;
+    file(id);
 }
 
 void ProbeTable::push_retry(Id id) {
@@ -92,7 +114,8 @@ void ProbeTable::finish(Id id) {
     e.hnext = none;
     e.flags |= flag_finished;
     --pending_;
-    if (!(e.flags & (flag_armed | flag_queued))) release(id);
+    if (e.flags & flag_armed) unlink(id);
+    if (!(e.flags & flag_queued)) release(id);
 }
 
 void ProbeTable::release(Id id) {

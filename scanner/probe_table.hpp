@@ -6,9 +6,8 @@
 //   (host index, port) when a reply arrives; a timing wheel (intrusive `wnext`, 1 ms ticks) finds the entries
 //   whose retransmission timer ran out; a FIFO ring holds entries waiting to be sent again. No allocation
 //   after construction.
-// - An entry is removed from the hash as soon as it is finished (so a duplicate reply finds nothing), but its
-//   slot is reused only when no structure still links it: a finished entry still in the wheel or the retry
-//   ring is freed when that structure reaches it.
+// - An entry is removed from the hash and the wheel (doubly linked) as soon as it is finished, so a duplicate
+//   reply finds nothing; a finished entry still in the retry ring is freed when the ring reaches it.
 // - Timer order within one tick is arbitrary; an entry fires at the first tick boundary at or after its
 //   deadline. Deadlines farther than the wheel's horizon are re-filed until due.
 #pragma once
@@ -31,13 +30,15 @@ class ProbeTable {
 
     struct Entry {
         ProbeKey key;
+        std::uint64_t first_ns = 0;     // when the first try went out
         std::uint64_t sent_ns = 0;      // when the latest try went out
         std::uint64_t deadline_ns = 0;  // when the latest try times out
         std::uint16_t source = 0;       // free for the engine: which source address the probe leaves from
         std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
       private:
         friend class ProbeTable;
-        Id hnext = none, wnext = none;
+        Id hnext = none, wnext = none, wprev = none;  // wprev: none when first in its wheel slot
+        std::uint32_t wslot = 0;
         std::uint8_t flags = 0;
     };
 
@@ -61,6 +62,9 @@ class ProbeTable {
 
     // Records that the entry's latest try was sent at `now_ns` and times out at `deadline_ns`.
     void arm(Id id, std::uint64_t now_ns, std::uint64_t deadline_ns);
+    bool armed(Id id) const { return (entries_[id].flags & flag_armed) != 0; }
+    // Moves an armed entry's deadline (e.g. earlier, once its host's RTT is measured).
+    void rearm(Id id, std::uint64_t deadline_ns);
     // Queues the entry to be sent again (it must be unarmed: just returned by expire()).
     void push_retry(Id id);
     // The next entry waiting to be sent again, or none; finished ones are skipped (and freed).
@@ -85,7 +89,7 @@ class ProbeTable {
             while (id != none) {
                 Entry& e = entries_[id];
                 Id next = e.wnext;
-                e.wnext = none;
+                e.wnext = e.wprev = none;
                 if (e.flags & flag_finished) {
                     release(id);
                 } else if (e.deadline_ns > now_ns) {
@@ -110,6 +114,7 @@ class ProbeTable {
     std::size_t bucket_of(const ProbeKey& key) const;
     void file(Id id);  // puts an armed entry in the wheel slot of its deadline
     void release(Id id);
+    void unlink(Id id);  // takes an armed entry out of its wheel slot
 
     std::vector<Entry> entries_;
     std::vector<Id> buckets_;
@@ -117,7 +122,7 @@ class ProbeTable {
     std::vector<Id> wheel_;
     std::vector<Id> retry_;  // ring
     std::size_t retry_head_ = 0, retry_count_ = 0;
-    std::uint64_t cursor_ = 0;  // next wheel tick to visit (set by the first arm)
+    std::uint64_t cursor_ = 0;  // next wheel tick to visit (set by the first arm to its send time)
     bool started_ = false;
     std::uint32_t used_ = 0, pending_ = 0;
 };

@@ -6,8 +6,12 @@
 namespace ghostport::scanner {
 
 namespace {
-constexpr std::uint64_t min_answers = 400;  // answers an epoch needs before its late share means anything
-constexpr double bucket_seconds = 0.002;    // the allowance holds at most 2 ms of sending
+constexpr std::uint64_t min_answers = 400;  // first-try answers an epoch needs before its late share counts
+constexpr double bucket_seconds = 0.002;
+constexpr std::uint64_t settle_epochs = 10;
+constexpr double min_threshold = 0.15;  // late share that always means drops beyond the path's own
+constexpr double margin = 0.10;  // late share above the path's own loss that means congestion    // the
+                                 // allowance holds at most 2 ms of sending
 }  // namespace
 
 RateControl::RateControl(const RateControlOptions& options)
@@ -41,10 +45,14 @@ void RateControl::update(std::uint64_t now_ns) {
     const std::uint64_t answers = prompt_ + late_;
     const double share = answers ? static_cast<double>(late_) / static_cast<double>(answers) : 0.0;
     bool congested = overload_ > 0;
-    if (answers >= min_answers) {
-        double threshold = std::max({2 * loss_floor_, loss_floor_ + 0.05, 0.05});
-        if (share > threshold) congested = true;
-        if (!congested) loss_floor_ = std::min(loss_floor_, share);
+    // Judged only while first tries are being answered in numbers: once only retries are left (the end of a
+    // scan), every answer is a late one and says nothing about congestion.
+    if (prompt_ >= min_answers) {
+        // Smoothed, because a late answer arrives a timeout after the prompt ones of its time.
+        late_share_ = late_share_ < 0 ? share : 0.75 * late_share_ + 0.25 * share;
+        // The path's own loss is learnt once retransmissions have had time to be answered.
+        if (++judged_ > settle_epochs) loss_floor_ = std::min(loss_floor_, late_share_);
+        if (late_share_ > std::max(min_threshold, loss_floor_ + margin)) congested = true;
     }
     if (congested && now_ns >= hold_until_ns_) {
         ssthresh_ = rate_ * 0.7;
@@ -52,7 +60,12 @@ void RateControl::update(std::uint64_t now_ns) {
         hold_until_ns_ = now_ns + opt_.hold_ns;
         ++backoffs_;
     } else if (!congested && limited_ && now_ns >= hold_until_ns_) {
-        rate_ *= rate_ < ssthresh_ ? 1.5 : 1.05;
+        rate_ *= rate_ < ssthresh_ ? 2.0 : 1.05;
+    }
+    if (limited_) {
+        const double achieved =
+            static_cast<double>(epoch_sent_) * 1e9 / static_cast<double>(now_ns - epoch_start_ns_);
+        rate_ = std::min(rate_, std::max(2 * achieved, opt_.initial));
     }
     clamp();
     prompt_ = late_ = overload_ = epoch_sent_ = 0;

@@ -6,11 +6,14 @@
 //   was answered on a retransmission (the first try or its answer was lost), a capture that reports dropped
 //   packets, and a send that the kernel refused for lack of buffers. Random loss on the path also produces
 //   answered retransmissions, at a steady share that does not rise with the rate; congestion makes that share
-//   rise. So the controller learns the lowest share it sees (the path's own loss) and backs off only when the
-//   share in an epoch clearly exceeds it; capture drops and send errors always count.
-// - Slow start multiplies the rate by 1.5 per epoch (20 ms) while the sender could use the whole allowance,
-//   up to the rate at the last back-off; above it the rate grows 5% per epoch. A back-off multiplies the rate
-//   by 0.7 and holds it for `hold` so the evidence already in flight does not cut it twice.
+//   rise. So the controller smooths the late share over epochs, learns the lowest value once the start has
+//   settled (the path's own loss), and backs off when the share exceeds both 15% and that floor plus 10
+//   points; capture drops and send errors always count.
+// - Slow start doubles the rate per epoch (10 ms) while the sender could use the whole allowance, up to the
+//   rate at the last back-off; above it the rate grows 5% per epoch. The rate never runs ahead of twice
+//   what the sender really achieved in the epoch (when the CPU, not the pacing, is the limit), so a back-off
+//   always slows the wire down. A back-off multiplies the rate by 0.7 and holds it for `hold` so the evidence
+//   already in flight does not cut it twice.
 // - Allowance: a token bucket refilled at the current rate, holding at most a few milliseconds' worth, so a
 //   stall never turns into a catch-up burst. Bounded by [min_rate, max_rate].
 #pragma once
@@ -20,10 +23,10 @@
 namespace ghostport::scanner {
 
 struct RateControlOptions {
-    double initial = 10'000;  // packets per second at the start
+    double initial = 25'000;  // packets per second at the start
     double min_rate = 0;      // never slower than this (0: down to floor_rate)
     double max_rate = 0;      // never faster than this (0: up to ceiling_rate)
-    std::uint64_t epoch_ns = 20'000'000;
+    std::uint64_t epoch_ns = 10'000'000;
     std::uint64_t hold_ns = 100'000'000;
 };
 
@@ -62,7 +65,9 @@ class RateControl {
     std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, hold_until_ns_ = 0;
     bool started_ = false, limited_ = false;
     std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0;
-    double loss_floor_ = 1.0;  // lowest late share seen in an epoch with enough answers
+    double late_share_ = -1;    // smoothed share of answers that came only after a retransmission
+    double loss_floor_ = 0.05;  // lowest smoothed late share seen since the start settled
+    std::uint64_t judged_ = 0;  // epochs with enough answers to judge
     std::uint64_t backoffs_ = 0;
 };
 

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <bit>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,7 +41,8 @@ constexpr std::uint32_t default_window = 1u << 18;  // probes in flight at most
 constexpr std::size_t rtt_slots = 65536;            // hosts beyond this share estimators (index modulo)
 constexpr std::size_t route_slots = 65536;          // direct-mapped host -> source cache
 constexpr auto default_min_timeout = std::chrono::milliseconds(20);
-constexpr std::uint32_t send_burst = 256;  // probes per sender iteration at most
+constexpr std::uint32_t send_burst = 256;       // probes per sender iteration at most
+constexpr std::size_t max_provisional = 65536;  // probes remembered as sent before any RTT sample
 
 std::uint64_t now_ns() {
     return static_cast<std::uint64_t>(
@@ -218,6 +221,8 @@ class SynScan {
         ::prctl(PR_SET_TIMERSLACK, 1000UL);  // sleeps of tens of microseconds, not the default 50 us slack
 
         stats_.total = source_.size();
+        trace_ = std::getenv("GHOSTPORT_TRACE") != nullptr;
+        start_ = next_trace_ = now_ns();
         auto next_progress = clock::now();
         while (true) {
             if (hooks_.stop && hooks_.stop->load(std::memory_order_relaxed)) break;
@@ -227,6 +232,14 @@ class SynScan {
             rate_.on_overload(receiver.dropped.load(std::memory_order_relaxed) - dropped_seen_);
             dropped_seen_ = receiver.dropped.load(std::memory_order_relaxed);
             rate_.update(now);
+            if (!provisional_.empty() && global_rtt_.has_sample()) shorten_provisional();
+            if (trace_ && now >= next_trace_) {
+                std::fprintf(stderr, "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld\n",
+                             static_cast<double>(now - start_) / 1e6, rate_.rate(),
+                             static_cast<unsigned long long>(next_), table_.pending(), table_.has_retry(),
+                             static_cast<long long>(global_rtt_.rto().count()));
+                next_trace_ = now + 20'000'000;
+            }
             std::uint32_t sent = send(now);
             if (next_ >= source_.size() && table_.pending() == 0) break;
             if (hooks_.on_progress && clock::now() >= next_progress) {
@@ -236,6 +249,14 @@ class SynScan {
             if (sent == 0 && events == 0) std::this_thread::sleep_for(us(idle_sleep_us()));
         }
         if (hooks_.on_progress) hooks_.on_progress(stats_);
+        if (std::getenv("GHOSTPORT_TRACE"))
+            std::fprintf(
+                stderr,
+                "syn: %llu attempts, rate %.0f/s, %llu backoffs, srtt-rto %lld us, capture drops %llu\n",
+                static_cast<unsigned long long>(stats_.attempts), rate_.rate(),
+                static_cast<unsigned long long>(rate_.backoffs()),
+                static_cast<long long>(global_rtt_.rto().count()),
+                static_cast<unsigned long long>(dropped_seen_));
         return stats_;
     }
 
@@ -288,9 +309,13 @@ class SynScan {
         if (id == ProbeTable::none) return;  // a duplicate, or an answer after the probe was decided
         auto& entry = table_[id];
         std::uint32_t rtt_us = 0;
-        if (e.attempt == entry.tries && e.at_ns >= entry.sent_ns) {
-            // Karn: only an answer to the latest try measures the round trip.
-            auto sample = us((e.at_ns - entry.sent_ns) / 1000);
+        // Each try leaves from its own port, so the answer names its try: no Karn ambiguity. The send time is
+        // kept for the first and the latest try.
+        const std::uint64_t sent = e.attempt == entry.tries ? entry.sent_ns
+                                   : e.attempt == 0         ? entry.first_ns
+                                                            : 0;
+        if (sent != 0 && e.at_ns >= sent) {
+            auto sample = us((e.at_ns - sent) / 1000);
             rtt_of(e.host).sample(sample);
             global_rtt_.sample(sample);
             rtt_us = static_cast<std::uint32_t>(sample.count());
@@ -310,6 +335,18 @@ class SynScan {
                 return;
         }
         table_.finish(id);
+    }
+
+    // Probes sent before any RTT was known wait the initial timeout (1 s by default); once the first answers
+    // measure the path, those still unanswered get the timeout a probe sent now would get.
+    void shorten_provisional() {
+        for (ProbeTable::Id id : provisional_) {
+            if (!table_.armed(id)) continue;
+            auto& entry = table_[id];
+            const std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.tries);
+            if (deadline < entry.deadline_ns) table_.rearm(id, deadline);
+        }
+        provisional_.clear();
     }
 
     void on_timeout(ProbeTable::Id id) {
@@ -354,6 +391,7 @@ class SynScan {
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), id);
         table_.arm(id, now, now + timeout_ns(entry.key.host, entry.tries));
+        if (!global_rtt_.has_sample() && provisional_.size() < max_provisional) provisional_.push_back(id);
         ++stats_.attempts;
     }
 
@@ -427,6 +465,9 @@ class SynScan {
     std::atomic<bool> receiver_done_{false};
     std::uint16_t sport_low_ = 0, sport_high_ = 0;
     std::uint64_t next_ = 0, dropped_seen_ = 0;
+    std::vector<ProbeTable::Id> provisional_;  // armed before any RTT sample
+    bool trace_ = false;
+    std::uint64_t start_ = 0, next_trace_ = 0;
     EngineStats stats_;
 };
 

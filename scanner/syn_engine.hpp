@@ -6,8 +6,8 @@
 //   replies (the SYN cookie: no per-probe lookup is needed to reject foreign traffic) and hands matches to
 //   the sender through a single-producer, single-consumer ring.
 // - Each try of a probe leaves from its own source port (base + try), so a reply tells which try it answers:
-//   RTT is sampled only from replies to the latest try (Karn), and a reply to a retransmission is the drop
-//   evidence RateControl backs off on.
+//   RTT is sampled without Karn's ambiguity (first and latest tries), and a reply to a retransmission is the
+//   drop evidence RateControl backs off on.
 // - Routes: RouteResolver gives each target's source address and interface; a capture is opened on every
 //   interface a target's route uses, the first time one does.
 // - Memory: the ProbeTable (32 bytes per probe in flight, --concurrency entries, default 262144 = 8 MiB), the

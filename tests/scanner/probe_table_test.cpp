@@ -78,13 +78,16 @@ TEST(ProbeTable, DeadlinesBeyondTheWheelAreRefiled) {
     EXPECT_EQ(fired, 1);
 }
 
-TEST(ProbeTable, AnsweredEntriesDoNotFireAndAreFreedByTheWheel) {
+TEST(ProbeTable, AnsweredEntriesLeaveTheWheelAtOnce) {
     ProbeTable t(4);
     auto a = t.insert({1, 1});
+    auto b = t.insert({1, 2});
     t.arm(a, 0, 10 * ms);
+    t.arm(b, 0, 10 * ms);
     t.finish(a);
-    EXPECT_EQ(t.pending(), 0u);
-    EXPECT_EQ(t.used(), 1u);  // still linked in the wheel
+    EXPECT_EQ(t.pending(), 1u);
+    EXPECT_EQ(t.used(), 1u);
+    t.finish(b);
     int fired = 0;
     t.expire(20 * ms, [&](ProbeTable::Id) { ++fired; });
     EXPECT_EQ(fired, 0);
@@ -151,4 +154,39 @@ TEST(ProbeTable, RandomWorkloadKeepsItsInvariants) {
     EXPECT_EQ(t.pending(), 0u);
     t.expire(now + 100 * ms, [](ProbeTable::Id) { FAIL(); });
     EXPECT_EQ(t.used(), 0u);
+}
+
+TEST(ProbeTable, RearmMovesADeadlineEarlier) {
+    ProbeTable t(8);
+    auto a = t.insert({1, 1});
+    auto b = t.insert({1, 2});
+    t.arm(a, 0, 1000 * ms);
+    t.arm(b, 0, 1000 * ms);
+    t.rearm(a, 30 * ms);
+    std::vector<ProbeTable::Id> fired;
+    t.expire(40 * ms, [&](ProbeTable::Id id) {
+        fired.push_back(id);
+        t.finish(id);
+    });
+    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{a});
+    t.expire(1002 * ms, [&](ProbeTable::Id id) {
+        fired.push_back(id);
+        t.finish(id);
+    });
+    EXPECT_EQ(fired, (std::vector<ProbeTable::Id>{a, b}));
+}
+
+TEST(ProbeTable, AnEarlyLongDeadlineDoesNotDelayLaterShortOnes) {
+    // The first probe waits a second (no RTT known yet); the next ones 20 ms. They must not wait for it.
+    ProbeTable t(8);
+    auto slow = t.insert({1, 1});
+    t.arm(slow, 0, 1000 * ms);
+    auto fast = t.insert({1, 2});
+    t.arm(fast, 5 * ms, 25 * ms);
+    std::vector<ProbeTable::Id> fired;
+    t.expire(30 * ms, [&](ProbeTable::Id id) {
+        fired.push_back(id);
+        t.finish(id);
+    });
+    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{fast});
 }

@@ -8,13 +8,20 @@ using ghostport::scanner::RateControlOptions;
 namespace {
 constexpr std::uint64_t ms = 1'000'000;
 
-// Runs `epochs` epochs of 20 ms in which the sender always wants more, with `answers` answers per epoch of
-// which `late` came only after a retransmission; returns the final time.
+RateControlOptions start_at_10k() {
+    RateControlOptions o;
+    o.initial = 10'000;
+    return o;
+}
+
+// Runs `epochs` epochs of 20 ms in which the sender always wants more and sends all it is allowed, with
+// `answers` answers per epoch of which `late` came only after a retransmission; returns the final time.
 std::uint64_t run(RateControl& rc, std::uint64_t t, int epochs, int answers, int late,
                   std::uint64_t overload = 0) {
     for (int e = 0; e < epochs; ++e) {
         for (int i = 0; i < answers; ++i) rc.on_answer(i < late);
         rc.on_overload(overload);
+        rc.sent(static_cast<std::uint32_t>(rc.rate() * 0.02));
         rc.note_limited();
         t += 20 * ms;
         rc.update(t);
@@ -24,14 +31,14 @@ std::uint64_t run(RateControl& rc, std::uint64_t t, int epochs, int answers, int
 }  // namespace
 
 TEST(RateControl, GrowsWhileAnswersComeOnTheFirstTry) {
-    RateControl rc;
+    RateControl rc(start_at_10k());
     rc.allowance(0, 1);
     run(rc, 0, 10, 1000, 0);
-    EXPECT_GT(rc.rate(), 10'000 * 50.0);  // 1.5^10 = 57
+    EXPECT_GT(rc.rate(), 10'000 * 50.0);  // doubling per epoch, at most twice what was sent
 }
 
 TEST(RateControl, SteadyRandomLossIsNotCongestion) {
-    RateControl rc;
+    RateControl rc(start_at_10k());
     rc.allowance(0, 1);
     run(rc, 0, 10, 1000, 60);  // 6% of answers need a retransmission, at every rate
     EXPECT_GT(rc.rate(), 10'000 * 50.0);
@@ -39,24 +46,38 @@ TEST(RateControl, SteadyRandomLossIsNotCongestion) {
 }
 
 TEST(RateControl, BacksOffWhenDropsRiseAndHolds) {
-    RateControl rc;
+    RateControl rc(start_at_10k());
     rc.allowance(0, 1);
-    auto t = run(rc, 0, 5, 1000, 60);
-    const double before = rc.rate();
-    t = run(rc, t, 1, 1000, 300);
-    EXPECT_DOUBLE_EQ(rc.rate(), before * 0.7);
-    // Within the hold time more bad epochs do not cut again.
-    t = run(rc, t, 2, 1000, 300);
+    auto t = run(rc, 0, 20, 1000, 60);
+    EXPECT_EQ(rc.backoffs(), 0u);
+    t = run(rc, t, 3, 1000, 400);  // drops jump to 40% of answers: smoothed, it crosses 15% in two epochs
     EXPECT_EQ(rc.backoffs(), 1u);
-    run(rc, t, 5, 1000, 300);
+    // Within the hold time (100 ms) more bad epochs do not cut again; after it they do.
+    t = run(rc, t, 3, 1000, 400);
+    EXPECT_EQ(rc.backoffs(), 1u);
+    run(rc, t, 10, 1000, 400);
     EXPECT_GE(rc.backoffs(), 2u);
 }
 
 TEST(RateControl, CaptureDropsAlwaysCount) {
-    RateControl rc;
+    RateControl rc(start_at_10k());
     rc.allowance(0, 1);
     run(rc, 0, 1, 10, 0, 5);
     EXPECT_DOUBLE_EQ(rc.rate(), 7'000);
+}
+
+TEST(RateControl, NeverRunsFarAheadOfWhatTheSenderAchieves) {
+    RateControl rc(start_at_10k());
+    rc.allowance(0, 1);
+    std::uint64_t t = 0;
+    for (int e = 0; e < 20; ++e) {  // a sender that manages 200k/s whatever it is allowed
+        rc.sent(4'000);
+        rc.note_limited();
+        t += 20 * ms;
+        rc.update(t);
+    }
+    EXPECT_LE(rc.rate(), 400'000.0);
+    EXPECT_GE(rc.rate(), 200'000.0);
 }
 
 TEST(RateControl, StaysWithinMinAndMax) {
