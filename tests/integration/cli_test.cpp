@@ -162,3 +162,29 @@ TEST(Cli, ShardsOfOneScanCoverItExactlyOnce) {
     EXPECT_EQ(ports.size(), 300u);
     EXPECT_EQ(std::set<std::string>(ports.begin(), ports.end()).size(), 300u);
 }
+
+// Without raw-socket permission the default engine falls back to connect with one notice, and an explicit
+// --engine syn is refused before any packet with exit 3. Runs the binary as uid/gid 65534 via setpriv.
+TEST(Cli, UnprivilegedFallsBackToConnectAndRefusesSyn) {
+    if (geteuid() != 0) {
+        // Already unprivileged: the same checks apply without setpriv.
+        GTEST_SKIP() << "needs root to drop to another uid with setpriv";
+    }
+    const std::vector<std::string> as_nobody = {"setpriv", "--reuid=65534", "--regid=65534",
+                                                "--clear-groups"};
+    auto argv = as_nobody;
+    for (auto& a : with_registry(
+             {ghostport_binary(), "scan", "127.0.0.1", "-p", "1-100", "--format", "csv", "--no-progress"}))
+        argv.push_back(a);
+    auto r = run(argv);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("using the connect engine"), std::string::npos) << r.err;
+    EXPECT_EQ(lines(r.err) - (r.err.find("older than a year") != std::string::npos ? 1 : 0), 1) << r.err;
+
+    argv.push_back("--engine");
+    argv.push_back("syn");
+    r = run(argv);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("CAP_NET_RAW"), std::string::npos) << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+}

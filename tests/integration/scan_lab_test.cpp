@@ -146,6 +146,35 @@ TEST_P(LabScan, Ipv6Targets) {
     EXPECT_EQ(keys(rows, "filtered"), (std::set<std::string>{"2001:2::10:2001", "2001:2::10:2003"}));
 }
 
+// A tarpit (every port of 198.18.0.10 redirected to one listener) is one all-open row with its count, not
+// 1500 ghosts; an ordinary host beside it is reported as usual.
+TEST_P(LabScan, HostAnsweringEveryPortIsOneAllOpenRow) {
+    GP_REQUIRE_LAB();
+    Lab lab(2);
+    lab.listen({"198.18.0.10:22", "198.18.0.11:22", "198.18.0.11:1000"});
+    auto nft = run({"ip", "netns", "exec", lab.name() + "t", "nft", "-f", "-"}, std::chrono::seconds(10),
+                   "table ip gpt_tarpit {\n"
+                   "  chain pre {\n"
+                   "    type nat hook prerouting priority -100; policy accept;\n"
+                   "    ip daddr 198.18.0.10 tcp dport != 22 redirect to :22\n"
+                   "  }\n"
+                   "}\n");
+    ASSERT_EQ(nft.exit_code, 0) << nft.err;
+    auto r = run(lab.in_scanner(args({"198.18.0.10-11", "-p", "1-1500", "--format", "csv"})));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = parse_csv_report(r.out);
+    EXPECT_EQ(keys(rows, "all-open"), (std::set<std::string>{"198.18.0.10:0"}));
+    EXPECT_EQ(keys(rows, "open"), (std::set<std::string>{"198.18.0.11:22", "198.18.0.11:1000"}));
+    const auto& tarpit = row_of(rows, "198.18.0.10", "0");
+    EXPECT_NE(tarpit.at("description").find("1500 of 1500 ports"), std::string::npos)
+        << tarpit.at("description");
+    // Below the threshold the same host's ports are listed one by one.
+    r = run(
+        lab.in_scanner(args({"198.18.0.10", "-p", "1-1500", "--port-threshold", "5000", "--format", "csv"})));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(keys(parse_csv_report(r.out), "open").size(), 1500u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, LabScan, ::testing::Values("syn", "connect"),
                          [](const auto& info) { return info.param; });
 
