@@ -223,4 +223,10 @@ std::vector<CsvRow> parse_csv_report(const std::string& text) {
     return rows;
 }
 
+std::vector<std::string> PerEngine::args(std::vector<std::string> extra) const {
+    extra.push_back("--engine");
+    extra.push_back(GetParam());
+    return scan_args(extra);
+}
+
 }  // namespace gp_test

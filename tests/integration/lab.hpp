@@ -79,6 +79,13 @@ std::vector<std::string> with_registry(std::vector<std::string> argv);
 // `ghostport scan --no-progress` with the test registry and `extra` arguments.
 std::vector<std::string> scan_args(const std::vector<std::string>& extra);
 
+// Base of the tests that run once per engine (the test parameter: "syn" or "connect").
+class PerEngine : public ::testing::TestWithParam<std::string> {
+  protected:
+    // scan_args(extra) with --engine <the parameter>.
+    std::vector<std::string> args(std::vector<std::string> extra) const;
+};
+
 // One parsed CSV report: rows keyed by header name.
 using CsvRow = std::map<std::string, std::string>;
 std::vector<CsvRow> parse_csv_report(const std::string& text);

@@ -57,14 +57,7 @@ std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::str
 }
 
 // Each test runs once per engine.
-class LatencyLab : public ::testing::TestWithParam<std::string> {
-  protected:
-    std::vector<std::string> args(std::vector<std::string> extra) const {
-        extra.push_back("--engine");
-        extra.push_back(GetParam());
-        return scan_args(extra);
-    }
-};
+class LatencyLab : public PerEngine {};
 
 }  // namespace
 

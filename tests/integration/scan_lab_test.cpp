@@ -28,14 +28,7 @@ bool has_label(const CsvRow& r, const std::string& label) {
 }
 
 // The scan tests run once per engine: both must give the same answers.
-class LabScan : public ::testing::TestWithParam<std::string> {
-  protected:
-    std::vector<std::string> args(std::vector<std::string> extra) const {
-        extra.push_back("--engine");
-        extra.push_back(GetParam());
-        return scan_args(extra);
-    }
-};
+class LabScan : public PerEngine {};
 
 }  // namespace
 

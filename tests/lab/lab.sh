@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The namespace lab: a scanner namespace and a target namespace joined by one veth pair, with no link to
-# the host's interfaces. Target hosts are addresses in 198.18.0.0/24 and 2001:2::/64 on the target side.
+# the host's interfaces. Target hosts are addresses in 198.18.0.0/23 and 2001:2::/64 on the target side.
 #
-#   lab.sh up NAME HOSTS            create NAMEs (scanner: 198.18.0.1, 2001:2::1) and NAMEt with HOSTS
-#                                   addresses 198.18.0.10 ... and 2001:2::10 ... (HOSTS <= 200)
+#   lab.sh up NAME HOSTS            create NAMEs (scanner: 198.18.0.1/23, 2001:2::1/64) and NAMEt with HOSTS
+#                                   (1-256) addresses 198.18.0.10 ... 198.18.0.255, 198.18.1.0 ... (up to
+#                                   198.18.1.9) and 2001:2::10 ... 2001:2::10f (host i is 16+i in hex)
 #   lab.sh firewall NAME [drop=P,P] [reset=P,P] [prohibit=P,P] [loss=PCT]
 #                                   nftables in NAMEt: drop, reject with TCP reset, reject with ICMP
 #                                   admin-prohibited, and random loss in both directions (numgen)
@@ -21,18 +22,24 @@ s=${name}s t=${name}t
 
 up() {
     local hosts=${1:?number of target hosts}
-    ((hosts >= 1 && hosts <= 200)) || { echo "lab.sh: 1-200 hosts" >&2; exit 2; }
+    if [[ ! $hosts =~ ^[0-9]+$ ]] || ((hosts < 1 || hosts > 256)); then
+        echo "lab.sh: 1-256 hosts" >&2
+        exit 2
+    fi
     ip netns add "$s"
     ip netns add "$t"
     ip link add "${name}a" netns "$s" type veth peer name "${name}b" netns "$t"
     ip -n "$s" link set lo up
     ip -n "$t" link set lo up
-    ip -n "$s" addr add 198.18.0.1/24 dev "${name}a"
+    ip -n "$s" addr add 198.18.0.1/23 dev "${name}a"
     ip -n "$s" addr add 2001:2::1/64 dev "${name}a" nodad
+    # One `ip` process for every target address: 512 separate ones take seconds.
+    local i n
     for ((i = 0; i < hosts; i++)); do
-        ip -n "$t" addr add "198.18.0.$((10 + i))/24" dev "${name}b"
-        ip -n "$t" addr add "2001:2::$(printf '%x' $((16 + i)))/64" dev "${name}b" nodad
-    done
+        n=$((10 + i))
+        echo "addr add 198.18.$((n / 256)).$((n % 256))/23 dev ${name}b"
+        printf 'addr add 2001:2::%x/64 dev %s nodad\n' $((16 + i)) "${name}b"
+    done | ip -n "$t" -batch -
     ip -n "$s" link set "${name}a" up
     ip -n "$t" link set "${name}b" up
     # Answer from closed ports at full speed: no RST rate limit inside the lab.

@@ -11,7 +11,17 @@ using ghostport::scanner::ProbeTable;
 
 namespace {
 constexpr std::uint64_t ms = 1'000'000;
+
+// Expires `t` at `now`, finishing every entry that fires; returns them in firing order.
+std::vector<ProbeTable::Id> fire(ProbeTable& t, std::uint64_t now) {
+    std::vector<ProbeTable::Id> fired;
+    t.expire(now, [&](ProbeTable::Id id) {
+        fired.push_back(id);
+        t.finish(id);
+    });
+    return fired;
 }
+}  // namespace
 
 TEST(ProbeTable, InsertFindFinish) {
     ProbeTable t(8);
@@ -46,19 +56,10 @@ TEST(ProbeTable, TimersFireAtTheFirstTickAfterTheirDeadline) {
     auto b = t.insert({1, 2});
     t.arm(a, t0, t0 + 5 * ms);
     t.arm(b, t0, t0 + 50 * ms);
-    std::vector<ProbeTable::Id> fired;
-    auto collect = [&](ProbeTable::Id id) {
-        fired.push_back(id);
-        t.finish(id);
-    };
-    t.expire(t0 + 4 * ms, collect);
-    EXPECT_TRUE(fired.empty());
-    t.expire(t0 + 6 * ms, collect);
-    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{a});
-    t.expire(t0 + 49 * ms, collect);
-    EXPECT_EQ(fired.size(), 1u);
-    t.expire(t0 + 52 * ms, collect);
-    EXPECT_EQ(fired.size(), 2u);
+    EXPECT_TRUE(fire(t, t0 + 4 * ms).empty());
+    EXPECT_EQ(fire(t, t0 + 6 * ms), std::vector<ProbeTable::Id>{a});
+    EXPECT_TRUE(fire(t, t0 + 49 * ms).empty());
+    EXPECT_EQ(fire(t, t0 + 52 * ms), std::vector<ProbeTable::Id>{b});
     EXPECT_EQ(t.used(), 0u);
 }
 
@@ -163,17 +164,8 @@ TEST(ProbeTable, RearmMovesADeadlineEarlier) {
     t.arm(a, 0, 1000 * ms);
     t.arm(b, 0, 1000 * ms);
     t.rearm(a, 30 * ms);
-    std::vector<ProbeTable::Id> fired;
-    t.expire(40 * ms, [&](ProbeTable::Id id) {
-        fired.push_back(id);
-        t.finish(id);
-    });
-    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{a});
-    t.expire(1002 * ms, [&](ProbeTable::Id id) {
-        fired.push_back(id);
-        t.finish(id);
-    });
-    EXPECT_EQ(fired, (std::vector<ProbeTable::Id>{a, b}));
+    EXPECT_EQ(fire(t, 40 * ms), std::vector<ProbeTable::Id>{a});
+    EXPECT_EQ(fire(t, 1002 * ms), std::vector<ProbeTable::Id>{b});
 }
 
 TEST(ProbeTable, AnEarlyLongDeadlineDoesNotDelayLaterShortOnes) {
@@ -183,10 +175,5 @@ TEST(ProbeTable, AnEarlyLongDeadlineDoesNotDelayLaterShortOnes) {
     t.arm(slow, 0, 1000 * ms);
     auto fast = t.insert({1, 2});
     t.arm(fast, 5 * ms, 25 * ms);
-    std::vector<ProbeTable::Id> fired;
-    t.expire(30 * ms, [&](ProbeTable::Id id) {
-        fired.push_back(id);
-        t.finish(id);
-    });
-    EXPECT_EQ(fired, std::vector<ProbeTable::Id>{fast});
+    EXPECT_EQ(fire(t, 30 * ms), std::vector<ProbeTable::Id>{fast});
 }
