@@ -125,7 +125,6 @@ struct Receiver {
     EventRing& ring;
     std::atomic<bool>& done;
     std::atomic<std::uint64_t> dropped{0};
-    std::atomic<std::uint64_t> ignored{0};  // frames that were not a reply to this scan
 
     probes::LinkType link = probes::LinkType::raw_ip;
 
@@ -135,16 +134,10 @@ struct Receiver {
 
     void handle(std::span<const std::uint8_t> frame) {
         auto reply = probes::parse_reply(frame, link);
-        if (!reply || reply->dport < sport_low || reply->dport > sport_high) {
-            ignored.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
+        if (!reply || reply->dport < sport_low || reply->dport > sport_high) return;
         auto match = probes::match_reply(key, *reply);
         auto host = match == probes::ReplyMatch::unrelated ? std::nullopt : source.host_index(reply->src);
-        if (!host) {
-            ignored.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
+        if (!host) return;  // not a reply to this scan
         Event e{*host, now_ns(), reply->sport, static_cast<std::uint8_t>(reply->dport - sport_low), match};
         while (!ring.push(e)) {
             if (done.load(std::memory_order_relaxed)) return;
@@ -383,7 +376,7 @@ class SynScan {
     void queue(ProbeTable::Id id, std::uint64_t now) {
         auto& entry = table_[id];
         const Source& src = sources_[entry.source];
-        if (sender_.full(src.channel)) flush(now);
+        if (sender_.full(src.channel)) flush();
         const core::Address dst = source_.hosts().at(entry.key.host);
         const auto sport = static_cast<std::uint16_t>(sport_low_ + entry.tries);
         const std::uint32_t seq = probes::syn_cookie(key_, src.probe.source(), dst, sport, entry.key.port);
@@ -395,7 +388,7 @@ class SynScan {
         ++stats_.attempts;
     }
 
-    void flush(std::uint64_t) {
+    void flush() {
         sender_.flush([&](std::uint32_t id, int err) {
             switch (err) {
                 case ENOBUFS:
@@ -435,7 +428,7 @@ class SynScan {
         if (queued == allowed && (table_.has_retry() || (next_ < source_.size() && !table_.full())))
             rate_.note_limited();
         if (queued) {
-            flush(now);
+            flush();
             rate_.sent(queued);
         }
         return queued;
