@@ -99,7 +99,7 @@ ProbeTable::Id ProbeTable::pop_retry() {
         Entry& e = entries_[id];
         e.flags &= static_cast<std::uint8_t>(~flag_queued);
         if (!(e.flags & flag_finished)) return id;
-        if (!(e.flags & flag_armed)) release(id);
+        release(id);  // finished while queued (a queued entry is never armed)
     }
     return none;
 }

@@ -90,9 +90,8 @@ class ProbeTable {
                 Entry& e = entries_[id];
                 Id next = e.wnext;
                 e.wnext = e.wprev = none;
-                if (e.flags & flag_finished) {
-                    release(id);
-                } else if (e.deadline_ns > now_ns) {
+                // Finished entries are never here: finish() takes them out of the wheel.
+                if (e.deadline_ns > now_ns) {
                     file(id);  // filed a wheel turn early: stays armed
                 } else {
                     e.flags &= static_cast<std::uint8_t>(~flag_armed);
