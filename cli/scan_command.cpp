@@ -40,6 +40,7 @@ struct ScanOptions {
     std::string engine = "auto";
     std::string timeout = "1s";
     unsigned retries = 2;
+    bool retries_given = false;  // --retries on the command line: exactly that many, never adapted
     double max_rate = 0, min_rate = 0;
     std::uint64_t port_threshold = 1000;
     unsigned concurrency = 0;
@@ -137,6 +138,8 @@ int run_scan(const ScanOptions& o) {
     scanner::EngineOptions engine_opt;
     engine_opt.timeout = parse_duration(o.timeout, "--timeout");
     engine_opt.retries = o.retries;
+    // Unless told a number, the SYN engine adds tries when it measures loss (see retry_budget.hpp).
+    engine_opt.max_retries = o.retries_given ? o.retries : std::max(o.retries, 6u);
     engine_opt.max_rate = o.max_rate;
     engine_opt.min_rate = o.min_rate;
     if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
@@ -276,7 +279,9 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--timeout", o->timeout,
                     "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
         ->capture_default_str();
-    cmd->add_option("--retries", o->retries, "Extra tries for a probe that got no answer")
+    cmd->add_option("--retries", o->retries,
+                    "Extra tries for a probe that got no answer (unless this is given, syn raises it up to 6 "
+                    "when it measures loss)")
         ->capture_default_str()
         ->check(CLI::Range(0u, 20u));
     cmd->add_option("--max-rate", o->max_rate,
@@ -308,7 +313,11 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--registry", o->registry_file,
                     "IANA service-names-port-numbers.csv (or services(5)) to label with");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
-    return [cmd, o]() -> int { return cmd->parsed() ? run_scan(*o) : core::exit_usage; };
+    return [cmd, o]() -> int {
+        if (!cmd->parsed()) return core::exit_usage;
+        o->retries_given = cmd->count("--retries") > 0;
+        return run_scan(*o);
+    };
 }
 
 }  // namespace ghostport::cli

@@ -18,6 +18,7 @@ struct EngineOptions {
     std::chrono::milliseconds timeout{1000};   // first timeout before any RTT is known, and the maximum
     std::chrono::milliseconds min_timeout{0};  // floor under the RTT-derived timeout; 0 = the engine's own
     unsigned retries = 2;                      // extra tries for a probe that timed out
+    unsigned max_retries = 0;                  // syn: up to this many when measured loss calls for it
     double max_rate = 0;                       // probes per second; 0 = unlimited (syn: adaptive)
     double min_rate = 0;                       // syn: never pace below this; 0 = no floor
     unsigned threads = 0;                      // event loops; 0 = one per core, at most 2

@@ -7,11 +7,10 @@ namespace ghostport::scanner {
 
 namespace {
 constexpr std::uint64_t min_answers = 400;  // first-try answers an epoch needs before its late share counts
-constexpr double bucket_seconds = 0.002;
+constexpr double bucket_seconds = 0.002;  // the allowance holds at most 2 ms of sending
 constexpr std::uint64_t settle_epochs = 10;
 constexpr double min_threshold = 0.15;  // late share that always means drops beyond the path's own
-constexpr double margin = 0.10;  // late share above the path's own loss that means congestion    // the
-                                 // allowance holds at most 2 ms of sending
+constexpr double margin = 0.10;  // late share above the path's own loss that means congestion
 }  // namespace
 
 RateControl::RateControl(const RateControlOptions& options)
@@ -40,11 +39,12 @@ std::uint32_t RateControl::allowance(std::uint64_t now_ns, std::uint32_t limit) 
     return static_cast<std::uint32_t>(std::min<double>(limit, std::floor(tokens_)));
 }
 
-void RateControl::update(std::uint64_t now_ns) {
+void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
     if (!started_ || now_ns - epoch_start_ns_ < opt_.epoch_ns) return;
     const std::uint64_t answers = prompt_ + late_;
     const double share = answers ? static_cast<double>(late_) / static_cast<double>(answers) : 0.0;
-    bool congested = overload_ > 0;
+    const bool overloaded = overload_ > 0 && now_ns >= overload_hold_until_ns_;
+    bool congested = false;
     // Judged only while first tries are being answered in numbers: once only retries are left (the end of a
     // scan), every answer is a late one and says nothing about congestion.
     if (prompt_ >= min_answers) {
@@ -54,18 +54,27 @@ void RateControl::update(std::uint64_t now_ns) {
         if (++judged_ > settle_epochs) loss_floor_ = std::min(loss_floor_, late_share_);
         if (late_share_ > std::max(min_threshold, loss_floor_ + margin)) congested = true;
     }
-    if (congested && now_ns >= hold_until_ns_) {
+    if (overloaded || (congested && now_ns >= hold_until_ns_)) {
         ssthresh_ = rate_ * 0.7;
         rate_ *= 0.7;
-        hold_until_ns_ = now_ns + opt_.hold_ns;
+        hold_until_ns_ = now_ns + std::max(opt_.hold_ns, 2 * rtt_ns);
+        overload_hold_until_ns_ = now_ns + opt_.overload_hold_ns;
         ++backoffs_;
-    } else if (!congested && limited_ && now_ns >= hold_until_ns_) {
-        rate_ *= rate_ < ssthresh_ ? 2.0 : 1.05;
+    } else if (!congested && overload_ == 0 && limited_ && now_ns >= hold_until_ns_) {
+        // Doubling waits a round trip for its evidence; the 5% steps, half of one.
+        const bool slow_start = rate_ < ssthresh_;
+        if (now_ns - grown_ns_ >= std::max(opt_.epoch_ns, slow_start ? rtt_ns : rtt_ns / 2)) {
+            rate_ *= slow_start ? 2.0 : 1.05;
+            grown_ns_ = now_ns;
+        }
     }
     if (limited_) {
         const double achieved =
             static_cast<double>(epoch_sent_) * 1e9 / static_cast<double>(now_ns - epoch_start_ns_);
-        rate_ = std::min(rate_, std::max(2 * achieved, opt_.initial));
+        // What the sender can do: the best recent epoch, fading 10% an epoch, so that one epoch in which
+        // the sender was not scheduled does not drag the rate down with it.
+        achieved_ = std::max(achieved, achieved_ * 0.9);
+        rate_ = std::min(rate_, std::max(2 * achieved_, opt_.initial));
     }
     clamp();
     prompt_ = late_ = overload_ = epoch_sent_ = 0;

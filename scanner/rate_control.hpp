@@ -9,11 +9,14 @@
 //   rise. So the controller smooths the late share over epochs, learns the lowest value once the start has
 //   settled (the path's own loss), and backs off when the share exceeds both 15% and that floor plus 10
 //   points; capture drops and send errors always count.
-// - Slow start doubles the rate per epoch (10 ms) while the sender could use the whole allowance, up to the
-//   rate at the last back-off; above it the rate grows 5% per epoch. The rate never runs ahead of twice
-//   what the sender really achieved in the epoch (when the CPU, not the pacing, is the limit), so a back-off
-//   always slows the wire down. A back-off multiplies the rate by 0.7 and holds it for `hold` so the evidence
-//   already in flight does not cut it twice.
+// - Slow start doubles the rate per epoch (10 ms), or per round trip when that is longer (replies to the
+//   faster probes must come back before they can vouch for it), while the sender could use the whole
+//   allowance, up to the rate at the last back-off; above it the rate grows 5% per epoch or half round trip. The rate never runs ahead of twice
+//   what the sender really achieved lately (when the CPU, not the pacing, is the limit), so a back-off
+//   always slows the wire down. A back-off multiplies the rate by 0.7 and holds it for `hold` (or two round
+//   trips, when longer) so the evidence already in flight does not cut it twice. Local drops (capture,
+//   send buffer, an interface's queue) are seen as they happen, so they may cut again after a short hold,
+//   until the queue they overflow drains.
 // - Allowance: a token bucket refilled at the current rate, holding at most a few milliseconds' worth, so a
 //   stall never turns into a catch-up burst. Bounded by [min_rate, max_rate].
 #pragma once
@@ -27,7 +30,8 @@ struct RateControlOptions {
     double min_rate = 0;      // never slower than this (0: down to floor_rate)
     double max_rate = 0;      // never faster than this (0: up to ceiling_rate)
     std::uint64_t epoch_ns = 10'000'000;
-    std::uint64_t hold_ns = 100'000'000;
+    std::uint64_t hold_ns = 100'000'000;          // after a back-off on late answers (or two round trips)
+    std::uint64_t overload_hold_ns = 30'000'000;  // after a back-off on local drops, which are seen at once
 };
 
 class RateControl {
@@ -53,8 +57,9 @@ class RateControl {
     // Whether the sender wanted to send more than it was allowed this epoch (the rate is what limits it).
     void note_limited() { limited_ = true; }
 
-    // Ends an epoch when one is due: judges the evidence and adjusts the rate.
-    void update(std::uint64_t now_ns);
+    // Ends an epoch when one is due: judges the evidence and adjusts the rate. `rtt_ns`: the scan's smoothed
+    // round trip (0 while unknown).
+    void update(std::uint64_t now_ns, std::uint64_t rtt_ns = 0);
 
   private:
     void clamp();
@@ -62,9 +67,11 @@ class RateControl {
     RateControlOptions opt_;
     double rate_, ssthresh_;
     double tokens_ = 0;
-    std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, hold_until_ns_ = 0;
+    std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, grown_ns_ = 0;
+    std::uint64_t hold_until_ns_ = 0, overload_hold_until_ns_ = 0;
     bool started_ = false, limited_ = false;
     std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0;
+    double achieved_ = 0;       // the sender's recent best rate
     double late_share_ = -1;    // smoothed share of answers that came only after a retransmission
     double loss_floor_ = 0.05;  // lowest smoothed late share seen since the start settled
     std::uint64_t judged_ = 0;  // epochs with enough answers to judge

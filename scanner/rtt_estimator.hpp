@@ -15,6 +15,7 @@ class RttEstimator {
 
     // One measured round trip (a SYN answered by SYN-ACK or RST).
     void sample(us rtt) {
+        peak_ = std::max(peak_, rtt);
         double r = static_cast<double>(rtt.count());
         if (!has_sample_) {
             srtt_ = r;
@@ -27,6 +28,10 @@ class RttEstimator {
     }
 
     bool has_sample() const { return has_sample_; }
+    // The smoothed round trip; zero until the first sample.
+    us srtt() const { return us{static_cast<long long>(srtt_)}; }
+    // The longest round trip sampled; zero until the first sample.
+    us peak() const { return peak_; }
     // srtt + 4 * rttvar, clamped to [min, max]; the initial timeout until the first sample.
     us rto() const {
         if (!has_sample_) return std::clamp(initial_, min_, max_);
@@ -38,6 +43,7 @@ class RttEstimator {
   private:
     us initial_, min_, max_;
     double srtt_ = 0, rttvar_ = 0;
+    us peak_{0};
     bool has_sample_ = false;
 };
 

@@ -24,9 +24,11 @@
 #include "probes/syn_cookie.hpp"
 #include "probes/syn_template.hpp"
 #include "scanner/capture.hpp"
+#include "scanner/link_drops.hpp"
 #include "scanner/probe_table.hpp"
 #include "scanner/rate_control.hpp"
 #include "scanner/raw_sender.hpp"
+#include "scanner/retry_budget.hpp"
 #include "scanner/route.hpp"
 #include "scanner/rtt_estimator.hpp"
 
@@ -42,6 +44,7 @@ constexpr std::size_t rtt_slots = 65536;            // hosts beyond this share e
 constexpr std::size_t route_slots = 65536;          // direct-mapped host -> source cache
 constexpr auto default_min_timeout = std::chrono::milliseconds(20);
 constexpr std::uint32_t send_burst = 256;       // probes per sender iteration at most
+constexpr std::uint32_t send_batch = 32;        // probes per sender iteration when it can wait for them
 constexpr std::size_t max_provisional = 65536;  // probes remembered as sent before any RTT sample
 
 std::uint64_t now_ns() {
@@ -124,7 +127,7 @@ struct Receiver {
     CaptureSet& captures;
     EventRing& ring;
     std::atomic<bool>& done;
-    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::uint64_t> dropped{0};  // by the captures, and on the way out of their interfaces
 
     probes::LinkType link = probes::LinkType::raw_ip;
 
@@ -150,6 +153,8 @@ struct Receiver {
         std::vector<pollfd> fds;
         std::uint64_t seen_generation = ~0ull;
         auto last_stats = clock::now();
+        LinkDrops links;
+        int quiet_ticks = 0;  // reads in a row that found no frame
         while (!done.load(std::memory_order_acquire)) {
             if (captures.generation() != seen_generation) {
                 seen_generation = captures.generation();
@@ -161,18 +166,25 @@ struct Receiver {
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 continue;
             }
-            ::poll(fds.data(), fds.size(), 5);
-            for (std::size_t i = 0; i < caps.size(); ++i) {
-                if (!(fds[i].revents & POLLIN)) continue;
-                link = caps[i]->link();
-                while (caps[i]->dispatch(&Receiver::on_frame, this, 512) > 0) {
-                }
+            // While replies flow, read on a 100 us tick rather than sleeping in poll(): a thread waiting on
+            // the capture is woken for every frame, and at 100k+ replies a second those wake-ups cost more
+            // than everything else the receive path does. After 5 ms without a frame it waits in poll().
+            if (quiet_ticks >= 50) ::poll(fds.data(), fds.size(), 5);
+            int frames = 0;
+            for (auto* c : caps) {
+                link = c->link();
+                for (int n; (n = c->dispatch(&Receiver::on_frame, this, 512)) > 0;) frames += n;
             }
+            quiet_ticks = frames > 0 ? 0 : quiet_ticks + 1;
+            if (quiet_ticks < 50) std::this_thread::sleep_for(us(100));
             if (clock::now() - last_stats > std::chrono::milliseconds(10)) {
                 last_stats = clock::now();
                 std::uint64_t total = 0;
-                for (auto* c : caps) total += c->dropped();
-                dropped.store(total, std::memory_order_relaxed);
+                for (auto* c : caps) {
+                    total += c->dropped();
+                    links.watch(c->interface());  // the interfaces we capture on are those we send through
+                }
+                dropped.store(total + links.total(), std::memory_order_relaxed);
             }
         }
     }
@@ -187,6 +199,7 @@ class SynScan {
           key_(probes::random_key()),
           table_(opt.concurrency ? opt.concurrency : default_window),
           rate_(rate_options(opt)),
+          retries_(opt.retries, opt.max_retries),
           global_rtt_(opt.timeout, min_timeout(opt), opt.timeout),
           rtt_(std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, source.host_count())),
                RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
@@ -194,7 +207,7 @@ class SynScan {
               std::min<std::uint64_t>(route_slots, std::max<std::uint64_t>(1, source.host_count())))),
           ring_(1u << 15) {
         std::random_device rd;
-        const unsigned tries = opt.retries + 1;
+        const unsigned tries = retries_.max_retries() + 1;
         sport_low_ = static_cast<std::uint16_t>(40000 + rd() % (20000 - tries));
         sport_high_ = static_cast<std::uint16_t>(sport_low_ + tries - 1);
         captures_ = std::make_unique<CaptureSet>(reply_filter(sport_low_, sport_high_));
@@ -220,17 +233,19 @@ class SynScan {
         while (true) {
             if (hooks_.stop && hooks_.stop->load(std::memory_order_relaxed)) break;
             std::uint64_t now = now_ns();
-            std::size_t events = ring_.drain([&](const Event& e) { on_event(e); });
+            ring_.drain([&](const Event& e) { on_event(e); });
             table_.expire(now, [&](ProbeTable::Id id) { on_timeout(id); });
-            rate_.on_overload(receiver.dropped.load(std::memory_order_relaxed) - dropped_seen_);
-            dropped_seen_ = receiver.dropped.load(std::memory_order_relaxed);
-            rate_.update(now);
+            const std::uint64_t dropped = receiver.dropped.load(std::memory_order_relaxed);
+            rate_.on_overload(dropped - dropped_seen_);
+            dropped_seen_ = dropped;
+            rate_.update(now, static_cast<std::uint64_t>(global_rtt_.srtt().count()) * 1000);
             if (!provisional_.empty() && global_rtt_.has_sample()) shorten_provisional();
             if (trace_ && now >= next_trace_) {
-                std::fprintf(stderr, "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld\n",
+                std::fprintf(stderr, "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld peak %lld\n",
                              static_cast<double>(now - start_) / 1e6, rate_.rate(),
                              static_cast<unsigned long long>(next_), table_.pending(), table_.has_retry(),
-                             static_cast<long long>(global_rtt_.rto().count()));
+                             static_cast<long long>(global_rtt_.rto().count()),
+                             static_cast<long long>(global_rtt_.peak().count()));
                 next_trace_ = now + 20'000'000;
             }
             std::uint32_t sent = send(now);
@@ -239,17 +254,18 @@ class SynScan {
                 hooks_.on_progress(stats_);
                 next_progress = clock::now() + std::chrono::milliseconds(250);
             }
-            if (sent == 0 && events == 0) std::this_thread::sleep_for(us(idle_sleep_us()));
+            // Tokens come at the rate: send them in batches rather than one sendmmsg a packet.
+            if (sent < send_batch) std::this_thread::sleep_for(us(idle_sleep_us()));
         }
         if (hooks_.on_progress) hooks_.on_progress(stats_);
-        if (std::getenv("GHOSTPORT_TRACE"))
-            std::fprintf(
-                stderr,
-                "syn: %llu attempts, rate %.0f/s, %llu backoffs, srtt-rto %lld us, capture drops %llu\n",
-                static_cast<unsigned long long>(stats_.attempts), rate_.rate(),
-                static_cast<unsigned long long>(rate_.backoffs()),
-                static_cast<long long>(global_rtt_.rto().count()),
-                static_cast<unsigned long long>(dropped_seen_));
+        if (trace_)
+            std::fprintf(stderr,
+                         "syn: %llu attempts, rate %.0f/s, %llu backoffs, srtt-rto %lld us, drops %llu, "
+                         "retries %u\n",
+                         static_cast<unsigned long long>(stats_.attempts), rate_.rate(),
+                         static_cast<unsigned long long>(rate_.backoffs()),
+                         static_cast<long long>(global_rtt_.rto().count()),
+                         static_cast<unsigned long long>(dropped_seen_), retries_.retries());
         return stats_;
     }
 
@@ -269,18 +285,28 @@ class SynScan {
 
     RttEstimator& rtt_of(std::uint64_t host) { return rtt_[host % rtt_.size()]; }
 
-    // The timeout for try `attempt` of a probe to `host`: its own RTT when measured, else twice the scan's.
-    std::uint64_t timeout_ns(std::uint64_t host, unsigned attempt) {
+    // The timeout of every try of a probe to `host` sent at `now`: its own RTO when measured. A host that
+    // has not answered yet (down, filtered, or not reached so far) gets the scan's RTO or the slowest round
+    // trip of the scan, whichever is longer, but never less than what is left of the initial timeout since
+    // the scan began: early on only the nearest hosts have answered, so the slowest round trip seen says
+    // nothing yet about the others. Not doubled per try, as nmap does not: the rate control answers
+    // congestion, and an earlier try still counts when answered late (each try has its own source port), so
+    // a reply slower than one timeout has all the tries' time to arrive.
+    std::uint64_t timeout_ns(std::uint64_t host, std::uint64_t now) {
         const RttEstimator& own = rtt_of(host);
-        us t = own.has_sample() || !global_rtt_.has_sample()
-                   ? own.timeout(attempt)
-                   : std::min(us(opt_.timeout), us(global_rtt_.timeout(attempt).count() * 2));
-        return static_cast<std::uint64_t>(t.count()) * 1000;
+        if (own.has_sample() || !global_rtt_.has_sample()) return ns_of(own.rto());
+        const std::uint64_t initial = ns_of(opt_.timeout), elapsed = now - start_;
+        const std::uint64_t scan = ns_of(std::max(global_rtt_.rto(), global_rtt_.peak()));
+        return std::min(initial, std::max(scan, elapsed < initial ? initial - elapsed : 0));
+    }
+    template <class D>
+    static std::uint64_t ns_of(D d) {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
     }
 
     unsigned idle_sleep_us() const {
-        // Until the next token at the current rate, within [20 us, 1 ms].
-        double wait = 1e6 / std::max(1.0, rate_.rate());
+        // Until a batch is due at the current rate, within [20 us, 1 ms].
+        double wait = send_batch * 1e6 / std::max(1.0, rate_.rate());
         return static_cast<unsigned>(std::clamp(wait, 20.0, 1000.0));
     }
 
@@ -314,6 +340,7 @@ class SynScan {
             rtt_us = static_cast<std::uint32_t>(sample.count());
         }
         rate_.on_answer(e.attempt > 0 && e.attempt == entry.tries);
+        retries_.on_answer(e.attempt > 0);
         switch (e.match) {
             case probes::ReplyMatch::syn_ack:
                 emit(entry.key, core::PortState::open, core::Reason::syn_ack, rtt_us);
@@ -336,7 +363,7 @@ class SynScan {
         for (ProbeTable::Id id : provisional_) {
             if (!table_.armed(id)) continue;
             auto& entry = table_[id];
-            const std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.tries);
+            const std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.sent_ns);
             if (deadline < entry.deadline_ns) table_.rearm(id, deadline);
         }
         provisional_.clear();
@@ -344,7 +371,10 @@ class SynScan {
 
     void on_timeout(ProbeTable::Id id) {
         auto& entry = table_[id];
-        if (entry.tries < opt_.retries) {
+        // Extra tries are for answers that get lost; a host that has answered nothing yet (down, or
+        // dropping everything) gets the minimum.
+        const unsigned retries = rtt_of(entry.key.host).has_sample() ? retries_.retries() : opt_.retries;
+        if (entry.tries < retries) {
             ++entry.tries;
             table_.push_retry(id);
         } else {
@@ -383,7 +413,7 @@ class SynScan {
         auto bytes = src.probe.patch(sender_.buffer(src.channel), dst, sport, entry.key.port, seq,
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), id);
-        table_.arm(id, now, now + timeout_ns(entry.key.host, entry.tries));
+        table_.arm(id, now, now + timeout_ns(entry.key.host, now));
         if (!global_rtt_.has_sample() && provisional_.size() < max_provisional) provisional_.push_back(id);
         ++stats_.attempts;
     }
@@ -446,6 +476,7 @@ class SynScan {
     probes::SipKey key_;
     ProbeTable table_;
     RateControl rate_;
+    RetryBudget retries_;
     RttEstimator global_rtt_;
     std::vector<RttEstimator> rtt_;
     std::vector<RouteSlot> route_cache_;

@@ -17,14 +17,14 @@ RateControlOptions start_at_10k() {
 // Runs `epochs` epochs of 20 ms in which the sender always wants more and sends all it is allowed, with
 // `answers` answers per epoch of which `late` came only after a retransmission; returns the final time.
 std::uint64_t run(RateControl& rc, std::uint64_t t, int epochs, int answers, int late,
-                  std::uint64_t overload = 0) {
+                  std::uint64_t overload = 0, std::uint64_t rtt = 0) {
     for (int e = 0; e < epochs; ++e) {
         for (int i = 0; i < answers; ++i) rc.on_answer(i < late);
         rc.on_overload(overload);
         rc.sent(static_cast<std::uint32_t>(rc.rate() * 0.02));
         rc.note_limited();
         t += 20 * ms;
-        rc.update(t);
+        rc.update(t, rtt);
     }
     return t;
 }
@@ -64,6 +64,24 @@ TEST(RateControl, CaptureDropsAlwaysCount) {
     rc.allowance(0, 1);
     run(rc, 0, 1, 10, 0, 5);
     EXPECT_DOUBLE_EQ(rc.rate(), 7'000);
+}
+
+TEST(RateControl, SlowStartDoublesOncePerRoundTripWhenThatIsLonger) {
+    RateControl rc(start_at_10k());
+    rc.allowance(0, 1);
+    run(rc, 0, 10, 1000, 0, 0, 100 * ms);  // 200 ms: two round trips of 100 ms
+    EXPECT_DOUBLE_EQ(rc.rate(), 40'000);
+}
+
+TEST(RateControl, LocalDropsCutAgainAfterAShortHoldLateAnswersAfterTwoRoundTrips) {
+    RateControl rc(start_at_10k());
+    rc.allowance(0, 1);
+    auto t = run(rc, 0, 3, 1000, 0, 5, 200 * ms);  // 60 ms of local drops: cut at 20 and 60 ms (hold 30 ms)
+    EXPECT_EQ(rc.backoffs(), 2u);
+    EXPECT_NEAR(rc.rate(), 10'000 * 0.7 * 0.7, 1);
+    t = run(rc, t, 20, 1000, 0, 0, 200 * ms);
+    run(rc, t, 10, 1000, 600, 0, 200 * ms);  // 200 ms of late answers: once, the hold being 400 ms
+    EXPECT_EQ(rc.backoffs(), 3u);
 }
 
 TEST(RateControl, NeverRunsFarAheadOfWhatTheSenderAchieves) {
