@@ -20,6 +20,10 @@ TEST(RttEstimator, FollowsRfc6298) {
     EXPECT_EQ(e.rto(), ms(250));
     e.sample(ms(200));  // rttvar .75*37.5+.25*100 = 53.125; srtt 112.5 -> 325
     EXPECT_EQ(e.rto(), ms(325));
+    EXPECT_EQ(e.srtt(), us(112500));
+    EXPECT_EQ(e.peak(), ms(200));  // the slowest sample, unsmoothed
+    e.sample(ms(50));
+    EXPECT_EQ(e.peak(), ms(200));
 }
 
 TEST(RttEstimator, ClampsAndDoublesPerRetry) {
