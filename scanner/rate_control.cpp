@@ -7,10 +7,10 @@ namespace ghostport::scanner {
 
 namespace {
 constexpr std::uint64_t min_answers = 400;  // first-try answers an epoch needs before its late share counts
-constexpr double bucket_seconds = 0.002;  // the allowance holds at most 2 ms of sending
+constexpr double bucket_seconds = 0.002;    // the allowance holds at most 2 ms of sending
 constexpr std::uint64_t settle_epochs = 10;
 constexpr double min_threshold = 0.15;  // late share that always means drops beyond the path's own
-constexpr double margin = 0.10;  // late share above the path's own loss that means congestion
+constexpr double margin = 0.10;         // late share above the path's own loss that means congestion
 }  // namespace
 
 RateControl::RateControl(const RateControlOptions& options)

@@ -11,12 +11,12 @@
 //   points; capture drops and send errors always count.
 // - Slow start doubles the rate per epoch (10 ms), or per round trip when that is longer (replies to the
 //   faster probes must come back before they can vouch for it), while the sender could use the whole
-//   allowance, up to the rate at the last back-off; above it the rate grows 5% per epoch or half round trip. The rate never runs ahead of twice
-//   what the sender really achieved lately (when the CPU, not the pacing, is the limit), so a back-off
-//   always slows the wire down. A back-off multiplies the rate by 0.7 and holds it for `hold` (or two round
-//   trips, when longer) so the evidence already in flight does not cut it twice. Local drops (capture,
-//   send buffer, an interface's queue) are seen as they happen, so they may cut again after a short hold,
-//   until the queue they overflow drains.
+//   allowance, up to the rate at the last back-off; above it the rate grows 5% per epoch or half round trip.
+//   The rate never runs ahead of twice what the sender really achieved lately (when the CPU, not the pacing,
+//   is the limit), so a back-off always slows the wire down. A back-off multiplies the rate by 0.7 and holds
+//   it for `hold` (or two round trips, when longer) so the evidence already in flight does not cut it twice.
+//   Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
+//   after a short hold, until the queue they overflow drains.
 // - Allowance: a token bucket refilled at the current rate, holding at most a few milliseconds' worth, so a
 //   stall never turns into a catch-up burst. Bounded by [min_rate, max_rate].
 #pragma once

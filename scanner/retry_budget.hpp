@@ -16,11 +16,13 @@
 namespace ghostport::scanner {
 
 // The smallest number of retries r in [min_retries, max_retries] with loss^(r + 1) <= miss.
-inline unsigned retries_for_loss(double loss, unsigned min_retries, unsigned max_retries, double miss = 1e-6) {
+inline unsigned retries_for_loss(double loss, unsigned min_retries, unsigned max_retries,
+                                 double miss = 1e-6) {
     if (max_retries <= min_retries || !(loss > 0)) return min_retries;
     if (loss >= 1) return max_retries;
     const double tries = std::ceil(std::log(miss) / std::log(loss) - 1e-9);
-    const double r = std::clamp(tries - 1, static_cast<double>(min_retries), static_cast<double>(max_retries));
+    const double r =
+        std::clamp(tries - 1, static_cast<double>(min_retries), static_cast<double>(max_retries));
     return static_cast<unsigned>(r);
 }
 

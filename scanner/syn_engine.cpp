@@ -238,10 +238,11 @@ class SynScan {
             const std::uint64_t dropped = receiver.dropped.load(std::memory_order_relaxed);
             rate_.on_overload(dropped - dropped_seen_);
             dropped_seen_ = dropped;
-            rate_.update(now, static_cast<std::uint64_t>(global_rtt_.srtt().count()) * 1000);
+            rate_.update(now, ns_of(global_rtt_.srtt()));
             if (!provisional_.empty() && global_rtt_.has_sample()) shorten_provisional();
             if (trace_ && now >= next_trace_) {
-                std::fprintf(stderr, "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld peak %lld\n",
+                std::fprintf(stderr,
+                             "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld peak %lld\n",
                              static_cast<double>(now - start_) / 1e6, rate_.rate(),
                              static_cast<unsigned long long>(next_), table_.pending(), table_.has_retry(),
                              static_cast<long long>(global_rtt_.rto().count()),

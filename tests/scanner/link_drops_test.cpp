@@ -25,7 +25,7 @@ TEST(LinkDrops, UnknownDeviceOrMalformedLineIsNothing) {
     EXPECT_EQ(tx_dropped_in(sample, "eth1"), std::nullopt);
     EXPECT_EQ(tx_dropped_in(sample, "gpt-1"), std::nullopt);  // a prefix of a name is not the name
     EXPECT_EQ(tx_dropped_in("", "lo"), std::nullopt);
-    EXPECT_EQ(tx_dropped_in("lo: 1 2 3\n", "lo"), std::nullopt);                              // too short
+    EXPECT_EQ(tx_dropped_in("lo: 1 2 3\n", "lo"), std::nullopt);                          // too short
     EXPECT_EQ(tx_dropped_in("lo: 1 2 3 4 5 6 7 8 9 10 11 x2 13\n", "lo"), std::nullopt);  // not a number
     EXPECT_EQ(tx_dropped_in("lo: 1 2 3 4 5 6 7 8 9 10 11 99999999999999999999999\n", "lo"), std::nullopt);
 }

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-using ghostport::scanner::RetryBudget;
 using ghostport::scanner::retries_for_loss;
+using ghostport::scanner::RetryBudget;
 
 TEST(RetryBudget, TriesAreTheFewestThatMakeAMissOneInAMillion) {
     EXPECT_EQ(retries_for_loss(0.0, 2, 6), 2u);
