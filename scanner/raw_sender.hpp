@@ -11,6 +11,11 @@
 //   every inbound TCP/IPv6 packet; a drop-everything socket filter and a minimal receive buffer stop that.
 // - Sockets block: a full device queue slows the sender down instead of losing probes.
 // - Probes are written straight into the batch's buffers (no copy, no allocation per probe).
+// - A probe's cost is mostly the kernel's (routing, the device, and on a veth or loopback path the receiving
+//   side's work too, all in the sending thread), so batches of 16 or more alternate between a helper
+//   thread and the caller: each channel has two batches, and while the helper sends one the caller fills
+//   the other and, if the helper is still busy when that one is full, sends it itself. Two sendmmsg(2)
+//   calls then run at once on the same socket, and the caller never waits for the helper.
 #pragma once
 
 #include <sys/socket.h>
@@ -32,7 +37,7 @@ class RawSender {
   public:
     static constexpr std::size_t batch_size = 64;
 
-    RawSender() = default;
+    RawSender();
     ~RawSender();
     RawSender(const RawSender&) = delete;
     RawSender& operator=(const RawSender&) = delete;
@@ -48,12 +53,15 @@ class RawSender {
     void commit(int channel, const core::Address& dst, std::size_t length, std::uint32_t tag);
 
     // Sends everything queued on every channel. on_error(tag, errno) is called for each probe the kernel
-    // refused (the rest went out). Returns how many probes went out.
+    // refused (the rest went out); for a batch handed to the helper thread, at a later call (well within a
+    // millisecond), so call this often, even with nothing queued. Returns how many probes were queued.
     template <class F>
     std::size_t flush(F&& on_error) {
-        std::size_t sent = 0;
-        for (auto& b : batches_) sent += flush_batch(*b, on_error);
-        return sent;
+        std::size_t queued = 0;
+        for (std::size_t c = 0; c < batches_.size(); ++c) queued += flush_batch(c);
+        for (const auto& [tag, err] : errors_) on_error(tag, err);
+        errors_.clear();
+        return queued;
     }
 
   private:
@@ -66,33 +74,27 @@ class RawSender {
         std::array<mmsghdr, batch_size> msgs{};
         std::array<std::uint32_t, batch_size> tags{};
     };
+    struct Refused {
+        std::uint32_t tag;
+        int err;
+    };
+    class Helper;
 
-    // Sends b's messages; returns the count sent. Messages the kernel refuses are reported and skipped.
-    template <class F>
-    std::size_t flush_batch(Batch& b, F& on_error) {
-        std::size_t done = 0, sent = 0;
-        while (done < b.count) {
-            int err = 0;
-            int n = send_some(b, done, err);
-            if (n > 0) {
-                done += static_cast<std::size_t>(n);
-                sent += static_cast<std::size_t>(n);
-            } else {
-                on_error(b.tags[done], err);
-                ++done;
-            }
-        }
-        b.count = 0;
-        return sent;
-    }
-    static int send_some(Batch& b, std::size_t from, int& err);
+    // Sends the channel's batch: a large one is handed to the helper thread when it is free (the channel
+    // goes on with its spare), else sent here; refused messages go to errors_. Returns the count queued.
+    std::size_t flush_batch(std::size_t channel);
+    // Sends b's messages; refused ones are appended to `refused`. Returns the count sent.
+    static std::size_t send_all(Batch& b, std::vector<Refused>& refused);
 
     struct Channel {
         core::Family family;
         core::Address source;  // IPv6 only
     };
     std::vector<Channel> channels_;
-    std::vector<std::unique_ptr<Batch>> batches_;  // one per channel
+    std::vector<std::unique_ptr<Batch>> batches_;  // one per channel: the one being filled
+    std::vector<std::unique_ptr<Batch>> spares_;   // one per channel: the other, perhaps with the helper
+    std::vector<Refused> errors_;
+    std::unique_ptr<Helper> helper_;  // started with the first large batch, on machines with 2+ cores
 };
 
 }  // namespace ghostport::scanner

@@ -458,10 +458,8 @@ class SynScan {
         }
         if (queued == allowed && (table_.has_retry() || (next_ < source_.size() && !table_.full())))
             rate_.note_limited();
-        if (queued) {
-            flush();
-            rate_.sent(queued);
-        }
+        flush();  // also when nothing was queued: it reports what the sender's helper thread had refused
+        if (queued) rate_.sent(queued);
         return queued;
     }
 
