@@ -3,9 +3,11 @@
 // report must match the responder's own truth table.
 #include <signal.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "lab.hpp"
 
@@ -91,14 +93,20 @@ TEST_P(LatencyLab, ScanMatchesTheResponderTruth) {
     unanswered.insert(truth.by_state.at("down").begin(), truth.by_state.at("down").end());
     EXPECT_EQ(keys(rows, "filtered"), unanswered);
 
+    // No reply can beat the simulated RTT, so every row is at least its host's. Scheduling only adds: on a
+    // loaded CI machine a single row may be tens of milliseconds late, so the upper bound is on each host's
+    // median, which still catches an RTT measured from the wrong moment (scan start, first try).
+    std::map<std::string, std::vector<double>> rtts_by_host;
     for (const auto& row : rows) {
         if (row.at("state") != "open") continue;
         const double rtt = std::stod(row.at("rtt_ms"));
         const int host_rtt = truth.rtt_ms.at(row.at("host"));
-        EXPECT_GE(rtt, rtt_min_ms) << row.at("host") << ":" << row.at("port");
-        EXPECT_LE(rtt, rtt_max_ms + 50) << row.at("host") << ":" << row.at("port");
         EXPECT_GE(rtt, host_rtt) << row.at("host") << ":" << row.at("port");
-        EXPECT_LE(rtt, host_rtt + 50) << row.at("host") << ":" << row.at("port");
+        rtts_by_host[row.at("host")].push_back(rtt);
+    }
+    for (auto& [host, rtts] : rtts_by_host) {
+        std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
+        EXPECT_LE(rtts[rtts.size() / 2], truth.rtt_ms.at(host) + 50) << host;
     }
 }
 
