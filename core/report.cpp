@@ -65,8 +65,24 @@ std::string_view to_string(RegistryStatus s) {
     return "?";
 }
 
+std::string_view to_string(Change c) {
+    switch (c) {
+        case Change::none:
+            return "";
+        case Change::added:
+            return "new";
+        case Change::gone:
+            return "gone";
+        case Change::changed:
+            return "changed";
+        case Change::unchanged:
+            return "unchanged";
+    }
+    return "?";
+}
+
 std::string labels_to_string(Labels labels) {
-    static constexpr std::array<std::pair<Label, std::string_view>, 7> names{{
+    static constexpr std::array<std::pair<Label, std::string_view>, 8> names{{
         {label_ghost, "ghost"},
         {label_unassigned, "unassigned"},
         {label_reserved, "reserved"},
@@ -74,6 +90,7 @@ std::string labels_to_string(Labels labels) {
         {label_dynamic, "dynamic"},
         {label_unauthorized_use_reported, "unauthorized-use-reported"},
         {label_locally_common, "locally-common"},
+        {label_expected, "expected"},
     }};
     std::string out;
     for (auto [bit, name] : names) {

@@ -22,6 +22,7 @@ enum Label : std::uint32_t {
     label_dynamic = 1u << 4,
     label_unauthorized_use_reported = 1u << 5,
     label_locally_common = 1u << 6,
+    label_expected = 1u << 7,  // matched a line of the --expect allowlist: never a finding
 };
 using Labels = std::uint32_t;
 std::string labels_to_string(Labels labels);  // "ghost;unassigned"; "" when none
@@ -38,10 +39,22 @@ struct ServiceLabel {
     bool is_ghost() const { return (labels & label_ghost) != 0; }
 };
 
+// How a listener (an open or all-open row) compares with the baseline report (--baseline, `ghostport diff`).
+// none: no baseline, or the row is a listener in neither report. added prints as "new".
+//   added: open now, not open in the baseline;      gone: open in the baseline, now closed or not answering;
+//   changed: open in both with another service or state (open <-> all-open), or now filtered (a firewall
+//   drops it; the listener may still be there);    unchanged: open in both, same service.
+enum class Change : std::uint8_t { none, added, gone, changed, unchanged };
+std::string_view to_string(Change c);  // "", "new", "gone", "changed", "unchanged"
+
 struct ReportRow {
     PortResult result;
     std::string hostname;  // the name the user gave, or ""
     ServiceLabel label;
+    Change change = Change::none;
+    std::string
+        change_detail;        // what changed, for people: "was closed", "service http -> ssh", "now filtered"
+    std::string expect_note;  // the matching --expect line's note, when label_expected is set
 };
 
 struct ReportMeta {
@@ -62,6 +75,12 @@ struct ReportMeta {
     std::uint64_t probes_done = 0;     // (host, port) pairs decided
     std::uint64_t open = 0, closed = 0, filtered = 0;
     bool partial = false;  // interrupted before every pair was decided
+    // Set when the report was compared with a baseline report; the counts are of rows.
+    std::string baseline_source;                                  // path of the baseline report, "" when none
+    std::chrono::system_clock::time_point baseline_started_at{};  // when the baseline scan started (if known)
+    std::uint64_t added = 0, gone = 0, changed = 0, unchanged = 0;
+    std::uint64_t expected = 0;  // rows labelled expected by --expect
+    bool has_baseline() const { return !baseline_source.empty(); }
 };
 
 struct Report {

@@ -89,7 +89,9 @@ std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>&
             const std::uint32_t local = count == open_hosts.end() ? 0 : count->second;
             it = cache.emplace(key, label_port(r.port, r.proto, is_open, local, responsive)).first;
         }
-        rows.push_back({r, std::string(), it->second});
+        core::ReportRow& row = rows.emplace_back();
+        row.result = r;
+        row.label = it->second;
     }
     return rows;
 }

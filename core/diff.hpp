@@ -1,0 +1,27 @@
+// Compares a report's rows with a baseline report's: which listeners are new, gone, changed or unchanged.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "core/report.hpp"
+
+namespace ghostport::core {
+
+struct DiffCounts {
+    std::uint64_t added = 0, gone = 0, changed = 0, unchanged = 0;
+};
+
+// Whether this scan probed the (host, port) of a baseline listener that it has no row for. A listener that
+// was probed and is absent is gone; one that was not probed (another target set, an interrupted scan) is
+// left out of the comparison.
+using ProbedFn = std::function<bool(const PortResult&)>;
+
+// A listener is an open or all-open row. Rows are keyed by (host, port, proto). Sets `change` and
+// `change_detail` on every row of `rows` that is a listener in either report, and appends a row for each
+// baseline listener that has no row in `rows` but was probed (the baseline's row, marked gone). See
+// core::Change for the meaning of each change.
+DiffCounts compare_with_baseline(std::vector<ReportRow>& rows, const std::vector<ReportRow>& baseline,
+                                 const ProbedFn& probed);
+
+}  // namespace ghostport::core

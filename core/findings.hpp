@@ -1,0 +1,37 @@
+// --fail-on: which rows of a report are findings, so that cron, systemd and CI can alert on exit status 1.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/report.hpp"
+
+namespace ghostport::core {
+
+// The conditions of `--fail-on new,gone,changed,ghost,rarity>=N,unexpected`. A row labelled expected (by
+// --expect) is never a finding.
+//   new / gone / changed: the row's change against the baseline (needs a baseline);
+//   ghost: an open row labelled ghost;   rarity>=N: an open row whose rarity is at least N (0..10);
+//   unexpected: an open row that no --expect line matches (needs --expect).
+struct FailOn {
+    bool added = false, gone = false, changed = false, ghost = false, unexpected = false;
+    std::optional<double> min_rarity;
+
+    // Parses the comma-separated list; throws InputError naming the bad item.
+    static FailOn parse(std::string_view spec);
+    bool empty() const { return !added && !gone && !changed && !ghost && !unexpected && !min_rarity; }
+    bool needs_baseline() const { return added || gone || changed; }
+
+    // Why the row is a finding ("new", "ghost", "rarity 9.5 >= 9", ...), "" when it is not one.
+    std::string reasons(const ReportRow& row) const;
+};
+
+struct Finding {
+    const ReportRow* row;
+    std::string why;
+};
+std::vector<Finding> findings(const std::vector<ReportRow>& rows, const FailOn& fail_on);
+
+}  // namespace ghostport::core

@@ -1,0 +1,25 @@
+// Test-only builder of report rows for the audit tests (diff, expect, fail-on).
+#pragma once
+
+#include <string>
+
+#include "core/report.hpp"
+
+namespace ghostport::core::test {
+
+inline ReportRow row(std::string_view host, std::uint16_t port, PortState state = PortState::open,
+                     std::string service = "", double rarity = 1.0, Labels labels = 0) {
+    ReportRow r;
+    r.result.host = *Address::parse(host);
+    r.result.port = port;
+    r.result.state = state;
+    r.result.reason = state == PortState::open     ? Reason::syn_ack
+                      : state == PortState::closed ? Reason::rst
+                                                   : Reason::no_response;
+    r.label.service = std::move(service);
+    r.label.rarity = rarity;
+    r.label.labels = labels;
+    return r;
+}
+
+}  // namespace ghostport::core::test

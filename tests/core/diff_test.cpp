@@ -1,0 +1,94 @@
+#include "core/diff.hpp"
+
+#include <gtest/gtest.h>
+
+#include "audit_rows.hpp"
+
+using namespace ghostport::core;
+using test::row;
+
+namespace {
+
+const ReportRow* find(const std::vector<ReportRow>& rows, std::string_view host, std::uint16_t port) {
+    for (const auto& r : rows)
+        if (r.result.host == *Address::parse(host) && r.result.port == port) return &r;
+    return nullptr;
+}
+
+auto probed_all = [](const PortResult&) { return true; };
+
+}  // namespace
+
+TEST(Diff, NewGoneChangedUnchanged) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 22, PortState::open, "ssh"),
+                                          row("198.18.0.1", 80, PortState::open, "http"),
+                                          row("198.18.0.1", 8080, PortState::open, "http-alt"),
+                                          row("198.18.0.2", 443, PortState::open, "https")};
+    std::vector<ReportRow> now{row("198.18.0.1", 22, PortState::open, "ssh"),
+                               row("198.18.0.1", 80, PortState::open, "www"),
+                               row("198.18.0.1", 1642, PortState::open, "isis-am", 9.5, label_ghost)};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.added, 1u);
+    EXPECT_EQ(counts.gone, 2u);
+    EXPECT_EQ(counts.changed, 1u);
+    EXPECT_EQ(counts.unchanged, 1u);
+    ASSERT_EQ(now.size(), 5u);
+    EXPECT_EQ(find(now, "198.18.0.1", 22)->change, Change::unchanged);
+    EXPECT_EQ(find(now, "198.18.0.1", 80)->change, Change::changed);
+    EXPECT_EQ(find(now, "198.18.0.1", 80)->change_detail, "service http -> www");
+    EXPECT_EQ(find(now, "198.18.0.1", 1642)->change, Change::added);
+    EXPECT_EQ(find(now, "198.18.0.1", 1642)->change_detail, "not in the baseline");
+    const ReportRow* gone = find(now, "198.18.0.1", 8080);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_EQ(gone->change, Change::gone);
+    EXPECT_EQ(gone->label.service, "http-alt");
+    EXPECT_EQ(gone->change_detail, "not open now");
+}
+
+TEST(Diff, StateOfThisScanSaysHowAListenerWent) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 22, PortState::open, "ssh"),
+                                          row("198.18.0.1", 25, PortState::open, "smtp"),
+                                          row("198.18.0.1", 80, PortState::closed, "http")};
+    std::vector<ReportRow> now{row("198.18.0.1", 22, PortState::closed, "ssh"),
+                               row("198.18.0.1", 25, PortState::filtered, "smtp"),
+                               row("198.18.0.1", 80, PortState::open, "http")};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.gone, 1u);
+    EXPECT_EQ(counts.changed, 1u);
+    EXPECT_EQ(counts.added, 1u);
+    EXPECT_EQ(now.size(), 3u);
+    EXPECT_EQ(find(now, "198.18.0.1", 22)->change_detail, "now closed");
+    EXPECT_EQ(find(now, "198.18.0.1", 25)->change, Change::changed);
+    EXPECT_EQ(find(now, "198.18.0.1", 80)->change_detail, "was closed");
+}
+
+TEST(Diff, ListenersThisScanDidNotProbeAreLeftOut) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 22), row("198.18.0.9", 22)};
+    std::vector<ReportRow> now;
+    const auto counts = compare_with_baseline(
+        now, baseline, [](const PortResult& r) { return r.host == *Address::parse("198.18.0.1"); });
+    EXPECT_EQ(counts.gone, 1u);
+    ASSERT_EQ(now.size(), 1u);
+    EXPECT_EQ(now[0].result.host.to_string(), "198.18.0.1");
+}
+
+TEST(Diff, AllOpenIsAStateOfTheHost) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 0, PortState::all_open)};
+    std::vector<ReportRow> now{row("198.18.0.1", 0, PortState::all_open)};
+    EXPECT_EQ(compare_with_baseline(now, baseline, probed_all).unchanged, 1u);
+}
+
+TEST(Diff, NonListenersInBothAreNotCompared) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 22, PortState::closed)};
+    std::vector<ReportRow> now{row("198.18.0.1", 22, PortState::filtered)};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.added + counts.gone + counts.changed + counts.unchanged, 0u);
+    EXPECT_EQ(now[0].change, Change::none);
+}
+
+TEST(Diff, EmptyBaselineMakesEveryListenerNew) {
+    std::vector<ReportRow> now{row("2001:2::1", 22), row("2001:2::1", 23, PortState::closed)};
+    const auto counts = compare_with_baseline(now, {}, probed_all);
+    EXPECT_EQ(counts.added, 1u);
+    EXPECT_EQ(now[1].change, Change::none);
+}

@@ -1,0 +1,58 @@
+#include "core/findings.hpp"
+
+#include <gtest/gtest.h>
+
+#include "audit_rows.hpp"
+#include "core/errors.hpp"
+
+using namespace ghostport::core;
+using test::row;
+
+TEST(FailOn, ParsesEveryCondition) {
+    const auto f = FailOn::parse("new,gone,changed,ghost,rarity>=8.5,unexpected");
+    EXPECT_TRUE(f.added && f.gone && f.changed && f.ghost && f.unexpected);
+    ASSERT_TRUE(f.min_rarity);
+    EXPECT_DOUBLE_EQ(*f.min_rarity, 8.5);
+    EXPECT_TRUE(f.needs_baseline());
+    EXPECT_FALSE(FailOn::parse("ghost").needs_baseline());
+}
+
+TEST(FailOn, BadItemsAreNamed) {
+    for (std::string_view bad :
+         {"", "new,", "news", "rarity>=", "rarity>=11", "rarity>=-1", "rarity>=nan", "rarity>9"}) {
+        EXPECT_THROW(FailOn::parse(bad), InputError) << bad;
+    }
+    try {
+        FailOn::parse("new,bogus");
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "bad --fail-on 'bogus': use new, gone, changed, ghost, rarity>=N or unexpected "
+                  "(comma-separated)");
+    }
+}
+
+TEST(FailOn, FindsMatchingRowsAndNeverExpectedOnes) {
+    auto ghost = row("198.18.0.1", 1642, PortState::open, "isis-am", 9.5, label_ghost);
+    ghost.change = Change::added;
+    auto expected_ghost = ghost;
+    expected_ghost.label.labels |= label_expected;
+    auto common = row("198.18.0.1", 22, PortState::open, "ssh", 0.9);
+    common.change = Change::unchanged;
+    auto gone = row("198.18.0.1", 80, PortState::open, "http", 0.4);
+    gone.change = Change::gone;
+    auto closed = row("198.18.0.1", 81, PortState::closed, "", 9.9);
+    const std::vector<ReportRow> rows{ghost, expected_ghost, common, gone, closed};
+
+    auto found = findings(rows, FailOn::parse("new"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].row, &rows[0]);
+    EXPECT_EQ(found[0].why, "new");
+    EXPECT_EQ(findings(rows, FailOn::parse("gone")).size(), 1u);
+    EXPECT_EQ(findings(rows, FailOn::parse("ghost")).size(), 1u);
+    found = findings(rows, FailOn::parse("rarity>=9,new"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].why, "new, rarity 9.5 >= 9");
+    // unexpected: open now and matched by no --expect line; the gone and closed rows are not listeners now.
+    EXPECT_EQ(findings(rows, FailOn::parse("unexpected")).size(), 2u);
+    EXPECT_TRUE(findings(rows, FailOn::parse("changed")).empty());
+}
