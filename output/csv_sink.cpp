@@ -22,13 +22,16 @@ namespace {
 
 using core::InputError;
 
-void write_record(std::ostream& out, std::initializer_list<std::string_view> fields) {
+// One record; `last` is the optional change column of a report compared with a baseline.
+void write_record(std::ostream& out, std::initializer_list<std::string_view> fields,
+                  std::optional<std::string_view> last) {
     bool first = true;
     for (std::string_view f : fields) {
         if (!first) out << ',';
         out << core::csv_field(f);
         first = false;
     }
+    if (last) out << ',' << core::csv_field(*last);
     out << '\n';
 }
 
@@ -154,6 +157,10 @@ bool all_digits(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+}  // namespace
+
+namespace detail {
+
 core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
     // Field indices follow detail::row_field_names.
     core::ReportRow row;
@@ -170,7 +177,8 @@ core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
     const auto proto = parse_enum(f[3], {Proto::tcp, Proto::udp});
     if (!proto) bad_field(line, "proto", f[3]);
     r.proto = *proto;
-    const auto state = parse_enum(f[4], {PortState::open, PortState::closed, PortState::filtered, PortState::all_open});
+    const auto state =
+        parse_enum(f[4], {PortState::open, PortState::closed, PortState::filtered, PortState::all_open});
     if (!state) bad_field(line, "state", f[4]);
     r.state = *state;
     const auto reason =
@@ -207,28 +215,44 @@ core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
     const auto scanned_at = parse_timestamp(f[15]);
     if (!scanned_at) bad_field(line, "scanned_at timestamp", f[15]);
     r.scanned_at = *scanned_at;
+    if (f.size() > row_field_names.size()) {
+        const auto change = parse_enum(f[16], {core::Change::none, core::Change::added, core::Change::gone,
+                                               core::Change::changed, core::Change::unchanged});
+        if (!change) bad_field(line, "change", f[16]);
+        row.change = *change;
+    }
     return row;
 }
 
-}  // namespace
+std::optional<std::chrono::system_clock::time_point> parse_timestamp_field(std::string_view text) {
+    return parse_timestamp(text);
+}
+
+}  // namespace detail
 
 void write_csv(std::ostream& out, const core::Report& report) {
     const auto& names = detail::row_field_names;
     static_assert(detail::row_field_names.size() == 16);
-    write_record(out, {names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7],
-                       names[8], names[9], names[10], names[11], names[12], names[13], names[14], names[15]});
+    const bool with_change = report.meta.has_baseline();
+    write_record(out,
+                 {names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], names[8],
+                  names[9], names[10], names[11], names[12], names[13], names[14], names[15]},
+                 with_change ? std::optional<std::string_view>(detail::change_field_name) : std::nullopt);
 
     std::vector<core::ReportRow> rows = report.rows;
     sort_rows(rows);
     for (const core::ReportRow& row : rows) {
         const core::PortResult& r = row.result;
         const core::ServiceLabel& l = row.label;
-        write_record(out, {r.host.to_string(), row.hostname, std::to_string(r.port), core::to_string(r.proto),
-                           core::to_string(r.state), core::to_string(r.reason),
-                           core::to_string(core::range_of(r.port)), l.service, l.description, l.known_as,
-                           core::to_string(l.status), detail::format_prevalence(l.prevalence),
-                           detail::format_rarity(l.rarity), core::labels_to_string(l.labels),
-                           detail::format_rtt_ms(r.rtt_us), core::iso8601_utc(r.scanned_at)});
+        write_record(
+            out,
+            {r.host.to_string(), row.hostname, std::to_string(r.port), core::to_string(r.proto),
+             core::to_string(r.state), core::to_string(r.reason), core::to_string(core::range_of(r.port)),
+             l.service, l.description, l.known_as, core::to_string(l.status),
+             detail::format_prevalence(l.prevalence), detail::format_rarity(l.rarity),
+             core::labels_to_string(l.labels), detail::format_rtt_ms(r.rtt_us),
+             core::iso8601_utc(r.scanned_at)},
+            with_change ? std::optional<std::string_view>(core::to_string(row.change)) : std::nullopt);
     }
 }
 
@@ -238,7 +262,9 @@ std::vector<core::ReportRow> read_csv_report(std::string_view text) {
     const auto& names = detail::row_field_names;
 
     if (!reader.next(fields)) throw InputError("line 1: empty file, expected the CSV report header");
-    if (fields.size() != names.size())
+    const bool with_change = fields.size() == names.size() + 1 && fields.back() == detail::change_field_name;
+    const std::size_t columns = names.size() + (with_change ? 1 : 0);
+    if (fields.size() != columns)
         throw InputError(
             fmt::format("line {}: header has {} fields, expected {} (not a ghostport CSV report)",
                         reader.line(), fields.size(), names.size()));
@@ -251,10 +277,10 @@ std::vector<core::ReportRow> read_csv_report(std::string_view text) {
     std::vector<core::ReportRow> rows;
     while (reader.next(fields)) {
         if (fields.size() == 1 && fields[0].empty()) continue;  // a blank line
-        if (fields.size() != names.size())
+        if (fields.size() != columns)
             throw InputError(
-                fmt::format("line {}: {} fields, expected {}", reader.line(), fields.size(), names.size()));
-        rows.push_back(parse_row(fields, reader.line()));
+                fmt::format("line {}: {} fields, expected {}", reader.line(), fields.size(), columns));
+        rows.push_back(detail::parse_row(fields, reader.line()));
     }
     return rows;
 }

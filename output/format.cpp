@@ -2,12 +2,27 @@
 #include "output/format.hpp"
 
 #include "output/csv_sink.hpp"
+#include "output/html_sink.hpp"
 #include "output/json_sink.hpp"
+#include "output/xml_sink.hpp"
 
 namespace ghostport::output {
 
+std::optional<Format> format_of_path(std::string_view path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    const std::size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    const std::string_view ext = name.substr(dot + 1);
+    if (ext == "csv") return Format::csv;
+    if (ext == "json" || ext == "jsonl") return Format::json;
+    if (ext == "xml") return Format::xml;
+    if (ext == "html" || ext == "htm") return Format::html;
+    return std::nullopt;
+}
+
 std::optional<Format> parse_format(std::string_view name) {
-    for (Format f : {Format::table, Format::csv, Format::json}) {
+    for (Format f : {Format::table, Format::csv, Format::json, Format::xml, Format::html}) {
         if (name == to_string(f)) return f;
     }
     return std::nullopt;
@@ -21,6 +36,10 @@ std::string_view to_string(Format format) {
             return "csv";
         case Format::json:
             return "json";
+        case Format::xml:
+            return "xml";
+        case Format::html:
+            return "html";
     }
     return "?";
 }
@@ -36,6 +55,12 @@ void write_report(std::ostream& out, const core::Report& report, Format format,
             return;
         case Format::json:
             write_json(out, report);
+            return;
+        case Format::xml:
+            write_xml(out, report);
+            return;
+        case Format::html:
+            write_html(out, report);
             return;
     }
 }

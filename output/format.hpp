@@ -10,10 +10,14 @@
 
 namespace ghostport::output {
 
-enum class Format { table, csv, json };
+enum class Format { table, csv, json, xml, html };
 
-// The format named exactly "table", "csv" or "json"; nullopt for anything else (no case folding).
+// The format named exactly "table", "csv", "json", "xml" or "html"; nullopt for anything else (no case
+// folding).
 std::optional<Format> parse_format(std::string_view name);
+
+// The format a report file's extension implies: .csv, .json/.jsonl, .xml, .html/.htm; nullopt otherwise.
+std::optional<Format> format_of_path(std::string_view path);
 
 // The name parse_format accepts for the format.
 std::string_view to_string(Format format);

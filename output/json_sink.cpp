@@ -86,13 +86,13 @@ std::vector<std::string_view> split_labels(std::string_view joined) {
     return names;
 }
 
-void write_row(std::ostream& out, const core::ReportRow& row) {
+void write_row(std::ostream& out, const core::ReportRow& row, bool with_change) {
     const core::PortResult& r = row.result;
     const core::ServiceLabel& l = row.label;
     const std::string labels = core::labels_to_string(l.labels);
     // Keys follow detail::row_field_names.
-    JsonLine()
-        .string("record", "port")
+    JsonLine line;
+    line.string("record", "port")
         .string("host", r.host.to_string())
         .string("hostname", row.hostname)
         .number("port", r.port)
@@ -108,8 +108,11 @@ void write_row(std::ostream& out, const core::ReportRow& row) {
         .decimal("rarity", l.rarity, detail::format_rarity(l.rarity))
         .strings("labels", split_labels(labels))
         .decimal("rtt_ms", 0.0, detail::format_rtt_ms(r.rtt_us))
-        .string("scanned_at", core::iso8601_utc(r.scanned_at))
-        .write(out);
+        .string("scanned_at", core::iso8601_utc(r.scanned_at));
+    if (with_change)
+        line.string("change", core::to_string(row.change)).string("change_detail", row.change_detail);
+    if (l.labels & core::label_expected) line.string("expect_note", row.expect_note);
+    line.write(out);
 }
 
 }  // namespace
@@ -119,13 +122,13 @@ void write_json(std::ostream& out, const core::Report& report) {
     sort_rows(rows);
     std::uint64_t ghosts = 0;
     for (const core::ReportRow& row : rows) {
-        write_row(out, row);
+        write_row(out, row, report.meta.has_baseline());
         if (row.label.is_ghost()) ++ghosts;
     }
 
     const core::ReportMeta& m = report.meta;
-    JsonLine()
-        .string("record", "summary")
+    JsonLine summary;
+    summary.string("record", "summary")
         .string("command_line", m.command_line)
         .string("started_at", core::iso8601_utc(m.started_at))
         .string("finished_at", core::iso8601_utc(m.finished_at))
@@ -145,8 +148,17 @@ void write_json(std::ostream& out, const core::Report& report) {
         .number("closed", m.closed)
         .number("filtered", m.filtered)
         .number("ghosts", ghosts)
-        .boolean("partial", m.partial)
-        .write(out);
+        .boolean("partial", m.partial);
+    if (m.has_baseline()) {
+        summary.string("baseline_source", m.baseline_source)
+            .string("baseline_started_at", core::iso8601_utc(m.baseline_started_at))
+            .number("new", m.added)
+            .number("gone", m.gone)
+            .number("changed", m.changed)
+            .number("unchanged", m.unchanged);
+    }
+    if (m.has_baseline() || m.expected > 0) summary.number("expected", m.expected);
+    summary.write(out);
 }
 
 }  // namespace ghostport::output

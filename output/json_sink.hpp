@@ -16,7 +16,16 @@ namespace ghostport::output {
 // (null when not finite), labels an array of strings, every other field a string ("" when empty).
 // Then one {"record":"summary",...} object holding every ReportMeta field (timestamps ISO 8601 UTC,
 // registry_stale and partial as booleans, counts as numbers) plus "ghosts", the number of ghost rows.
+// A report compared with a baseline adds "change" and "change_detail" to each row and baseline_source,
+// baseline_started_at, new, gone, changed, unchanged and expected to the summary; a row labelled expected
+// has "expect_note".
 void write_json(std::ostream& out, const core::Report& report);
+
+// Reads write_json's output back: the rows in file order and the summary's metadata (local_prevalence is not
+// in the format and reads as 0). Throws core::InputError "line N: ..." for a line that is not a JSON object,
+// an unknown record, a missing or bad field (as read_csv_report words it), a record after the summary, or
+// no summary at all (a truncated file).
+core::Report read_json_report(std::string_view text);
 
 namespace detail {
 

@@ -1,4 +1,5 @@
-// The one report order every format uses: ghosts first, then rarity descending, then host, then port.
+// The one report order every format uses: new listeners (against a baseline) first, then ghosts, then rarity
+// descending, then host, then port.
 #include "output/order.hpp"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ double rarity_key(double rarity) {
 
 void sort_rows(std::vector<core::ReportRow>& rows) {
     struct Key {
+        bool added;
         bool ghost;
         bool rarity_nan;
         double rarity;
@@ -37,10 +39,11 @@ void sort_rows(std::vector<core::ReportRow>& rows) {
     std::vector<Key> keys;
     keys.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
-        keys.push_back({rows[i].label.is_ghost(), std::isnan(rows[i].label.rarity),
-                        rarity_key(rows[i].label.rarity), i});
+        keys.push_back({rows[i].change == core::Change::added, rows[i].label.is_ghost(),
+                        std::isnan(rows[i].label.rarity), rarity_key(rows[i].label.rarity), i});
 
     std::stable_sort(keys.begin(), keys.end(), [&rows](const Key& a, const Key& b) {
+        if (a.added != b.added) return a.added;
         if (a.ghost != b.ghost) return a.ghost;
         if (a.rarity_nan != b.rarity_nan) return b.rarity_nan;
         if (a.rarity != b.rarity) return a.rarity > b.rarity;

@@ -34,7 +34,7 @@ struct Line {
     std::vector<std::string> cells;
 };
 
-std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state) {
+std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, bool show_change) {
     const core::PortResult& r = row.result;
     const core::ServiceLabel& l = row.label;
     std::string host = r.host.to_string();
@@ -42,8 +42,15 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state) 
     std::string service = l.service.empty() ? std::string("-") : l.service;
     if (!l.known_as.empty()) service += fmt::format(" (aka {})", l.known_as);
     std::string labels = l.labels ? core::labels_to_string(l.labels) : std::string(1, '-');
+    if (!row.expect_note.empty()) labels += fmt::format(" ({})", row.expect_note);
 
     std::vector<std::string> cells;
+    if (show_change) {
+        std::string change(core::to_string(row.change));
+        if (!row.change_detail.empty() && row.change != core::Change::unchanged)
+            change += fmt::format(" ({})", row.change_detail);
+        cells.push_back(detail::terminal_safe(change));
+    }
     cells.push_back(detail::terminal_safe(host));
     cells.push_back(fmt::format("{}/{}", r.port, core::to_string(r.proto)));
     if (show_state)
@@ -51,7 +58,7 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state) 
     cells.emplace_back(core::to_string(core::range_of(r.port)));
     cells.push_back(detail::terminal_safe(service));
     cells.push_back(detail::format_rarity(l.rarity));
-    cells.push_back(std::move(labels));
+    cells.push_back(detail::terminal_safe(labels));
     return cells;
 }
 
@@ -79,18 +86,20 @@ void write_colored(std::ostream& out, const std::string& text, std::string_view 
     }
 }
 
-void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, const TableOptions& opt) {
+void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, const TableOptions& opt,
+                bool show_change) {
     std::vector<Column> columns{{"HOST", Align::left},  {"PORT", Align::left},    {"STATE", Align::left},
                                 {"RANGE", Align::left}, {"SERVICE", Align::left}, {"RARITY", Align::right},
                                 {"LABELS", Align::left}};
     if (!opt.show_state) columns.erase(columns.begin() + 2);
+    if (show_change) columns.insert(columns.begin(), Column{"CHANGE", Align::left});
 
     Line header;
     for (const Column& c : columns) header.cells.emplace_back(c.title);
     std::vector<Line> lines;
     lines.reserve(rows.size());
     for (const core::ReportRow& row : rows)
-        lines.push_back({row.label.is_ghost(), row_cells(row, opt.show_state)});
+        lines.push_back({row.label.is_ghost(), row_cells(row, opt.show_state, show_change)});
 
     std::vector<std::size_t> widths;
     for (const std::string& title : header.cells) widths.push_back(detail::display_width(title));
@@ -128,6 +137,17 @@ void write_summary(std::ostream& out, const core::Report& report, std::size_t gh
     } else {
         out << detail::terminal_safe(fmt::format("prevalence: {}", m.prevalence_source)) << '\n';
     }
+    if (m.has_baseline()) {
+        const std::string when = m.baseline_started_at == std::chrono::system_clock::time_point{}
+                                     ? std::string()
+                                     : fmt::format(", scan of {}", core::iso8601_utc(m.baseline_started_at));
+        out << detail::terminal_safe(fmt::format("baseline: {}{}: {} new, {} gone, {} changed, {} unchanged",
+                                                 m.baseline_source, when, group_thousands(m.added),
+                                                 group_thousands(m.gone), group_thousands(m.changed),
+                                                 group_thousands(m.unchanged)))
+            << '\n';
+    }
+    if (m.expected > 0) out << fmt::format("expected (--expect): {}\n", group_thousands(m.expected));
     if (m.partial)
         write_colored(out,
                       fmt::format("PARTIAL: interrupted after {} of {} probes",
@@ -143,7 +163,7 @@ void write_table(std::ostream& out, const core::Report& report, const TableOptio
     if (rows.empty()) {
         out << (opt.show_state ? "no ports to show" : "no open ports found") << '\n';
     } else {
-        write_rows(out, rows, opt);
+        write_rows(out, rows, opt, report.meta.has_baseline());
     }
     const auto ghosts = static_cast<std::size_t>(
         std::count_if(rows.begin(), rows.end(), [](const core::ReportRow& r) { return r.label.is_ghost(); }));

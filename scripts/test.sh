@@ -3,6 +3,6 @@
 # The lab tests need root; they skip without it, except with CI=true, where a skip is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --tests
 scripts/build.sh
 ctest --test-dir build --output-on-failure --timeout 300 "$@"

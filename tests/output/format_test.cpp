@@ -11,11 +11,13 @@
 using ghostport::output::Format;
 using ghostport::output::parse_format;
 
-TEST(Format, ParsesTheThreeNames) {
+TEST(Format, ParsesTheFiveNames) {
     EXPECT_EQ(parse_format("table"), Format::table);
     EXPECT_EQ(parse_format("csv"), Format::csv);
     EXPECT_EQ(parse_format("json"), Format::json);
-    for (Format f : {Format::table, Format::csv, Format::json})
+    EXPECT_EQ(parse_format("xml"), Format::xml);
+    EXPECT_EQ(parse_format("html"), Format::html);
+    for (Format f : {Format::table, Format::csv, Format::json, Format::xml, Format::html})
         EXPECT_EQ(parse_format(ghostport::output::to_string(f)), f);
 }
 
@@ -24,7 +26,22 @@ TEST(Format, RejectsOtherNames) {
     EXPECT_EQ(parse_format("CSV"), std::nullopt);
     EXPECT_EQ(parse_format("jsonl"), std::nullopt);
     EXPECT_EQ(parse_format(" table"), std::nullopt);
-    EXPECT_EQ(parse_format("xml"), std::nullopt);
+    EXPECT_EQ(parse_format("XML"), std::nullopt);
+    EXPECT_EQ(parse_format("htm"), std::nullopt);
+}
+
+TEST(Format, FromTheFileExtension) {
+    using ghostport::output::format_of_path;
+    EXPECT_EQ(format_of_path("/var/lib/ghostport/audit-20261201.csv"), Format::csv);
+    EXPECT_EQ(format_of_path("r.json"), Format::json);
+    EXPECT_EQ(format_of_path("r.jsonl"), Format::json);
+    EXPECT_EQ(format_of_path("r.xml"), Format::xml);
+    EXPECT_EQ(format_of_path("review.html"), Format::html);
+    EXPECT_EQ(format_of_path("review.htm"), Format::html);
+    EXPECT_EQ(format_of_path("report"), std::nullopt);
+    EXPECT_EQ(format_of_path(".csv"), std::nullopt);
+    EXPECT_EQ(format_of_path("dir.csv/report"), std::nullopt);
+    EXPECT_EQ(format_of_path(""), std::nullopt);
 }
 
 TEST(Format, WriteReportDispatchesToTheSink) {

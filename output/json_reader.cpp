@@ -1,0 +1,135 @@
+// Reads a JSON Lines report (write_json's format) back: rows and the summary's metadata, for baselines,
+// `ghostport diff` and `ghostport merge`. nlohmann/json parses; this file alone includes it.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "output/csv_sink.hpp"
+#include "output/fields.hpp"
+#include "output/json_sink.hpp"
+
+namespace ghostport::output {
+
+namespace {
+
+using core::InputError;
+using nlohmann::json;
+
+// A row field as the CSV reader takes it: strings as they are, numbers as printed, null as "nan", the labels
+// array joined with ';'. Anything else is an error.
+std::string field_text(const json& object, std::string_view key, std::size_t line) {
+    const auto it = object.find(key);
+    if (it == object.end()) throw InputError(fmt::format("line {}: no \"{}\" in the port record", line, key));
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_unsigned() || it->is_number_integer()) return it->dump();
+    if (it->is_number_float()) {
+        // The writer prints at most 6 significant digits and rtt_ms with 3 decimals; shortest round trip
+        // reproduces that text.
+        return it->dump();
+    }
+    if (it->is_null()) return "nan";
+    if (it->is_array() && key == "labels") {
+        std::string joined;
+        for (const auto& name : *it) {
+            if (!name.is_string()) throw InputError(fmt::format("line {}: bad labels (not strings)", line));
+            if (!joined.empty()) joined += ';';
+            joined += name.get<std::string>();
+        }
+        return joined;
+    }
+    throw InputError(fmt::format("line {}: bad {} (wrong JSON type)", line, key));
+}
+
+std::string string_of(const json& object, std::string_view key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::uint64_t number_of(const json& object, std::string_view key, std::size_t line) {
+    const auto it = object.find(key);
+    if (it == object.end()) return 0;
+    if (!it->is_number_unsigned()) throw InputError(fmt::format("line {}: bad {} in the summary", line, key));
+    return it->get<std::uint64_t>();
+}
+
+std::chrono::system_clock::time_point time_of(const json& object, std::string_view key, std::size_t line) {
+    const std::string text = string_of(object, key);
+    if (text.empty()) return {};
+    const auto t = detail::parse_timestamp_field(text);
+    if (!t) throw InputError(fmt::format("line {}: bad {} timestamp in the summary", line, key));
+    return *t;
+}
+
+void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
+    m.command_line = string_of(s, "command_line");
+    m.started_at = time_of(s, "started_at", line);
+    m.finished_at = time_of(s, "finished_at", line);
+    m.engine = string_of(s, "engine");
+    m.seed = number_of(s, "seed", line);
+    m.shard = string_of(s, "shard");
+    m.registry_source = string_of(s, "registry_source");
+    m.registry_snapshot = string_of(s, "registry_snapshot");
+    m.prevalence_source = string_of(s, "prevalence_source");
+    m.registry_stale = s.value("registry_stale", false);
+    m.partial = s.value("partial", false);
+    m.hosts_targeted = number_of(s, "hosts_targeted", line);
+    m.hosts_up = number_of(s, "hosts_up", line);
+    m.ports_per_host = number_of(s, "ports_per_host", line);
+    m.probes_planned = number_of(s, "probes_planned", line);
+    m.probes_done = number_of(s, "probes_done", line);
+    m.open = number_of(s, "open", line);
+    m.closed = number_of(s, "closed", line);
+    m.filtered = number_of(s, "filtered", line);
+    m.baseline_source = string_of(s, "baseline_source");
+    m.baseline_started_at = time_of(s, "baseline_started_at", line);
+    m.added = number_of(s, "new", line);
+    m.gone = number_of(s, "gone", line);
+    m.changed = number_of(s, "changed", line);
+    m.unchanged = number_of(s, "unchanged", line);
+    m.expected = number_of(s, "expected", line);
+}
+
+}  // namespace
+
+core::Report read_json_report(std::string_view text) {
+    core::Report report;
+    bool summary_seen = false;
+    std::vector<std::string> fields;
+    std::size_t line = 0;
+    while (!text.empty()) {
+        ++line;
+        const std::size_t nl = text.find('\n');
+        std::string_view one = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        if (line == 1 && one.starts_with("\xEF\xBB\xBF")) one.remove_prefix(3);
+        if (one.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        json object = json::parse(one, nullptr, /*allow_exceptions=*/false);
+        if (object.is_discarded()) throw InputError(fmt::format("line {}: not a JSON object", line));
+        if (!object.is_object())
+            throw InputError(fmt::format("line {}: a JSON value that is not an object", line));
+        const std::string record = string_of(object, "record");
+        if (summary_seen) throw InputError(fmt::format("line {}: a record after the summary", line));
+        if (record == "port") {
+            fields.clear();
+            for (std::string_view name : detail::row_field_names)
+                fields.push_back(field_text(object, name, line));
+            if (object.contains(detail::change_field_name))
+                fields.push_back(field_text(object, detail::change_field_name, line));
+            core::ReportRow row = detail::parse_row(fields, line);
+            row.change_detail = string_of(object, "change_detail");
+            row.expect_note = string_of(object, "expect_note");
+            report.rows.push_back(std::move(row));
+        } else if (record == "summary") {
+            read_summary(object, line, report.meta);
+            summary_seen = true;
+        } else {
+            throw InputError(fmt::format(
+                "line {}: record is not \"port\" or \"summary\" (not a ghostport JSON report)", line));
+        }
+    }
+    if (!summary_seen) throw InputError("no summary record: the JSON report is truncated or not ghostport's");
+    return report;
+}
+
+}  // namespace ghostport::output

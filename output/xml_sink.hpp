@@ -1,0 +1,48 @@
+// The nmap-compatible XML report format (xmloutputversion 1.05): the subset that ndiff and importers read.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "core/report.hpp"
+
+namespace ghostport::output {
+
+// Writes the report as one nmap XML document (UTF-8, "\n" after each element):
+//   <?xml ...?> <!DOCTYPE nmaprun> <nmaprun scanner="ghostport" args start startstr version
+//   xmloutputversion="1.05">, <scaninfo type protocol="tcp" numservices services=""/>, <verbose/>,
+//   <debugging/>, one <host> per address that has rows, then <runstats> (<finished/>, <hosts/>).
+// - scaninfo type: "syn" when meta.engine is "syn", else "connect" (the only other engine; the DTD allows
+//   no free text there). numservices is meta.ports_per_host.
+// - Hosts in address order (IPv4 first), ports ascending within a host. A host is <status state="up">:
+//   reason "syn-ack" when any of its rows has that reason, else "reset" when any has, else "user-set" (it is
+//   listed because the user targeted it, as nmap -Pn says). addrtype "ipv4" or "ipv6"; every distinct
+//   non-empty row.hostname is a <hostname type="user">. starttime/endtime span the rows' scanned_at.
+// - A port: <port protocol portid><state state reason reason_ttl="0"/><service .../></port>, reason
+//   syn-ack -> "syn-ack", rst -> "reset", no-response -> "no-response", unreachable -> "host-unreach".
+//   <service name method="table" conf="3" extrainfo="rarity 9.7; ghost; ...; aka netbus"/> only when the
+//   row has a name: the IANA service, else the prevalence file's known_as (then no "aka"). Rarity, labels
+//   and known_as ride in extrainfo, so no attribute nmap lacks is invented. A (host, proto, port) seen twice
+//   (two hostnames of one address) is written once.
+// - An all-open row (port 0, a host that answered on every port) is not a port: it becomes
+//   <extraports state="open" count="C"><extrareasons reason="syn-ack" count="C"/></extraports> first in
+//   its host's <ports>, C = meta.ports_per_host minus the host's other listed ports. ndiff prints it as
+//   "Not shown: C open ports" and diffs it, and readers that list <port> elements get no phantom port 0.
+// - Times are epoch seconds plus ctime-style strings in UTC (nmap uses local time); elapsed has 2 decimals.
+//   A partial scan finishes with exit="error" and an errormsg, otherwise exit="success".
+// - version is GHOSTPORT_VERSION when the build defines it for this library, else "unknown".
+// Every text value passes through detail::xml_escape.
+void write_xml(std::ostream& out, const core::Report& report);
+
+namespace detail {
+
+// The text made safe for XML 1.0 character data and attribute values (either quote): & < > " ' as the
+// predefined entities; tab, LF, CR, DEL and C1 controls as &#xN; references (so attribute normalisation
+// keeps them); the other C0 controls, U+FFFE, U+FFFF (not XML characters even as references) and ill-formed
+// UTF-8 as U+FFFD. All else passes as UTF-8.
+std::string xml_escape(std::string_view text);
+
+}  // namespace detail
+
+}  // namespace ghostport::output
