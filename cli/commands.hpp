@@ -16,5 +16,6 @@ using Runner = std::function<int()>;
 Runner add_scan_command(CLI::App& app, const std::string& command_line);
 Runner add_lookup_command(CLI::App& app);
 Runner add_registry_command(CLI::App& app);
+Runner add_diff_command(CLI::App& app);
 
 }  // namespace ghostport::cli

@@ -8,7 +8,8 @@ void ResultCollector::add(const core::PortResult& r) {
     ++counts_[static_cast<int>(r.state)];
     if (r.state != PortState::filtered) responsive_.insert(r.host);
     bool keep = r.state == PortState::open || (r.state == PortState::closed && show_.closed) ||
-                (r.state == PortState::filtered && show_.filtered);
+                (r.state == PortState::filtered && show_.filtered) ||
+                (!watched_.empty() && watched_.contains({r.host, r.port}));
     if (keep) kept_.push_back(r);
 }
 

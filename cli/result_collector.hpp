@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -20,6 +21,10 @@ class ResultCollector {
   public:
     explicit ResultCollector(ShowStates show) : show_(show) {}
 
+    // Results for these (host, port) pairs are kept whatever their state (the listeners of a baseline, whose
+    // state now decides gone or changed). Call before the engine starts.
+    void watch(std::set<std::pair<core::Address, std::uint16_t>> keys) { watched_ = std::move(keys); }
+
     // Thread-safe; called by the engine once per decided (host, port).
     void add(const core::PortResult& r);
 
@@ -34,6 +39,7 @@ class ResultCollector {
     ShowStates show_;
     std::mutex mutex_;
     std::vector<core::PortResult> kept_;
+    std::set<std::pair<core::Address, std::uint16_t>> watched_;
     std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
     std::uint64_t counts_[4] = {0, 0, 0, 0};
 };

@@ -5,16 +5,20 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <iostream>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
+#include <utility>
 
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/duration.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/report_output.hpp"
 #include "cli/result_collector.hpp"
+#include "cli/shard_env.hpp"
 #include "core/errors.hpp"
 #include "core/report.hpp"
 #include "output/atomic_file.hpp"
@@ -51,6 +55,7 @@ struct ScanOptions {
     std::vector<std::string> show{"open"};
     bool quiet = false, no_progress = false;
     std::optional<std::string> registry_file, prevalence_file;
+    AuditOptions audit;
     std::string command_line;
 };
 
@@ -71,27 +76,10 @@ ShowStates parse_show(const std::vector<std::string>& items) {
     return s;
 }
 
-output::Format choose_format(const ScanOptions& o) {
-    if (!o.format.empty()) {
-        if (auto f = output::parse_format(o.format)) return *f;
-        throw core::InputError(fmt::format("bad --format '{}': use table, csv or json", o.format));
-    }
-    auto ext = std::filesystem::path(o.output_path).extension().string();
-    if (ext == ".csv") return output::Format::csv;
-    if (ext == ".json" || ext == ".jsonl") return output::Format::json;
-    return output::Format::table;
-}
-
-void write_report(std::ostream& out, output::Format format, const core::Report& report, bool color) {
-    output::TableOptions t;
-    t.color = color;
-    t.show_state = std::any_of(report.rows.begin(), report.rows.end(),
-                               [](auto& r) { return r.result.state != core::PortState::open; });
-    output::write_report(out, report, format, t);
-}
-
+// The rows --show asks for, and every row compared with the baseline (a gone listener is closed now).
 std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const ShowStates& show) {
     std::erase_if(rows, [&](const core::ReportRow& r) {
+        if (r.change != core::Change::none) return false;
         switch (r.result.state) {
             case core::PortState::open:
                 return !show.open;
@@ -134,7 +122,10 @@ core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_sc
 int run_scan(const ScanOptions& o) {
     // Everything that can be wrong with the input is checked before a single packet is sent.
     const ShowStates show = parse_show(o.show);
-    const output::Format format = choose_format(o);
+    const auto started_at = std::chrono::system_clock::now();
+    const std::string output_path = expand_time_patterns(o.output_path, started_at);
+    const output::Format format = choose_format(o.format, output_path);
+    const Audit audit = Audit::prepare(o.audit, o.quiet);
     scanner::EngineOptions engine_opt;
     engine_opt.timeout = parse_duration(o.timeout, "--timeout");
     engine_opt.retries = o.retries;
@@ -164,8 +155,11 @@ int run_scan(const ScanOptions& o) {
     }
     auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
     scanner::Shard shard;
-    if (!o.shard.empty()) {
-        shard = scanner::parse_shard(o.shard);
+    const std::string shard_spec = o.shard.empty() ? o.shard : resolve_shard(o.shard, [](const char* name) {
+        return static_cast<const char*>(std::getenv(name));
+    });
+    if (!shard_spec.empty()) {
+        shard = scanner::parse_shard(shard_spec);
         if (!o.seed)
             throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
     }
@@ -176,21 +170,21 @@ int run_scan(const ScanOptions& o) {
     // Open the report file before scanning, so an unwritable destination fails now rather than after the
     // scan.
     std::unique_ptr<output::AtomicFile> file;
-    if (!o.output_path.empty()) file = std::make_unique<output::AtomicFile>(o.output_path);
+    if (!output_path.empty()) file = std::make_unique<output::AtomicFile>(output_path);
 
     core::Report report;
     auto& meta = report.meta;
     meta.command_line = o.command_line;
     meta.engine = engine_name;
     meta.seed = seed;
-    meta.shard = o.shard;
+    meta.shard = shard_spec;
     meta.registry_source = registry.source();
     meta.registry_snapshot = registry.snapshot_date();
     meta.prevalence_source = prevalence ? prevalence->source() : "";
     meta.hosts_targeted = targets.size();
     meta.ports_per_host = ports.size();
     meta.probes_planned = source.size();
-    meta.started_at = std::chrono::system_clock::now();
+    meta.started_at = started_at;
     meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
     if (meta.registry_stale && !o.quiet)
         std::fprintf(
@@ -201,6 +195,11 @@ int run_scan(const ScanOptions& o) {
     const bool progress_on = !o.quiet && !o.no_progress && isatty(STDERR_FILENO);
     output::Progress progress(progress_on);
     ResultCollector collector(show);
+    if (const core::Report* baseline = audit.baseline()) {
+        std::set<std::pair<core::Address, std::uint16_t>> listeners;
+        for (const auto& row : baseline->rows) listeners.emplace(row.result.host, row.result.port);
+        collector.watch(std::move(listeners));
+    }
     const auto& stop = install_interrupt_handlers();
     const auto t0 = std::chrono::steady_clock::now();
     scanner::EngineHooks hooks;
@@ -222,31 +221,28 @@ int run_scan(const ScanOptions& o) {
 
     const auto all_open = collector.collapse_all_open(o.port_threshold);
     registry::Labeler labeler(registry, prevalence ? &*prevalence : nullptr);
-    report.rows = shown_rows(labeler.label(collector.take_results(), meta.hosts_up), show);
+    report.rows = labeler.label(collector.take_results(), meta.hosts_up);
     for (auto& row : report.rows) {
         row.hostname = targets.hostname(row.result.host);
         if (row.result.state == core::PortState::all_open)
             row.label = all_open_label(all_open.at(row.result.host), ports.size());
     }
+    // Every probed (host, port) of a baseline listener has a row (the collector watched them), so a listener
+    // with no row was not probed by this scan (another target set or shard, or an interrupted scan).
+    audit.annotate(report, [](const core::PortResult&) { return false; });
+    report.rows = shown_rows(std::move(report.rows), show);
 
-    if (file) {
-        if (meta.partial) file = std::make_unique<output::AtomicFile>(o.output_path + ".partial");
-        write_report(file->stream(), format, report, false);
-        file->commit();
-        if (!o.quiet) write_report(std::cout, output::Format::table, report, isatty(STDOUT_FILENO));
-    } else {
-        write_report(std::cout, format, report, format == output::Format::table && isatty(STDOUT_FILENO));
-    }
-    std::cout.flush();
-    if (!std::cout) throw core::RuntimeError("cannot write the report to standard output");
+    const bool to_file = file != nullptr;
+    if (file && meta.partial) file = std::make_unique<output::AtomicFile>(output_path + ".partial");
+    deliver_report(report, format, std::move(file), o.quiet);
     if (meta.partial) {
         std::fprintf(stderr, "ghostport: interrupted after %llu of %llu probes; the report is partial%s\n",
                      static_cast<unsigned long long>(meta.probes_done),
                      static_cast<unsigned long long>(meta.probes_planned),
-                     file ? fmt::format(" ({}.partial)", o.output_path).c_str() : "");
+                     to_file ? fmt::format(" ({}.partial)", output_path).c_str() : "");
         return core::exit_runtime;
     }
-    return core::exit_ok;
+    return audit.verdict(report, o.quiet);
 }
 
 }  // namespace
@@ -301,10 +297,14 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--seed", o->seed, "Seed of the shuffled probe order (default: random)");
     cmd->add_option("--shard", o->shard,
                     "K/N: scan only the K-th of N slices of the shuffled walk (same --seed on every shard; "
-                    "the N reports together cover every probe once)");
-    cmd->add_option("-o,--output", o->output_path, "Write the report to FILE (atomically)");
-    cmd->add_option("--format", o->format,
-                    "Report format: table, csv or json (default: from -o's extension, else table)");
+                    "the N reports together cover every probe once); auto: K and N from a Slurm job array, "
+                    "auto/N: K from a Kubernetes Indexed Job");
+    cmd->add_option("-o,--output", o->output_path,
+                    "Write the report to FILE (atomically); strftime patterns expand (audit-%Y%m%d.csv)");
+    cmd->add_option(
+        "--format", o->format,
+        "Report format: table, csv, json, xml (nmap's, for ndiff and importers) or html (default: "
+        "from -o's extension, else table)");
     cmd->add_option("--show", o->show, "States to report: open, closed, filtered, all")
         ->delimiter(',')
         ->capture_default_str();
@@ -313,6 +313,10 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--registry", o->registry_file,
                     "IANA service-names-port-numbers.csv (or services(5)) to label with");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+    add_audit_options(*cmd, o->audit, true);
+    cmd->set_config("--config", "",
+                    "Read options from a TOML or INI FILE (long option names as keys); "
+                    "options on the command line win");
     return [cmd, o]() -> int {
         if (!cmd->parsed()) return core::exit_usage;
         o->retries_given = cmd->count("--retries") > 0;

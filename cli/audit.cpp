@@ -1,0 +1,126 @@
+// The audit options shared by `scan` and `diff`: baseline comparison, expected listeners, --fail-on.
+#include "cli/audit.hpp"
+
+#include <time.h>
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "core/errors.hpp"
+#include "output/report_file.hpp"
+
+namespace ghostport::cli {
+
+void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
+    if (with_baseline)
+        cmd.add_option(
+            "--baseline", o.baseline,
+            "Compare with an earlier report (CSV or JSON): FILE, or latest:DIR for the newest report "
+            "in DIR; each listener is new, gone, changed or unchanged");
+    cmd.add_option(
+        "--expect", o.expect,
+        "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [NOTE]` lines): labelled "
+        "expected, never findings");
+    cmd.add_option("--fail-on", o.fail_on,
+                   "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected "
+                   "(comma-separated)");
+}
+
+namespace {
+
+void prepare_rest(const AuditOptions& o, bool has_baseline, std::optional<core::ExpectList>& expect,
+                  std::optional<core::FailOn>& fail_on, std::string& fail_on_spec) {
+    fail_on_spec = o.fail_on;
+    if (!o.fail_on.empty()) {
+        fail_on = core::FailOn::parse(o.fail_on);
+        if (fail_on->unexpected && o.expect.empty())
+            throw core::InputError(
+                "--fail-on unexpected needs --expect FILE (the listeners that are expected)");
+        if (fail_on->needs_baseline() && !has_baseline && o.baseline.empty())
+            throw core::InputError("--fail-on new, gone or changed needs --baseline (an earlier report)");
+    }
+    if (!o.expect.empty()) expect = core::ExpectList::load(o.expect);
+}
+
+}  // namespace
+
+Audit Audit::prepare(const AuditOptions& o, bool quiet) {
+    Audit a;
+    prepare_rest(o, false, a.expect_, a.fail_on_, a.fail_on_spec_);
+    if (o.baseline.starts_with("latest:")) {
+        const std::string dir = o.baseline.substr(7);
+        if (dir.empty()) throw core::InputError("--baseline latest:DIR needs a folder");
+        if (auto path = output::newest_report_in(dir)) {
+            a.baseline_path_ = *path;
+        } else if (!quiet) {
+            std::fprintf(stderr, "ghostport: no earlier report in %s: nothing to compare with this time\n",
+                         dir.c_str());
+        }
+    } else {
+        a.baseline_path_ = o.baseline;
+    }
+    if (!a.baseline_path_.empty()) a.baseline_ = output::read_report_file(a.baseline_path_);
+    return a;
+}
+
+Audit Audit::prepare(const AuditOptions& o, core::Report baseline, std::string baseline_path) {
+    Audit a;
+    prepare_rest(o, true, a.expect_, a.fail_on_, a.fail_on_spec_);
+    a.baseline_ = std::move(baseline);
+    a.baseline_path_ = std::move(baseline_path);
+    return a;
+}
+
+void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {
+    auto& m = report.meta;
+    if (baseline_) {
+        const auto counts = core::compare_with_baseline(report.rows, baseline_->rows, probed);
+        m.baseline_source = baseline_path_;
+        m.baseline_started_at = baseline_->meta.started_at;
+        m.added = counts.added;
+        m.gone = counts.gone;
+        m.changed = counts.changed;
+        m.unchanged = counts.unchanged;
+    }
+    if (expect_) m.expected = expect_->apply(report.rows);
+}
+
+int Audit::verdict(const core::Report& report, bool quiet) const {
+    if (!fail_on_) return core::exit_ok;
+    const auto found = core::findings(report.rows, *fail_on_);
+    if (found.empty()) return core::exit_ok;
+    if (!quiet) {
+        constexpr std::size_t max_named = 20;
+        for (std::size_t i = 0; i < found.size() && i < max_named; ++i) {
+            const core::ReportRow& row = *found[i].row;
+            const std::string port =
+                row.result.state == core::PortState::all_open
+                    ? std::string("all ports")
+                    : fmt::format("{}/{}", row.result.port, core::to_string(row.result.proto));
+            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %.1f: %s\n",
+                         row.result.host.to_string().c_str(), port.c_str(),
+                         row.label.service.empty() ? "-" : row.label.service.c_str(), row.label.rarity,
+                         found[i].why.c_str());
+        }
+        std::fprintf(stderr, "ghostport: %zu finding%s match%s --fail-on %s%s\n", found.size(),
+                     found.size() == 1 ? "" : "s", found.size() == 1 ? "es" : "", fail_on_spec_.c_str(),
+                     found.size() > max_named ? " (the first 20 named above)" : "");
+    }
+    return core::exit_findings;
+}
+
+std::string expand_time_patterns(const std::string& path, std::chrono::system_clock::time_point t) {
+    if (path.find('%') == std::string::npos) return path;
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm local{};
+    localtime_r(&tt, &local);
+    std::string out(path.size() + 256, '\0');
+    const std::size_t n = std::strftime(out.data(), out.size(), path.c_str(), &local);
+    if (n == 0) throw core::InputError(fmt::format("bad -o '{}': its time patterns expand to nothing", path));
+    out.resize(n);
+    return out;
+}
+
+}  // namespace ghostport::cli

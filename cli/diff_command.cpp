@@ -1,0 +1,72 @@
+// `ghostport diff OLD NEW`: compares two reports (CSV or JSON) listener by listener, with the same
+// --expect and --fail-on as a scan, so a nightly job can diff reports it already has.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "cli/audit.hpp"
+#include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "core/errors.hpp"
+#include "output/report_file.hpp"
+
+namespace ghostport::cli {
+
+namespace {
+
+struct DiffOptions {
+    std::string old_path, new_path;
+    AuditOptions audit;
+    bool unchanged = false;
+    std::string output_path, format;
+    bool quiet = false;
+};
+
+int run_diff(const DiffOptions& o) {
+    const output::Format format = choose_format(o.format, o.output_path);
+    core::Report old_report = output::read_report_file(o.old_path);
+    core::Report report = output::read_report_file(o.new_path);
+    const Audit audit = Audit::prepare(o.audit, std::move(old_report), o.old_path);
+    std::unique_ptr<output::AtomicFile> file;
+    if (!o.output_path.empty()) file = std::make_unique<output::AtomicFile>(o.output_path);
+
+    // A report from CSV has no metadata: count what its rows say.
+    auto& m = report.meta;
+    if (m.started_at == std::chrono::system_clock::time_point{}) {
+        for (const auto& row : report.rows) {
+            m.open += row.result.state == core::PortState::open;
+            m.closed += row.result.state == core::PortState::closed;
+            m.filtered += row.result.state == core::PortState::filtered;
+        }
+    }
+    // NEW is all there is of the second scan: a listener of OLD that NEW does not list is gone.
+    audit.annotate(report, [](const core::PortResult&) { return true; });
+    const int verdict = audit.verdict(report, o.quiet);  // on every listener, before unchanged ones go
+    std::erase_if(report.rows, [&](const core::ReportRow& r) {
+        return r.change == core::Change::none || (r.change == core::Change::unchanged && !o.unchanged);
+    });
+    deliver_report(report, format, std::move(file), o.quiet);
+    return verdict;
+}
+
+}  // namespace
+
+Runner add_diff_command(CLI::App& app) {
+    auto o = std::make_shared<DiffOptions>();
+    auto* cmd = app.add_subcommand(
+        "diff", "Compare two reports (CSV or JSON): which listeners are new, gone or changed");
+    cmd->add_option("old", o->old_path, "The earlier report")->required();
+    cmd->add_option("new", o->new_path, "The later report")->required();
+    cmd->add_flag("--unchanged", o->unchanged, "List unchanged listeners too");
+    add_audit_options(*cmd, o->audit, false);
+    cmd->add_option("-o,--output", o->output_path, "Write the comparison to FILE (atomically)");
+    cmd->add_option("--format", o->format,
+                    "table, csv, json, xml or html (default: from -o's extension, else table)");
+    cmd->add_flag("-q,--quiet", o->quiet, "No notices; with -o, no table on standard output");
+    return [cmd, o]() -> int {
+        if (!cmd->parsed()) return core::exit_usage;
+        return run_diff(*o);
+    };
+}
+
+}  // namespace ghostport::cli
