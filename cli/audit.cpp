@@ -87,11 +87,11 @@ void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {
     if (expect_) m.expected = expect_->apply(report.rows);
 }
 
-int Audit::verdict(const core::Report& report, bool quiet) const {
+int Audit::verdict(const core::Report& report) const {
     if (!fail_on_) return core::exit_ok;
     const auto found = core::findings(report.rows, *fail_on_);
     if (found.empty()) return core::exit_ok;
-    if (!quiet) {
+    {
         constexpr std::size_t max_named = 20;
         for (std::size_t i = 0; i < found.size() && i < max_named; ++i) {
             const core::ReportRow& row = *found[i].row;

@@ -41,9 +41,10 @@ class Audit {
     // and the expected ones, and records the counts in the report's metadata.
     void annotate(core::Report& report, const core::ProbedFn& probed) const;
 
-    // After the report is written: with --fail-on, names the findings on standard error (unless quiet,
-    // at most 20 and a count) and returns core::exit_findings when there is any; otherwise exit_ok.
-    int verdict(const core::Report& report, bool quiet) const;
+    // After the report is written: with --fail-on, names the findings on standard error (at most 20, then
+    // a count; even with -q, since they are the result a cron job mails) and returns core::exit_findings
+    // when there is any; otherwise exit_ok.
+    int verdict(const core::Report& report) const;
 
   private:
     std::optional<core::Report> baseline_;

@@ -41,7 +41,7 @@ int run_diff(const DiffOptions& o) {
     }
     // NEW is all there is of the second scan: a listener of OLD that NEW does not list is gone.
     audit.annotate(report, [](const core::PortResult&) { return true; });
-    const int verdict = audit.verdict(report, o.quiet);  // on every listener, before unchanged ones go
+    const int verdict = audit.verdict(report);  // on every listener, before unchanged ones go
     std::erase_if(report.rows, [&](const core::ReportRow& r) {
         return r.change == core::Change::none || (r.change == core::Change::unchanged && !o.unchanged);
     });

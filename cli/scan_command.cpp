@@ -242,7 +242,7 @@ int run_scan(const ScanOptions& o) {
                      to_file ? fmt::format(" ({}.partial)", output_path).c_str() : "");
         return core::exit_runtime;
     }
-    return audit.verdict(report, o.quiet);
+    return audit.verdict(report);
 }
 
 }  // namespace

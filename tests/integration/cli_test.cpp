@@ -45,7 +45,7 @@ TEST(Cli, EveryBadInputIsExitTwoWithOneLineNamingIt) {
         {{"scan", "127.0.0.1", "--registry", bad_registry}, bad_registry},
         {{"scan", "127.0.0.1", "--prevalence", bad_prevalence}, bad_prevalence},
         {{"scan", "127.0.0.1", "--prevalence", "/nonexistent/nmap-services"}, "/nonexistent/nmap-services"},
-        {{"scan", "127.0.0.1", "--format", "xml"}, "xml"},
+        {{"scan", "127.0.0.1", "--format", "yaml"}, "yaml"},
         {{"scan", "127.0.0.1", "--show", "weird"}, "weird"},
         {{"scan", "127.0.0.1", "--engine", "warp"}, "warp"},
         {{"scan", "127.0.0.1", "-p", "22", "--top-ports", "10"}, "--top-ports"},

@@ -166,10 +166,16 @@ void Lab::latency(const std::string& dev) {
     must({lab_script(), "latency", name_, dev});
 }
 
-void Lab::listen(const std::vector<std::string>& endpoints) {
+std::size_t Lab::listen(const std::vector<std::string>& endpoints) {
     std::vector<std::string> argv{"ip", "netns", "exec", name_ + "t", listener_binary(), "--seconds", "600"};
     argv.insert(argv.end(), endpoints.begin(), endpoints.end());
     listeners_.push_back(std::make_unique<Background>(argv, "ready"));
+    return listeners_.size() - 1;
+}
+
+void Lab::stop_listening(std::size_t handle) {
+    // Destroying the Background kills the listener and waits for it, so its sockets are closed on return.
+    if (handle < listeners_.size()) listeners_[handle].reset();
 }
 
 std::vector<std::string> Lab::in_scanner(std::vector<std::string> argv) const {

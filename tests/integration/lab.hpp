@@ -56,8 +56,11 @@ class Lab {
     // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.19.0.0/16 routed to it, for
     // gp_responder (run it with in_scanner); `dev` starts with "gpt-" and fits IFNAMSIZ (name() + "r" does).
     void latency(const std::string& dev);
-    // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...
-    void listen(const std::vector<std::string>& endpoints);
+    // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...; returns a handle
+    // for stop_listening.
+    std::size_t listen(const std::vector<std::string>& endpoints);
+    // Stops the listeners one listen() call started (their ports answer RST from then on).
+    void stop_listening(std::size_t handle);
     // argv prefixed with `ip netns exec <scanner ns>`.
     std::vector<std::string> in_scanner(std::vector<std::string> argv) const;
     const std::string& name() const { return name_; }

@@ -1,0 +1,105 @@
+// Issue 4's audit in the namespace lab, once per engine: a nightly scan, a second scan after one listener
+// opens (on 1642, a ghost) and another closes, compared with --baseline latest:DIR and --fail-on new; then
+// the new one allowed by --expect.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lab.hpp"
+
+using namespace gp_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+class AuditLab : public PerEngine {};
+
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-audit");
+    TempDir() {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<CsvRow> rows_changed(const std::vector<CsvRow>& rows, const std::string& change) {
+    std::vector<CsvRow> out;
+    for (const auto& r : rows)
+        if (r.at("change") == change) out.push_back(r);
+    return out;
+}
+
+}  // namespace
+
+TEST_P(AuditLab, NewGhostAndGoneListenerFailTheAuditUntilExpected) {
+    GP_REQUIRE_LAB();
+    Lab lab(3);
+    lab.listen({"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443", "198.18.0.12:8080"});
+    const auto closing = lab.listen({"198.18.0.11:3306"});
+    TempDir dir;
+    const std::vector<std::string> scan{"198.18.0.10-12", "-p", "1-2000,3306,8080", "--timeout", "500ms", "-q"};
+    auto with = [&](std::vector<std::string> extra) {
+        auto argv = scan;
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return lab.in_scanner(args(argv));
+    };
+
+    // Night 1: no report yet in the folder, so nothing to compare with; the report is named by the date.
+    auto first = run(with({"-o", (dir.path / "night1.csv").string(), "--baseline", "latest:" + dir.path.string(),
+                           "--fail-on", "new"}),
+                     std::chrono::seconds(120));
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    const auto night1 = parse_csv_report(read_file(dir.path / "night1.csv"));
+    EXPECT_EQ(keys(night1, "open"), (std::set<std::string>{"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443",
+                                                           "198.18.0.11:3306", "198.18.0.12:8080"}));
+
+    // Night 2: 3306 closed, 1642 opened.
+    lab.stop_listening(closing);
+    lab.listen({"198.18.0.12:1642"});
+    auto second = run(with({"-o", (dir.path / "night2.csv").string(), "--baseline", "latest:" + dir.path.string(),
+                            "--fail-on", "new"}),
+                      std::chrono::seconds(120));
+    EXPECT_EQ(second.exit_code, 1) << second.err;
+    EXPECT_NE(second.err.find("finding: 198.18.0.12 1642/tcp isis-am"), std::string::npos) << second.err;
+    const auto night2 = parse_csv_report(read_file(dir.path / "night2.csv"));
+    const auto added = rows_changed(night2, "new");
+    ASSERT_EQ(added.size(), 1u) << read_file(dir.path / "night2.csv");
+    EXPECT_EQ(added[0].at("host") + ":" + added[0].at("port"), "198.18.0.12:1642");
+    EXPECT_NE(added[0].at("labels").find("ghost"), std::string::npos);
+    const auto gone = rows_changed(night2, "gone");
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_EQ(gone[0].at("host") + ":" + gone[0].at("port"), "198.18.0.11:3306");
+    EXPECT_EQ(gone[0].at("state"), "closed");
+    EXPECT_EQ(rows_changed(night2, "unchanged").size(), 4u);
+
+    // The same comparison with the new listener in the allowlist: expected, not a finding.
+    const auto expect = dir.path / "expected.txt";
+    std::ofstream(expect) << "# the isis-am test rig\n198.18.0.12 1642/tcp lab rig\n";
+    auto third = run(with({"--format", "csv", "--baseline", (dir.path / "night1.csv").string(), "--expect",
+                           expect.string(), "--fail-on", "new"}),
+                     std::chrono::seconds(120));
+    EXPECT_EQ(third.exit_code, 0) << third.err;
+    const auto night3 = parse_csv_report(third.out);
+    const auto allowed = rows_changed(night3, "new");
+    ASSERT_EQ(allowed.size(), 1u);
+    EXPECT_NE(allowed[0].at("labels").find("expected"), std::string::npos);
+
+    // diff of the two nightly reports says the same.
+    auto diff = run({ghostport_binary(), "diff", (dir.path / "night1.csv").string(),
+                     (dir.path / "night2.csv").string(), "--format", "csv", "--fail-on", "new,gone"});
+    EXPECT_EQ(diff.exit_code, 1) << diff.err;
+    const auto diffed = parse_csv_report(diff.out);
+    EXPECT_EQ(rows_changed(diffed, "new").size(), 1u);
+    EXPECT_EQ(rows_changed(diffed, "gone").size(), 1u);
+    EXPECT_EQ(diffed.size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, AuditLab, ::testing::Values("syn", "connect"),
+                         [](const auto& info) { return info.param; });
