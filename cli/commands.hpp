@@ -17,5 +17,6 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line);
 Runner add_lookup_command(CLI::App& app);
 Runner add_registry_command(CLI::App& app);
 Runner add_diff_command(CLI::App& app);
+Runner add_merge_command(CLI::App& app);
 
 }  // namespace ghostport::cli
