@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -32,6 +33,7 @@
 #include "registry/registry_source.hpp"
 #include "scanner/engine.hpp"
 #include "scanner/port_spec.hpp"
+#include "scanner/reverse_dns.hpp"
 #include "scanner/target_spec.hpp"
 
 namespace ghostport::cli {
@@ -57,6 +59,7 @@ struct ScanOptions {
     bool quiet = false, no_progress = false;
     std::optional<std::string> registry_file, prevalence_file;
     AuditOptions audit;
+    bool no_rdns = false;
     std::string command_line;
 };
 
@@ -204,7 +207,13 @@ int run_scan(const ScanOptions& o) {
     const auto& stop = install_interrupt_handlers();
     const auto t0 = std::chrono::steady_clock::now();
     scanner::EngineHooks hooks;
-    hooks.on_result = [&](const core::PortResult& r) { collector.add(r); };
+    // Reverse DNS of every host with an open port, looked up on threads of its own while the scan goes on.
+    std::unique_ptr<scanner::ReverseDns> rdns;
+    if (!o.no_rdns) rdns = std::make_unique<scanner::ReverseDns>();
+    hooks.on_result = [&](const core::PortResult& r) {
+        collector.add(r);
+        if (rdns && r.state == core::PortState::open) rdns->submit(r.host);
+    };
     hooks.on_progress = [&](const scanner::EngineStats& s) {
         progress.update(s.done, s.total, s.open, std::chrono::steady_clock::now() - t0);
     };
@@ -220,11 +229,18 @@ int run_scan(const ScanOptions& o) {
     meta.closed = collector.count(core::PortState::closed);
     meta.filtered = collector.count(core::PortState::filtered);
 
+    // The names the lookups found, waiting at most a second for those still running: the scan is over and
+    // a slow DNS server must not hold the report back.
+    const auto names = rdns ? rdns->names(std::chrono::steady_clock::now() + std::chrono::seconds(1))
+                            : std::map<core::Address, std::string>{};
     const auto all_open = collector.collapse_all_open(o.port_threshold);
     registry::Labeler labeler(registry, prevalence ? &*prevalence : nullptr);
     report.rows = labeler.label(collector.take_results(), meta.hosts_up);
     for (auto& row : report.rows) {
         row.hostname = targets.hostname(row.result.host);
+        if (row.hostname.empty()) {
+            if (auto it = names.find(row.result.host); it != names.end()) row.hostname = it->second;
+        }
         if (row.result.state == core::PortState::all_open)
             row.label = all_open_label(all_open.at(row.result.host), ports.size());
     }
@@ -351,6 +367,9 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--registry", o->registry_file,
                     "IANA service-names-port-numbers.csv (or services(5)) to label with");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+    cmd->add_flag("-n,--no-rdns", o->no_rdns,
+                  "No reverse DNS: by default the hostname of a host with open ports that was given as an "
+                  "address is looked up (PTR, or /etc/hosts), without slowing the scan");
     add_audit_options(*cmd, o->audit, true);
     cmd->set_config("--config", "",
                     "Read options from a TOML or INI FILE (long option names as keys); "
