@@ -7,6 +7,10 @@
 #             ghostport's too); the same listeners on every host
 #   latency   lab.sh latency + gp_responder: 198.19.0.0/24 (256 hosts, RTT 20-200 ms, 10% down) x the top
 #             1000 ports; loss is the responder's --loss
+#   sweep     veth lab, a /24 (198.18.0.0/24) where 20 hosts are up (198.18.0.10 ... 198.18.0.29), every port:
+#             ghostport and nmap find the live hosts first (their own host discovery, no -Pn), masscan has
+#             none and probes all 256 addresses x 0-65535 (bench/sweep.sh runs this scenario alone). The other
+#             scenarios give both ghostport and nmap -Pn: they measure port scanning.
 # Per scenario and tool: median wall time of RUNS runs, median packets sent (the TX counter of the scanner
 # side interface: the veth end, or the TUN device), worst recall, false open ports, and ghostport's median
 # over the peer's; the fastest peer configuration with 100% recall in every run is named.
@@ -99,12 +103,16 @@ make_lab() {  # scenario loss
     "$lab" down "$name" >/dev/null 2>&1 || true
     rm -f "$work/ticks"
     case $scenario in
-        1host | 256host)
-            hosts=1 targets=198.18.0.10 nmap_targets=(198.18.0.10)
+        1host | 256host | sweep)
+            hosts=1 targets=198.18.0.10 nmap_targets=(198.18.0.10) nmap_discovery=(-Pn) gp_discovery=(-Pn)
             gp_ports=(-p 1-65535) nmap_ports=(-p-) masscan_ports=1-65535
             if [[ $scenario == 256host ]]; then
                 hosts=256 targets=198.18.0.10-198.18.1.9 nmap_targets=(-iL "$work/hosts")
                 gp_ports=(--top-ports 1000) nmap_ports=(--top-ports 1000) masscan_ports=$top_list
+            fi
+            if [[ $scenario == sweep ]]; then
+                hosts=20 targets=198.18.0.0/24 nmap_targets=(198.18.0.0/24) nmap_discovery=() gp_discovery=()
+                masscan_ports=0-65535
             fi
             "$lab" up "$name" "$hosts"
             [[ $loss != 0 ]] && "$lab" firewall "$name" "loss=$loss"
@@ -137,7 +145,7 @@ make_lab() {  # scenario loss
             bg_pids+=($!)
             ;;
         latency)
-            targets=198.19.0.0/24 nmap_targets=(198.19.0.0/24)
+            targets=198.19.0.0/24 nmap_targets=(198.19.0.0/24) nmap_discovery=(-Pn) gp_discovery=(-Pn)
             gp_ports=(--top-ports 1000) nmap_ports=(--top-ports 1000) masscan_ports=$top_list
             "$lab" up "$name" 1
             "$lab" latency "$name" "$dev"
@@ -190,7 +198,8 @@ run_tool() {
     t0=$(date +%s.%N)
     case $kind in
         ghostport)
-            timeout "$limit" ip netns exec "${name}s" "$bin" scan "$targets" "${gp_ports[@]}" --engine "$engine" \
+            timeout "$limit" ip netns exec "${name}s" "$bin" scan "$targets" "${gp_ports[@]}" "${gp_discovery[@]}" \
+                --engine "$engine" \
                 --format csv --no-progress -q >"$work/g.csv" 2>"$work/err" || rc=$?
             t1=$(date +%s.%N)
             awk -F, '$1 ~ /^[0-9.]+$/ && $3 ~ /^[0-9]+$/ && $5 == "open" { print $1 ":" $3 }' "$work/g.csv" \
@@ -203,7 +212,7 @@ run_tool() {
             t1=$(date +%s.%N)
             awk '$1 == "open" && $2 == "tcp" { print $4 ":" $3 }' "$work/m.txt" 2>/dev/null >"$work/found" || true ;;
         nmap)
-            timeout "$limit" ip netns exec "${name}s" nmap -sS "${extra[@]}" -n -Pn "${nmap_ports[@]}" \
+            timeout "$limit" ip netns exec "${name}s" nmap -sS "${extra[@]}" -n "${nmap_discovery[@]}" "${nmap_ports[@]}" \
                 "${nmap_targets[@]}" -oG "$work/n.gnmap" >/dev/null 2>"$work/err" || rc=$?
             t1=$(date +%s.%N)
             { grep -oE 'Host: [0-9.]+ .*Ports: .*' "$work/n.gnmap" 2>/dev/null || true; } | awk '{

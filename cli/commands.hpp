@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -13,7 +14,8 @@ namespace ghostport::cli {
 // Registers a subcommand; the returned function runs it after parsing and returns the exit code.
 // Set-up errors are thrown as core::InputError (exit 2) or core::RuntimeError (exit 3).
 using Runner = std::function<int()>;
-Runner add_scan_command(CLI::App& app, const std::string& command_line);
+// `args`: the arguments after the program name (the scan records them in a --resume checkpoint).
+Runner add_scan_command(CLI::App& app, const std::string& command_line, const std::vector<std::string>& args);
 Runner add_lookup_command(CLI::App& app);
 Runner add_registry_command(CLI::App& app);
 Runner add_diff_command(CLI::App& app);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/resume_file.hpp"
 #include "core/errors.hpp"
 
 namespace {
@@ -43,8 +44,18 @@ int main(int argc, char** argv) {
     using namespace ghostport;
     // nmap's two-letter -iL is not a CLI11 short option: accept it as the long --input-list.
     std::vector<std::string> args(argv + 1, argv + argc);
-    for (auto& a : args)
+    // Likewise -Pn (no discovery) and -sn (discovery only).
+    for (auto& a : args) {
         if (a == "-iL") a = "--input-list";
+        if (a == "-Pn") a = "--no-discovery";
+        if (a == "-sn") a = "--discovery-only";
+    }
+    // `scan --resume FILE` with a checkpoint in FILE continues that scan, with its own arguments.
+    try {
+        if (auto stored = cli::resumed_arguments(args)) args = *stored;
+    } catch (const core::InputError& e) {
+        return fail(core::exit_usage, e.what());
+    }
     CLI::App app{
         "ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
         "score, so ports open where nothing ought to listen (ghosts) stand out."};
@@ -55,7 +66,7 @@ int main(int argc, char** argv) {
         "See ghostport(1).");
     const std::string command_line = quoted_command_line(argc, argv);
     const std::pair<std::string, cli::Runner> commands[] = {
-        {"scan", cli::add_scan_command(app, command_line)},
+        {"scan", cli::add_scan_command(app, command_line, args)},
         {"lookup", cli::add_lookup_command(app)},
         {"registry", cli::add_registry_command(app)},
         {"diff", cli::add_diff_command(app)},

@@ -4,13 +4,47 @@ namespace ghostport::cli {
 
 void ResultCollector::add(const core::PortResult& r) {
     using core::PortState;
+    std::optional<std::uint64_t> position;
+    if (position_of_) position = position_of_(r);  // outside the lock: it costs a permutation inverse
     std::lock_guard lock(mutex_);
-    ++counts_[static_cast<int>(r.state)];
+    if (position && mark_) {
+        if (mark_->decided(*position)) return;
+        mark_->mark(*position);
+    }
+    ++counts_[static_cast<std::size_t>(r.state)];
     if (r.state != PortState::filtered) responsive_.insert(r.host);
     bool keep = r.state == PortState::open || (r.state == PortState::closed && show_.closed) ||
                 (r.state == PortState::filtered && show_.filtered) ||
                 (!watched_.empty() && watched_.contains({r.host, r.port}));
     if (keep) kept_.push_back(r);
+}
+
+void ResultCollector::track(PositionFn position_of, core::WalkMark mark) {
+    std::lock_guard lock(mutex_);
+    position_of_ = std::move(position_of);
+    mark_ = std::make_unique<core::WalkMark>(std::move(mark));
+}
+
+void ResultCollector::restore(std::vector<core::PortResult> results,
+                              const std::array<std::uint64_t, 4>& counts,
+                              const std::vector<core::Address>& responsive) {
+    std::lock_guard lock(mutex_);
+    kept_ = std::move(results);
+    counts_ = counts;
+    responsive_.insert(responsive.begin(), responsive.end());
+}
+
+ResultCollector::Snapshot ResultCollector::snapshot() {
+    std::lock_guard lock(mutex_);
+    Snapshot s;
+    s.results = kept_;
+    s.counts = counts_;
+    s.responsive.assign(responsive_.begin(), responsive_.end());
+    if (mark_) {
+        s.low = mark_->low();
+        s.above = mark_->above();
+    }
+    return s;
 }
 
 std::map<core::Address, std::uint64_t> ResultCollector::collapse_all_open(std::uint64_t threshold) {

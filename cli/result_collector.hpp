@@ -1,14 +1,19 @@
 // Gathers the engine's results from its threads: keeps the rows the report needs and counts the rest.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/walk_mark.hpp"
 
 namespace ghostport::cli {
 
@@ -28,11 +33,31 @@ class ResultCollector {
     // Thread-safe; called by the engine once per decided (host, port).
     void add(const core::PortResult& r);
 
+    // --resume: from now on each result's walk position (position_of) is marked in `mark`, and a result at
+    // a position the mark already holds (decided before an interruption, probed again) is ignored. Call
+    // before the engine starts.
+    using PositionFn = std::function<std::optional<std::uint64_t>(const core::PortResult&)>;
+    void track(PositionFn position_of, core::WalkMark mark);
+    // --resume: the results, counters and responsive hosts of the interrupted run.
+    void restore(std::vector<core::PortResult> results, const std::array<std::uint64_t, 4>& counts,
+                 const std::vector<core::Address>& responsive);
+    // A consistent copy for a checkpoint, taken under the lock.
+    struct Snapshot {
+        std::vector<core::PortResult> results;
+        std::array<std::uint64_t, 4> counts{};
+        std::vector<core::Address> responsive;
+        std::uint64_t low = 0;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> above;
+    };
+    Snapshot snapshot();
+
     // After the engine has returned: every host with more than `threshold` open ports loses its open results
     // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open-port counts.
     std::map<core::Address, std::uint64_t> collapse_all_open(std::uint64_t threshold);
     std::vector<core::PortResult> take_results() { return std::move(kept_); }
     std::uint64_t responsive_hosts() const { return responsive_.size(); }
+    // Whether the host answered on any port (after the engine has returned).
+    bool responded(const core::Address& host) const { return responsive_.contains(host); }
     std::uint64_t count(core::PortState s) const { return counts_[static_cast<int>(s)]; }
 
   private:
@@ -41,7 +66,9 @@ class ResultCollector {
     std::vector<core::PortResult> kept_;
     std::set<std::pair<core::Address, std::uint16_t>> watched_;
     std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
-    std::uint64_t counts_[4] = {0, 0, 0, 0};
+    std::array<std::uint64_t, 4> counts_{};
+    PositionFn position_of_;
+    std::unique_ptr<core::WalkMark> mark_;
 };
 
 }  // namespace ghostport::cli

@@ -4,14 +4,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "cli/audit.hpp"
@@ -20,6 +24,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/report_output.hpp"
 #include "cli/result_collector.hpp"
+#include "cli/resume_file.hpp"
 #include "cli/shard_env.hpp"
 #include "core/errors.hpp"
 #include "core/report.hpp"
@@ -31,9 +36,11 @@
 #include "registry/prevalence.hpp"
 #include "registry/registry.hpp"
 #include "registry/registry_source.hpp"
+#include "scanner/discovery.hpp"
 #include "scanner/engine.hpp"
 #include "scanner/port_spec.hpp"
 #include "scanner/reverse_dns.hpp"
+#include "scanner/sweep.hpp"
 #include "scanner/target_spec.hpp"
 
 namespace ghostport::cli {
@@ -59,7 +66,9 @@ struct ScanOptions {
     bool quiet = false, no_progress = false;
     std::optional<std::string> registry_file, prevalence_file;
     AuditOptions audit;
-    bool no_rdns = false;
+    bool no_discovery = false, discovery_only = false, no_rdns = false;
+    std::string resume_path;
+    std::vector<std::string> argv;  // the arguments after the program name, for the resume file
     std::string command_line;
 };
 
@@ -123,10 +132,171 @@ core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_sc
     return label;
 }
 
+scanner::DiscoveryOptions discovery_options(const scanner::EngineOptions& e) {
+    scanner::DiscoveryOptions d;
+    d.timeout = e.timeout;
+    d.retries = 1;
+    d.max_rate = e.max_rate;
+    return d;
+}
+
+// A scan under --resume: one walk whose position is checkpointed every 2 s and at the end. With discovery,
+// the live hosts are found first (all of them, so that a resumed run walks the same hosts in the same
+// order) and kept in the checkpoint; the sweep is then one walk over them.
+struct Checkpointed {
+    static constexpr auto interval = std::chrono::seconds(2);
+
+    const ScanOptions& o;
+    const std::optional<ResumeState>& resumed;
+    std::uint64_t seed;
+    std::chrono::system_clock::time_point started_at;
+    const scanner::TargetSet& targets;
+    const std::vector<std::uint16_t>& ports;
+    scanner::Shard shard;
+    bool discover;
+    const std::string& engine_name;
+    const scanner::EngineOptions& engine_opt;
+    std::vector<bool> host_up{};
+    bool discovery_complete = true;
+
+    scanner::EngineStats scan(scanner::Engine& engine, ResultCollector& collector,
+                              const scanner::EngineHooks& hooks, const std::atomic<bool>& stop) {
+        ResumeState state;
+        state.argv = o.argv;
+        state.seed = seed;
+        state.started_at = started_at;
+        scanner::TargetSet live_set;
+        const scanner::TargetSet* walk_hosts = &targets;
+        if (discover) {
+            std::vector<core::Address> live;
+            if (resumed && resumed->live_hosts) {
+                live = *resumed->live_hosts;
+            } else {
+                std::mutex mutex;
+                scanner::make_discovery(engine_name, discovery_options(engine_opt))
+                    ->run(
+                        targets,
+                        [&](const scanner::HostUp& h) {
+                            std::lock_guard lock(mutex);
+                            live.push_back(h.host);
+                        },
+                        &stop);
+                if (stop.load()) {
+                    discovery_complete = false;
+                    save_resume_file(o.resume_path, state);  // no live hosts yet: discovery runs again
+                    host_up.assign(targets.size(), false);
+                    return {};
+                }
+            }
+            host_up.assign(targets.size(), false);
+            for (const auto& a : live) {
+                live_set.add(scanner::AddressRange::single(a));
+                if (auto i = targets.index_of(a)) host_up[*i] = true;
+            }
+            live_set.finalize();
+            walk_hosts = &live_set;
+            state.live_hosts = std::move(live);
+        }
+        const std::uint64_t low = resumed ? resumed->low : 0;
+        scanner::TargetSource walk(*walk_hosts, ports, seed, shard, low);
+        collector.track([&walk](const core::PortResult& r) { return walk.position_of(r.host, r.port); },
+                        core::WalkMark(low, resumed ? resumed->above : decltype(resumed->above){}));
+        if (resumed) collector.restore(resumed->results, resumed->counts, resumed->responsive);
+
+        auto save = [&] {
+            auto snap = collector.snapshot();
+            state.low = snap.low;
+            state.above = std::move(snap.above);
+            state.counts = snap.counts;
+            state.responsive = std::move(snap.responsive);
+            state.results = std::move(snap.results);
+            save_resume_file(o.resume_path, state);
+        };
+        save();
+        std::mutex mutex;
+        std::condition_variable wake;
+        bool finished = false;
+        std::exception_ptr checkpoint_error;
+        std::thread checkpointer([&] {
+            std::unique_lock lock(mutex);
+            while (!wake.wait_for(lock, interval, [&] { return finished; })) {
+                lock.unlock();
+                try {
+                    save();
+                } catch (...) {
+                    checkpoint_error = std::current_exception();
+                }
+                lock.lock();
+                if (checkpoint_error) break;
+            }
+        });
+        scanner::EngineStats stats;
+        try {
+            stats = engine.run(walk, hooks);
+        } catch (...) {
+            {
+                std::lock_guard lock(mutex);
+                finished = true;
+            }
+            wake.notify_all();
+            checkpointer.join();
+            throw;
+        }
+        {
+            std::lock_guard lock(mutex);
+            finished = true;
+        }
+        wake.notify_all();
+        checkpointer.join();
+        if (checkpoint_error) std::rethrow_exception(checkpoint_error);
+        if (stats.done < stats.total) save();  // interrupted: the position it got to
+        stats.total += walk.skipped();
+        stats.done += walk.skipped();
+        return stats;
+    }
+};
+
+// --discovery-only: which hosts are up, one line each, then a summary; no port is probed.
+int run_discovery_only(const ScanOptions& o, const scanner::TargetSet& targets,
+                       const std::string& engine_name, const scanner::EngineOptions& engine_opt) {
+    auto discovery = scanner::make_discovery(engine_name, discovery_options(engine_opt));
+    const auto& stop = install_interrupt_handlers();
+    std::mutex mutex;
+    std::vector<scanner::HostUp> up;
+    const auto t0 = std::chrono::steady_clock::now();
+    discovery->run(
+        targets,
+        [&](const scanner::HostUp& h) {
+            std::lock_guard lock(mutex);
+            up.push_back(h);
+        },
+        &stop);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+    std::sort(up.begin(), up.end(), [](auto& a, auto& b) { return a.host < b.host; });
+    for (const auto& h : up) {
+        const std::string& name = targets.hostname(h.host);
+        std::printf("%s%s up %s %.3f ms\n", h.host.to_string().c_str(),
+                    name.empty() ? "" : fmt::format(" ({})", name).c_str(),
+                    std::string(scanner::to_string(h.reason)).c_str(), h.rtt_us / 1000.0);
+    }
+    if (!o.quiet)
+        std::printf("%zu host%s up of %llu, in %.2f s\n", up.size(), up.size() == 1 ? "" : "s",
+                    static_cast<unsigned long long>(targets.size()), took.count());
+    std::fflush(stdout);
+    if (stop.load()) {
+        std::fprintf(stderr, "ghostport: interrupted; the host list is partial\n");
+        return core::exit_runtime;
+    }
+    return core::exit_ok;
+}
+
 int run_scan(const ScanOptions& o) {
     // Everything that can be wrong with the input is checked before a single packet is sent.
     const ShowStates show = parse_show(o.show);
-    const auto started_at = std::chrono::system_clock::now();
+    // --resume FILE with a checkpoint in it: the interrupted scan's seed and start go on.
+    const std::optional<ResumeState> resumed =
+        o.resume_path.empty() ? std::nullopt : load_resume_file(o.resume_path);
+    const auto started_at = resumed ? resumed->started_at : std::chrono::system_clock::now();
     const std::string output_path = expand_time_patterns(o.output_path, started_at);
     const output::Format format = choose_format(o.format, output_path);
     const Audit audit = Audit::prepare(o.audit, o.quiet);
@@ -158,6 +328,7 @@ int run_scan(const ScanOptions& o) {
         ports = scanner::parse_ports(o.ports);
     }
     auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
+    if (o.discovery_only) return run_discovery_only(o, targets, engine_name, engine_opt);
     scanner::Shard shard;
     const std::string shard_spec = o.shard.empty() ? o.shard : resolve_shard(o.shard, [](const char* name) {
         return static_cast<const char*>(std::getenv(name));
@@ -167,8 +338,9 @@ int run_scan(const ScanOptions& o) {
         if (!o.seed)
             throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
     }
-    const std::uint64_t seed =
-        o.seed ? *o.seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
+    const std::uint64_t seed = resumed  ? resumed->seed
+                               : o.seed ? *o.seed
+                                        : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
     scanner::TargetSource source(targets, ports, seed, shard);
 
     // Open the report file before scanning, so an unwritable destination fails now rather than after the
@@ -218,13 +390,42 @@ int run_scan(const ScanOptions& o) {
         progress.update(s.done, s.total, s.open, std::chrono::steady_clock::now() - t0);
     };
     hooks.stop = &stop;
-    auto stats = engine->run(source, hooks);
+    // More than one address: discover which are up and sweep those, overlapped (scanner/sweep.hpp).
+    const bool discover = !o.no_discovery && targets.size() > 1;
+    scanner::EngineStats stats;
+    std::vector<bool> host_up;  // with discovery: per target, found up
+    bool discovery_complete = true;
+    if (!o.resume_path.empty()) {
+        Checkpointed run{o,     resumed, seed,     started_at,  targets,
+                         ports, shard,   discover, engine_name, engine_opt};
+        stats = run.scan(*engine, collector, hooks, stop);
+        host_up = std::move(run.host_up);
+        discovery_complete = run.discovery_complete;
+        meta.probes_planned = stats.total;
+    } else if (discover) {
+        auto discovery = scanner::make_discovery(engine_name, discovery_options(engine_opt));
+        scanner::SweepHooks sweep_hooks;
+        sweep_hooks.engine = hooks;
+        auto swept = scanner::sweep(*engine, *discovery, targets, ports, seed, shard, sweep_hooks);
+        stats = swept.stats;
+        host_up = std::move(swept.up);
+        discovery_complete = swept.discovery_complete;
+        meta.probes_planned = stats.total;
+    } else {
+        stats = engine->run(source, hooks);
+    }
     progress.finish();
 
     meta.finished_at = std::chrono::system_clock::now();
     meta.probes_done = stats.done;
-    meta.partial = stats.done < stats.total;
+    meta.partial = stats.done < stats.total || !discovery_complete;
     meta.hosts_up = collector.responsive_hosts();
+    if (discover) {
+        // Up: found by discovery, or answered on a port (a host may ignore every discovery probe).
+        meta.hosts_up = 0;
+        for (std::uint64_t i = 0; i < targets.size(); ++i)
+            meta.hosts_up += host_up[i] || collector.responded(targets.at(i));
+    }
     meta.open = collector.count(core::PortState::open);
     meta.closed = collector.count(core::PortState::closed);
     meta.filtered = collector.count(core::PortState::filtered);
@@ -245,8 +446,15 @@ int run_scan(const ScanOptions& o) {
             row.label = all_open_label(all_open.at(row.result.host), ports.size());
     }
     // Every probed (host, port) of a baseline listener has a row (the collector watched them), so a listener
-    // with no row was not probed by this scan (another target set or shard, or an interrupted scan).
-    audit.annotate(report, [](const core::PortResult&) { return false; });
+    // with no row was not probed by this scan (another target set or shard, or an interrupted scan), unless
+    // discovery found its host down: then it is gone.
+    std::vector<bool> port_scanned(65536, false);
+    for (std::uint16_t p : ports) port_scanned[p] = true;
+    audit.annotate(report, [&](const core::PortResult& r) {
+        if (!discover || !discovery_complete || !port_scanned[r.port]) return false;
+        const auto index = targets.index_of(r.host);
+        return index && !host_up[*index];
+    });
     report.rows = shown_rows(std::move(report.rows), show);
 
     const bool to_file = file != nullptr;
@@ -257,8 +465,12 @@ int run_scan(const ScanOptions& o) {
                      static_cast<unsigned long long>(meta.probes_done),
                      static_cast<unsigned long long>(meta.probes_planned),
                      to_file ? fmt::format(" ({}.partial)", output_path).c_str() : "");
+        if (!o.resume_path.empty())
+            std::fprintf(stderr, "ghostport: continue with: ghostport scan --resume %s\n",
+                         o.resume_path.c_str());
         return core::exit_runtime;
     }
+    if (!o.resume_path.empty()) std::filesystem::remove(o.resume_path);  // done: nothing to resume
     return audit.verdict(report);
 }
 
@@ -301,9 +513,11 @@ void apply_config_file(CLI::App& cmd) {
 
 }  // namespace
 
-Runner add_scan_command(CLI::App& app, const std::string& command_line) {
+Runner add_scan_command(CLI::App& app, const std::string& command_line,
+                        const std::vector<std::string>& args) {
     auto o = std::make_shared<ScanOptions>();
     o->command_line = command_line;
+    o->argv = args;
     auto* cmd =
         app.add_subcommand("scan", "Scan TCP ports of hosts and label every open port with its rarity");
     cmd->add_option("targets", o->targets.targets,
@@ -367,9 +581,19 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line) {
     cmd->add_option("--registry", o->registry_file,
                     "IANA service-names-port-numbers.csv (or services(5)) to label with");
     cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+    auto* no_discovery = cmd->add_flag("--no-discovery", o->no_discovery,
+                                       "-Pn: skip host discovery and sweep every targeted address");
+    cmd->add_flag(
+           "--discovery-only", o->discovery_only,
+           "-sn: only find which hosts are up (ICMP echo and timestamp, SYN to 443, ACK to 80; connect: "
+           "a few common ports) and list them")
+        ->excludes(no_discovery);
     cmd->add_flag("-n,--no-rdns", o->no_rdns,
                   "No reverse DNS: by default the hostname of a host with open ports that was given as an "
                   "address is looked up (PTR, or /etc/hosts), without slowing the scan");
+    cmd->add_option("--resume", o->resume_path,
+                    "Checkpoint the scan to FILE (every 2 s and on Ctrl-C/SIGTERM); when FILE holds one, "
+                    "continue that scan instead (its own options)");
     add_audit_options(*cmd, o->audit, true);
     cmd->set_config("--config", "",
                     "Read options from a TOML or INI FILE (long option names as keys); "

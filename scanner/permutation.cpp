@@ -23,6 +23,24 @@ std::uint64_t Permutation::encrypt(std::uint64_t x) const {
     return (left << half_bits_) | right;
 }
 
+std::uint64_t Permutation::decrypt(std::uint64_t x) const {
+    std::uint64_t left = x >> half_bits_, right = x & half_mask_;
+    for (auto key = keys_.rbegin(); key != keys_.rend(); ++key) {
+        // Undo one round: (left, right) = (r, l ^ F(r)) came from (l, r).
+        std::uint64_t previous_right = left;
+        std::uint64_t previous_left = right ^ (mix64(previous_right ^ *key) & half_mask_);
+        left = previous_left;
+        right = previous_right;
+    }
+    return (left << half_bits_) | right;
+}
+
+std::uint64_t Permutation::inverse(std::uint64_t x) const {
+    std::uint64_t i = decrypt(x);
+    while (i >= n_) i = decrypt(i);
+    return i;
+}
+
 std::uint64_t Permutation::operator()(std::uint64_t i) const {
     std::uint64_t x = encrypt(i);
     while (x >= n_) x = encrypt(x);

@@ -13,10 +13,14 @@ class Permutation {
   public:
     Permutation(std::uint64_t n, std::uint64_t seed);
     std::uint64_t operator()(std::uint64_t i) const;
+    // The inverse: inverse((*this)(i)) == i for every i in [0, n) (the Feistel rounds run backwards, and the
+    // cycle walk too).
+    std::uint64_t inverse(std::uint64_t x) const;
     std::uint64_t size() const { return n_; }
 
   private:
     std::uint64_t encrypt(std::uint64_t x) const;
+    std::uint64_t decrypt(std::uint64_t x) const;
     static constexpr int rounds = 6;
     std::uint64_t n_;
     unsigned half_bits_;

@@ -1,5 +1,6 @@
 #include "scanner/target_source.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -18,14 +19,27 @@ std::uint64_t checked_product(std::uint64_t hosts, std::uint64_t ports) {
 }  // namespace
 
 TargetSource::TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed,
-                           Shard shard)
+                           Shard shard, std::uint64_t skip)
     : hosts_(hosts),
       ports_(std::move(ports)),
       permutation_(checked_product(hosts.size(), ports_.size()), seed),
       shard_(shard),
       size_(shard.index < permutation_.size()
                 ? (permutation_.size() - shard.index + shard.count - 1) / shard.count
-                : 0) {}
+                : 0),
+      skip_(std::min(skip, size_)),
+      port_position_(65536, -1) {
+    for (std::size_t i = 0; i < ports_.size(); ++i) port_position_[ports_[i]] = static_cast<std::int32_t>(i);
+}
+
+std::optional<std::uint64_t> TargetSource::position_of(const core::Address& host, std::uint16_t port) const {
+    const auto h = hosts_.index_of(host);
+    const std::int32_t p = port_position_[port];
+    if (!h || p < 0) return std::nullopt;
+    const std::uint64_t j = permutation_.inverse(static_cast<std::uint64_t>(p) * hosts_.size() + *h);
+    if (j < shard_.index || (j - shard_.index) % shard_.count != 0) return std::nullopt;
+    return (j - shard_.index) / shard_.count;
+}
 
 Shard parse_shard(std::string_view text) {
     auto bad = [&] {
@@ -47,7 +61,7 @@ Shard parse_shard(std::string_view text) {
 
 ProbeTarget TargetSource::at(std::uint64_t i) const {
     // Host varies fastest in the permuted index, so a shuffled walk spreads over hosts.
-    std::uint64_t x = permutation_(shard_.index + i * shard_.count), h = hosts_.size();
+    std::uint64_t x = permutation_(shard_.index + (skip_ + i) * shard_.count), h = hosts_.size();
     return {hosts_.at(x % h), x % h, ports_[x / h]};
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -28,12 +29,17 @@ Shard parse_shard(std::string_view text);
 
 class TargetSource {
   public:
-    // Throws core::InputError when hosts x ports overflows 2^63.
+    // Throws core::InputError when hosts x ports overflows 2^63. `skip`: the first `skip` probes of this
+    // shard's walk are left out (a resumed scan starts where the interrupted one had decided everything).
     TargetSource(const TargetSet& hosts, std::vector<std::uint16_t> ports, std::uint64_t seed,
-                 Shard shard = {});
+                 Shard shard = {}, std::uint64_t skip = 0);
 
-    // Probes in this shard (all of them without sharding).
-    std::uint64_t size() const { return size_; }
+    // Probes in this shard (all of them without sharding), less the skipped ones.
+    std::uint64_t size() const { return size_ - skip_; }
+    // The position in this shard's whole walk (skipped probes included) of the probe of `host` and `port`;
+    // nullopt when that probe is not a target of this shard. at(i) is walk position skip + i.
+    std::optional<std::uint64_t> position_of(const core::Address& host, std::uint16_t port) const;
+    std::uint64_t skipped() const { return skip_; }
     std::uint64_t host_count() const { return hosts_.size(); }
     const TargetSet& hosts() const { return hosts_; }
     const std::vector<std::uint16_t>& ports() const { return ports_; }
@@ -48,6 +54,8 @@ class TargetSource {
     Permutation permutation_;
     Shard shard_;
     std::uint64_t size_;
+    std::uint64_t skip_;
+    std::vector<std::int32_t> port_position_;  // port -> its index in ports_, -1 when not scanned
 };
 
 }  // namespace ghostport::scanner

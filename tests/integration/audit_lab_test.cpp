@@ -1,10 +1,11 @@
-// Issue 4's audit in the namespace lab, once per engine: a nightly scan, a second scan after one listener
-// opens (on 1642, a ghost) and another closes, compared with --baseline latest:DIR and --fail-on new; then
-// the new one allowed by --expect.
+// Issue 4's audit in the namespace lab, once per engine: a /24 where 20 hosts are up, swept (discovery, then
+// every port of the live hosts); a second sweep after one listener opens (on 1642, a ghost) and another
+// closes, compared with --baseline latest:DIR and --fail-on new; then the new one allowed by --expect.
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "lab.hpp"
 
@@ -40,11 +41,25 @@ std::vector<CsvRow> rows_changed(const std::vector<CsvRow>& rows, const std::str
 
 TEST_P(AuditLab, NewGhostAndGoneListenerFailTheAuditUntilExpected) {
     GP_REQUIRE_LAB();
-    Lab lab(3);
-    lab.listen({"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443", "198.18.0.12:8080"});
+    Lab lab(20);  // 198.18.0.10 ... 198.18.0.29; the scanner is 198.18.0.1; the rest of the /24 is empty
+    lab.listen(
+        {"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443", "198.18.0.12:8080", "198.18.0.29:50000"});
     const auto closing = lab.listen({"198.18.0.11:3306"});
     TempDir dir;
-    const std::vector<std::string> scan{"198.18.0.10-12", "-p", "1-2000,3306,8080", "--timeout", "500ms", "-q"};
+    // syn sweeps every port; connect (a full TCP handshake per port) a range that holds every listener.
+    const std::string ports = GetParam() == "syn" ? "1-65535" : "1-5000,8080,50000";
+    const std::vector<std::string> scan{"198.18.0.0/24", "-p", ports, "--timeout", "500ms", "-q"};
+
+    // Discovery alone finds exactly the live hosts.
+    auto live = run(lab.in_scanner(args({"198.18.0.0/24", "--discovery-only", "--timeout", "500ms", "-q"})),
+                    std::chrono::seconds(60));
+    ASSERT_EQ(live.exit_code, 0) << live.err;
+    std::set<std::string> up;
+    std::istringstream lines(live.out);
+    for (std::string host, rest; lines >> host && std::getline(lines, rest);) up.insert(host);
+    std::set<std::string> expected_up{"198.18.0.1"};
+    for (int i = 10; i < 30; ++i) expected_up.insert("198.18.0." + std::to_string(i));
+    EXPECT_EQ(up, expected_up) << live.out;
     auto with = [&](std::vector<std::string> extra) {
         auto argv = scan;
         argv.insert(argv.end(), extra.begin(), extra.end());
@@ -52,19 +67,20 @@ TEST_P(AuditLab, NewGhostAndGoneListenerFailTheAuditUntilExpected) {
     };
 
     // Night 1: no report yet in the folder, so nothing to compare with; the report is named by the date.
-    auto first = run(with({"-o", (dir.path / "night1.csv").string(), "--baseline", "latest:" + dir.path.string(),
-                           "--fail-on", "new"}),
+    auto first = run(with({"-o", (dir.path / "night1.csv").string(), "--baseline",
+                           "latest:" + dir.path.string(), "--fail-on", "new"}),
                      std::chrono::seconds(120));
     ASSERT_EQ(first.exit_code, 0) << first.err;
     const auto night1 = parse_csv_report(read_file(dir.path / "night1.csv"));
-    EXPECT_EQ(keys(night1, "open"), (std::set<std::string>{"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443",
-                                                           "198.18.0.11:3306", "198.18.0.12:8080"}));
+    EXPECT_EQ(keys(night1, "open"),
+              (std::set<std::string>{"198.18.0.10:22", "198.18.0.10:80", "198.18.0.11:443",
+                                     "198.18.0.11:3306", "198.18.0.12:8080", "198.18.0.29:50000"}));
 
     // Night 2: 3306 closed, 1642 opened.
     lab.stop_listening(closing);
     lab.listen({"198.18.0.12:1642"});
-    auto second = run(with({"-o", (dir.path / "night2.csv").string(), "--baseline", "latest:" + dir.path.string(),
-                            "--fail-on", "new"}),
+    auto second = run(with({"-o", (dir.path / "night2.csv").string(), "--baseline",
+                            "latest:" + dir.path.string(), "--fail-on", "new"}),
                       std::chrono::seconds(120));
     EXPECT_EQ(second.exit_code, 1) << second.err;
     EXPECT_NE(second.err.find("finding: 198.18.0.12 1642/tcp isis-am"), std::string::npos) << second.err;
@@ -77,7 +93,7 @@ TEST_P(AuditLab, NewGhostAndGoneListenerFailTheAuditUntilExpected) {
     ASSERT_EQ(gone.size(), 1u);
     EXPECT_EQ(gone[0].at("host") + ":" + gone[0].at("port"), "198.18.0.11:3306");
     EXPECT_EQ(gone[0].at("state"), "closed");
-    EXPECT_EQ(rows_changed(night2, "unchanged").size(), 4u);
+    EXPECT_EQ(rows_changed(night2, "unchanged").size(), 5u);
 
     // The same comparison with the new listener in the allowlist: expected, not a finding.
     const auto expect = dir.path / "expected.txt";

@@ -60,3 +60,15 @@ TEST(Permutation, ShufflesRatherThanWalkingInOrder) {
     for (std::uint64_t i = 1; i < 1000; ++i) ascending += p(i) == p(i - 1) + 1;
     EXPECT_LT(ascending, 5);
 }
+
+TEST(Permutation, InverseUndoesEveryPosition) {
+    for (std::uint64_t n : {1ull, 2ull, 3ull, 17ull, 1000ull, 65535ull * 3}) {
+        Permutation p(n, 99 + n);
+        for (std::uint64_t i = 0; i < n; i += 1 + n / 5000) EXPECT_EQ(p.inverse(p(i)), i) << n << " " << i;
+    }
+    Permutation huge((1ull << 40) + 12345, 5);
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+        const std::uint64_t x = i * 1'099'511'627ull;
+        EXPECT_EQ(huge.inverse(huge(x)), x);
+    }
+}

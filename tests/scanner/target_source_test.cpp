@@ -81,3 +81,36 @@ TEST(TargetSource, ShardSpecs) {
     for (const char* bad : {"", "3", "0/3", "4/3", "1/0", "a/b", "1/3/5", " 1/3", "1/65537", "-1/3"})
         EXPECT_THROW(parse_shard(bad), ghostport::core::InputError) << bad;
 }
+
+TEST(TargetSource, PositionOfIsTheInverseOfAtPerShard) {
+    auto set = hosts("198.18.0.1", "198.18.0.16");
+    const std::vector<std::uint16_t> ports{22, 80, 443, 1642, 50000};
+    for (std::uint64_t k = 0; k < 3; ++k) {
+        TargetSource src(set, ports, 11, Shard{k, 3});
+        for (std::uint64_t i = 0; i < src.size(); ++i) {
+            const auto t = src.at(i);
+            EXPECT_EQ(src.position_of(t.host, t.port), i);
+        }
+        std::uint64_t mine = 0;
+        for (std::uint32_t h = 1; h <= 16; ++h)
+            for (auto p : ports) mine += src.position_of(Address::from_v4(0xC6120000u + h), p).has_value();
+        EXPECT_EQ(mine, src.size());
+    }
+    TargetSource src(set, ports, 11);
+    EXPECT_EQ(src.position_of(*Address::parse("198.18.0.1"), 23), std::nullopt);
+    EXPECT_EQ(src.position_of(*Address::parse("198.18.0.99"), 22), std::nullopt);
+}
+
+TEST(TargetSource, SkipStartsTheWalkLater) {
+    auto set = hosts("198.18.0.1", "198.18.0.16");
+    TargetSource whole(set, {22, 80, 443}, 4, Shard{1, 2});
+    TargetSource rest(set, {22, 80, 443}, 4, Shard{1, 2}, 10);
+    ASSERT_EQ(rest.size(), whole.size() - 10);
+    EXPECT_EQ(rest.skipped(), 10u);
+    for (std::uint64_t i = 0; i < rest.size(); ++i) {
+        EXPECT_EQ(rest.at(i).host, whole.at(10 + i).host);
+        EXPECT_EQ(rest.at(i).port, whole.at(10 + i).port);
+        EXPECT_EQ(rest.position_of(rest.at(i).host, rest.at(i).port), 10 + i);
+    }
+    EXPECT_EQ(TargetSource(set, {22}, 4, {}, 1000).size(), 0u);
+}

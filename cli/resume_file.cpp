@@ -1,0 +1,135 @@
+// --resume FILE: reading and writing a scan's checkpoint (JSON, through nlohmann/json).
+#include "cli/resume_file.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <system_error>
+
+#include "core/errors.hpp"
+#include "output/atomic_file.hpp"
+
+namespace ghostport::cli {
+
+namespace {
+
+using nlohmann::json;
+constexpr int format_version = 1;
+
+std::int64_t millis(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_millis(std::int64_t ms) {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+core::Address address_of(const json& j) {
+    const auto a = core::Address::parse(j.get<std::string>());
+    if (!a) throw std::invalid_argument("bad address");
+    return *a;
+}
+
+ResumeState parse(const json& j) {
+    if (!j.is_object() || j.value("ghostport_resume", 0) != format_version)
+        throw std::invalid_argument("not a ghostport resume file");
+    ResumeState s;
+    s.argv = j.at("argv").get<std::vector<std::string>>();
+    if (s.argv.empty() || s.argv.front() != "scan") throw std::invalid_argument("no scan arguments");
+    s.seed = j.at("seed").get<std::uint64_t>();
+    if (j.contains("live_hosts")) {
+        std::vector<core::Address> live;
+        for (const auto& a : j.at("live_hosts")) live.push_back(address_of(a));
+        s.live_hosts = std::move(live);
+    }
+    s.low = j.at("low").get<std::uint64_t>();
+    for (const auto& run : j.at("above")) {
+        const auto a = run.at(0).get<std::uint64_t>(), b = run.at(1).get<std::uint64_t>();
+        if (a <= s.low || b <= a) throw std::invalid_argument("bad run of decided positions");
+        s.above.emplace_back(a, b);
+    }
+    const auto counts = j.at("counts").get<std::vector<std::uint64_t>>();
+    if (counts.size() != s.counts.size()) throw std::invalid_argument("bad counts");
+    std::copy(counts.begin(), counts.end(), s.counts.begin());
+    for (const auto& a : j.at("responsive")) s.responsive.push_back(address_of(a));
+    for (const auto& r : j.at("results")) {
+        core::PortResult p;
+        p.host = address_of(r.at(0));
+        p.port = r.at(1).get<std::uint16_t>();
+        const auto state = r.at(2).get<unsigned>(), reason = r.at(3).get<unsigned>();
+        if (state > 3 || reason > 3) throw std::invalid_argument("bad state");
+        p.state = static_cast<core::PortState>(state);
+        p.reason = static_cast<core::Reason>(reason);
+        p.rtt_us = r.at(4).get<std::uint32_t>();
+        p.scanned_at = from_millis(r.at(5).get<std::int64_t>());
+        s.results.push_back(p);
+    }
+    s.started_at = from_millis(j.at("started_at").get<std::int64_t>());
+    return s;
+}
+
+}  // namespace
+
+std::optional<ResumeState> load_resume_file(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw core::InputError(fmt::format("{}: cannot read the resume file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return parse(json::parse(text.str()));
+    } catch (const std::exception& e) {
+        throw core::InputError(fmt::format("{}: not a usable resume file ({})", path, e.what()));
+    }
+}
+
+void save_resume_file(const std::string& path, const ResumeState& s) {
+    json j;
+    j["ghostport_resume"] = format_version;
+    j["argv"] = s.argv;
+    j["seed"] = s.seed;
+    if (s.live_hosts) {
+        json live = json::array();
+        for (const auto& a : *s.live_hosts) live.push_back(a.to_string());
+        j["live_hosts"] = std::move(live);
+    }
+    j["low"] = s.low;
+    json above = json::array();
+    for (const auto& [a, b] : s.above) above.push_back({a, b});
+    j["above"] = std::move(above);
+    j["counts"] = s.counts;
+    json responsive = json::array();
+    for (const auto& a : s.responsive) responsive.push_back(a.to_string());
+    j["responsive"] = std::move(responsive);
+    json results = json::array();
+    for (const auto& r : s.results)
+        results.push_back({r.host.to_string(), r.port, static_cast<unsigned>(r.state),
+                           static_cast<unsigned>(r.reason), r.rtt_us, millis(r.scanned_at)});
+    j["results"] = std::move(results);
+    j["started_at"] = millis(s.started_at);
+    output::AtomicFile file(path);
+    file.stream() << j.dump() << '\n';
+    file.commit();
+}
+
+std::optional<std::vector<std::string>> resumed_arguments(const std::vector<std::string>& args) {
+    if (args.empty() || args.front() != "scan") return std::nullopt;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string path;
+        if (args[i] == "--resume" && i + 1 < args.size())
+            path = args[i + 1];
+        else if (args[i].starts_with("--resume="))
+            path = args[i].substr(9);
+        else
+            continue;
+        if (auto state = load_resume_file(path)) return state->argv;
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+}  // namespace ghostport::cli

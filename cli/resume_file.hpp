@@ -1,0 +1,45 @@
+// --resume FILE: the checkpoint of a scan, so that an interrupted scan (Ctrl-C, SIGTERM, or SIGKILL with at
+// most the last checkpoint interval lost) continues where it stopped and ends with the report an
+// uninterrupted run would have written.
+//
+// The file is JSON (one object): the scan's own arguments, the seed it drew, the live hosts when discovery
+// had finished, the walk position (every probe below `low` decided, and the runs decided above it), the
+// result counters and the results kept so far. It is written atomically, so it is never seen half-written.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ghostport::cli {
+
+struct ResumeState {
+    std::vector<std::string> argv;  // the arguments after the program name, `scan` first
+    std::uint64_t seed = 0;
+    std::optional<std::vector<core::Address>> live_hosts;  // set once discovery has finished
+    std::uint64_t low = 0;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> above;
+    std::array<std::uint64_t, 4> counts{};  // by core::PortState
+    std::vector<core::Address> responsive;
+    std::vector<core::PortResult> results;
+    std::chrono::system_clock::time_point started_at{};
+};
+
+// The state in FILE; nullopt when FILE does not exist. Throws core::InputError "FILE: ..." when it exists
+// but is not a ghostport resume file or is damaged.
+std::optional<ResumeState> load_resume_file(const std::string& path);
+
+// Writes the state to FILE atomically. Throws core::RuntimeError when it cannot.
+void save_resume_file(const std::string& path, const ResumeState& state);
+
+// When `args` (after the program name) are `scan ... --resume FILE ...` and FILE holds a checkpoint, the
+// arguments of the interrupted scan; otherwise nullopt.
+std::optional<std::vector<std::string>> resumed_arguments(const std::vector<std::string>& args);
+
+}  // namespace ghostport::cli
