@@ -10,28 +10,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/resume_file.hpp"
+#include "core/command_line.hpp"
 #include "core/errors.hpp"
 
 namespace {
-
-// Shell-quoted command line, for the report's metadata.
-std::string quoted_command_line(int argc, char** argv) {
-    std::string out;
-    for (int i = 0; i < argc; ++i) {
-        std::string_view a = argv[i];
-        if (i) out += ' ';
-        if (!a.empty() &&
-            a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,=%+@") ==
-                std::string_view::npos) {
-            out += a;
-            continue;
-        }
-        out += '\'';
-        for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-        out += '\'';
-    }
-    return out;
-}
 
 int fail(int code, const std::string& message) {
     std::fprintf(stderr, "ghostport: %s\n", message.c_str());
@@ -64,7 +46,7 @@ int main(int argc, char** argv) {
     app.footer(
         "Exit status: 0 done, 1 findings matched --fail-on, 2 bad usage or input, 3 run-time failure.\n"
         "See ghostport(1).");
-    const std::string command_line = quoted_command_line(argc, argv);
+    const std::string command_line = core::join_command_line(std::vector<std::string>(argv, argv + argc));
     const std::pair<std::string, cli::Runner> commands[] = {
         {"scan", cli::add_scan_command(app, command_line, args)},
         {"lookup", cli::add_lookup_command(app)},

@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/command_line.hpp"
 #include "core/report.hpp"
 
 namespace ghostport::core {
@@ -65,12 +66,6 @@ struct ShardSpec {
     std::uint64_t k = 0, n = 0;
 };
 std::optional<ShardSpec> parse_shard_spec(std::string_view text);
-
-// Shell words of a command line as ghostport records it (words separated by spaces; single quotes, with
-// '\'' for a quote inside them; a backslash outside quotes escapes the next character), and back (quoted
-// the same way).
-std::vector<std::string> split_command_line(std::string_view command_line);
-std::string join_command_line(const std::vector<std::string>& words);
 
 // The words without the given options and their values. A long option "--shard" matches "--shard V" and
 // "--shard=V"; a short one "-o" matches "-o V", "-oV" and "-o=V".

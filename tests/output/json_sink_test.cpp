@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "sample_report.hpp"
+#include "utf8_encode.hpp"
 
 using ghostport::core::Report;
 using ghostport::output::write_json;
@@ -141,23 +142,6 @@ class Parser {
         }
         return v;
     }
-    static void append_utf8(std::string& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
     std::string string() {
         ++i_;  // opening quote
         std::string out;
@@ -205,7 +189,7 @@ class Parser {
                         if (low < 0xDC00 || low > 0xDFFF) fail();
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                     }
-                    append_utf8(out, cp);
+                    ghostport::output::test::append_utf8(out, cp);
                     break;
                 }
                 default:

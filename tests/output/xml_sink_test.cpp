@@ -17,6 +17,7 @@
 
 #include "output/utf8.hpp"
 #include "sample_report.hpp"
+#include "utf8_encode.hpp"
 
 using ghostport::core::Report;
 using ghostport::core::ReportRow;
@@ -101,23 +102,6 @@ class XmlReader {
         if (i_ == start) fail("expected a name");
         return std::string(s_.substr(start, i_ - start));
     }
-    static void append_utf8(std::string& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
     std::string value() {
         expect("\"");
         std::string out;
@@ -150,7 +134,7 @@ class XmlReader {
                 const bool xml_char = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
                                       (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
                 if (!xml_char) fail("reference to a non-XML character");
-                append_utf8(out, static_cast<unsigned>(cp));
+                ghostport::output::test::append_utf8(out, static_cast<unsigned>(cp));
             } else {
                 fail("unknown entity " + std::string(ref));
             }
