@@ -16,28 +16,18 @@ namespace {
 using Bytes = std::span<const std::uint8_t>;
 using detail::load_be16;
 using detail::load_be32;
-using detail::load_le32;
+using detail::protocol_icmp;
+using detail::protocol_icmpv6;
+using detail::protocol_tcp;
 using detail::store_be16;
 using detail::store_be32;
+using detail::tcp_min_header;
 
-constexpr std::uint16_t ethertype_ipv4 = 0x0800;
-constexpr std::uint16_t ethertype_ipv6 = 0x86DD;
-constexpr std::uint16_t ethertype_vlan = 0x8100;
-constexpr std::size_t ethernet_header = 14;
-constexpr std::size_t vlan_tag = 4;
-constexpr std::size_t sll_header = 16;
-constexpr std::size_t sll2_header = 20;
-constexpr std::size_t null_header = 4;
-constexpr std::size_t ipv4_header = 20;
-constexpr std::size_t ipv6_header = 40;
-constexpr std::size_t tcp_header = 20;
-constexpr std::size_t syn_header = 24;  // with the MSS option
+constexpr std::size_t ipv4_header = detail::ipv4_min_header;  // the probes carry no IPv4 options
+constexpr std::size_t ack_header = tcp_min_header;            // the ACK probe's: no options
+constexpr std::size_t syn_header = 24;                        // with the MSS option
 constexpr std::size_t echo_size = 8;
 constexpr std::size_t timestamp_size = 20;
-
-constexpr std::uint8_t protocol_icmp = 1;
-constexpr std::uint8_t protocol_tcp = 6;
-constexpr std::uint8_t protocol_icmpv6 = 58;
 
 constexpr std::uint8_t icmp_echo_reply = 0, icmp_echo_request = 8;
 constexpr std::uint8_t icmp_timestamp_request = 13, icmp_timestamp_reply = 14;
@@ -74,7 +64,7 @@ std::size_t write_icmp(std::uint8_t* out, std::uint8_t type, std::uint16_t ident
 // A TCP SYN (with the MSS option) or bare ACK at `out`; returns its size.
 std::size_t write_tcp(std::uint8_t* out, const core::Address& src, const core::Address& dst, bool syn,
                       std::uint16_t sport, std::uint16_t dport, std::uint32_t seq, std::uint32_t ack) {
-    const std::size_t size = syn ? syn_header : tcp_header;
+    const std::size_t size = syn ? syn_header : ack_header;
     std::memset(out, 0, size);
     store_be16(out, sport);
     store_be16(out + 2, dport);
@@ -98,9 +88,9 @@ std::size_t write_tcp(std::uint8_t* out, const core::Address& src, const core::A
 std::optional<DiscoveryAnswer> parse_upper(Bytes message, std::uint8_t next, DiscoveryAnswer& out) {
     const std::uint8_t* p = message.data();
     if (next == protocol_tcp) {
-        if (message.size() < tcp_header) return std::nullopt;
+        if (message.size() < tcp_min_header) return std::nullopt;
         const std::size_t data_offset = static_cast<std::size_t>(p[12] >> 4) * 4;
-        if (data_offset < tcp_header || data_offset > message.size()) return std::nullopt;
+        if (data_offset < tcp_min_header || data_offset > message.size()) return std::nullopt;
         out.kind = AnswerKind::tcp;
         out.sport = load_be16(p);
         out.dport = load_be16(p + 2);
@@ -122,97 +112,6 @@ std::optional<DiscoveryAnswer> parse_upper(Bytes message, std::uint8_t next, Dis
     out.icmp_id = load_be16(p + 4);
     out.icmp_seq = load_be16(p + 6);
     return out;
-}
-
-std::optional<DiscoveryAnswer> parse_ipv4(Bytes packet) {
-    if (packet.size() < ipv4_header) return std::nullopt;
-    const std::uint8_t* p = packet.data();
-    if ((p[0] >> 4) != 4) return std::nullopt;
-    const std::size_t header = std::size_t{p[0] & 0x0Fu} * 4;
-    const std::size_t total = load_be16(p + 2);
-    if (header < ipv4_header || total < header || total > packet.size()) return std::nullopt;
-    if (load_be16(p + 6) & 0x3FFFu) return std::nullopt;  // MF or a fragment offset
-    if (p[9] != protocol_icmp && p[9] != protocol_tcp) return std::nullopt;
-    DiscoveryAnswer out;
-    out.src.family = out.dst.family = core::Family::v4;
-    std::copy_n(p + 12, 4, out.src.bytes.begin());
-    std::copy_n(p + 16, 4, out.dst.bytes.begin());
-    return parse_upper(packet.subspan(header, total - header), p[9], out);
-}
-
-std::optional<DiscoveryAnswer> parse_ipv6(Bytes packet) {
-    if (packet.size() < ipv6_header) return std::nullopt;
-    const std::uint8_t* p = packet.data();
-    if ((p[0] >> 4) != 6) return std::nullopt;
-    const std::size_t payload_length = load_be16(p + 4);
-    if (payload_length == 0 || payload_length > packet.size() - ipv6_header) return std::nullopt;
-    const Bytes payload = packet.subspan(ipv6_header, payload_length);
-
-    std::uint8_t next = p[6];
-    std::size_t offset = 0;  // of the current header within `payload`; always <= payload.size()
-    for (std::size_t count = 0; next != protocol_tcp && next != protocol_icmpv6; ++count) {
-        if (count == max_extension_headers) return std::nullopt;
-        const std::size_t left = payload.size() - offset;
-        const std::uint8_t* h = payload.data() + offset;
-        std::size_t length = 0;
-        switch (next) {
-            case 0:  // hop-by-hop options: only directly after the IPv6 header
-                if (count != 0) return std::nullopt;
-                [[fallthrough]];
-            case 43:  // routing
-            case 60:  // destination options
-                if (left < 2) return std::nullopt;
-                length = (std::size_t{h[1]} + 1) * 8;
-                break;
-            case 44: {  // fragment: only an atomic one (offset 0, M clear)
-                if (left < 8) return std::nullopt;
-                if ((load_be16(h + 2) >> 3) != 0 || (load_be16(h + 2) & 1u) != 0) return std::nullopt;
-                length = 8;
-                break;
-            }
-            default:
-                return std::nullopt;
-        }
-        if (length > left) return std::nullopt;
-        next = h[0];
-        offset += length;
-    }
-    DiscoveryAnswer out;
-    out.src.family = out.dst.family = core::Family::v6;
-    std::copy_n(p + 8, 16, out.src.bytes.begin());
-    std::copy_n(p + 24, 16, out.dst.bytes.begin());
-    return parse_upper(payload.subspan(offset), next, out);
-}
-
-std::optional<DiscoveryAnswer> parse_ip(Bytes packet, int version) {
-    if (packet.empty() || (packet[0] >> 4) != version) return std::nullopt;
-    return version == 4 ? parse_ipv4(packet) : parse_ipv6(packet);
-}
-
-std::optional<DiscoveryAnswer> parse_ethertype(std::uint16_t type, Bytes rest) {
-    if (type == ethertype_vlan) {
-        if (rest.size() < vlan_tag) return std::nullopt;
-        type = load_be16(rest.data() + 2);
-        rest = rest.subspan(vlan_tag);
-    }
-    if (type == ethertype_ipv4) return parse_ipv4(rest);
-    if (type == ethertype_ipv6) return parse_ipv6(rest);
-    return std::nullopt;
-}
-
-// The IP version named by a BSD loopback address family value (AF_INET 2; AF_INET6 10, 24, 28 or 30).
-int loopback_version(std::uint32_t family) {
-    switch (family) {
-        case 2:
-            return 4;
-        case 10:
-        case 24:
-        case 28:
-        case 30:
-            return 6;
-        default:
-            return 0;
-    }
 }
 
 }  // namespace
@@ -279,30 +178,15 @@ std::span<const std::uint8_t> build_discovery_probe(std::span<std::uint8_t, max_
 
 std::optional<DiscoveryAnswer> parse_discovery_answer(std::span<const std::uint8_t> frame,
                                                       LinkType link) noexcept {
-    switch (link) {
-        case LinkType::ethernet:
-            if (frame.size() < ethernet_header) return std::nullopt;
-            return parse_ethertype(load_be16(frame.data() + 12), frame.subspan(ethernet_header));
-        case LinkType::linux_sll:
-            if (frame.size() < sll_header) return std::nullopt;
-            return parse_ethertype(load_be16(frame.data() + 14), frame.subspan(sll_header));
-        case LinkType::linux_sll2:
-            if (frame.size() < sll2_header) return std::nullopt;
-            return parse_ethertype(load_be16(frame.data()), frame.subspan(sll2_header));
-        case LinkType::raw_ip:
-            if (frame.empty()) return std::nullopt;
-            if ((frame[0] >> 4) == 4) return parse_ipv4(frame);
-            if ((frame[0] >> 4) == 6) return parse_ipv6(frame);
-            return std::nullopt;
-        case LinkType::null_loop: {
-            if (frame.size() < null_header) return std::nullopt;
-            int version = loopback_version(load_le32(frame.data()));
-            if (version == 0) version = loopback_version(load_be32(frame.data()));
-            if (version == 0) return std::nullopt;
-            return parse_ip(frame.subspan(null_header), version);
-        }
-    }
-    return std::nullopt;
+    const std::optional<IpPacket> ip = locate_ip_packet(frame, link);
+    if (!ip) return std::nullopt;
+    const bool v4 = ip->src.is_v4();
+    if (ip->protocol != protocol_tcp && ip->protocol != (v4 ? protocol_icmp : protocol_icmpv6))
+        return std::nullopt;
+    DiscoveryAnswer out;
+    out.src = ip->src;
+    out.dst = ip->dst;
+    return parse_upper(ip->payload, ip->protocol, out);
 }
 
 DiscoveryMatch match_discovery_answer(const DiscoveryIdentity& id, const DiscoveryAnswer& a) noexcept {

@@ -22,14 +22,14 @@
 //   checksum covers the IPv6 pseudo-header (RFC 8200 §8.1), so the socket must be bound to `src`. The SYN
 //   is SynTemplate's (window 64240, one MSS option: 1460 on IPv4, 1440 on IPv6); the ACK has no options.
 //   Echo requests carry no data; the timestamp request carries the originate time, receive and transmit 0.
-// - Parsing: link layers as probes/reply.hpp (Ethernet with at most one 802.1Q tag, Linux SLL and SLL2,
-//   raw IP, BSD loopback), IPv4 unfragmented with IHL and total length checked against the capture, IPv6 with
-//   the same extension-header walk (hop-by-hop first only, routing, atomic fragment, destination options, at
-//   most max_extension_headers); then an ICMP echo reply (>= 8 bytes), timestamp reply (>= 20 bytes),
-//   ICMPv6 echo reply (>= 8 bytes) or TCP segment (data offset >= 5 and within it). Everything else,
-//   ICMP errors included, is rejected. Checksums are not verified (the cookie authenticates; a host's
-//   answers to itself are captured before checksum offload fills them in). Every read is bounds-checked
-//   against the span; no allocation, no exceptions.
+// - Parsing: the link layer, IPv4 and IPv6 (with its extension-header chain) are located by
+//   locate_ip_packet, with the checks listed in probes/ip_frame.hpp (Ethernet with at most one 802.1Q tag,
+//   Linux SLL and SLL2, raw IP, BSD loopback; IPv4 unfragmented with IHL and total length checked against
+//   the capture; IPv6 payload length, at most max_extension_headers, atomic fragments only); then an ICMP
+//   echo reply (>= 8 bytes), timestamp reply (>= 20 bytes), ICMPv6 echo reply (>= 8 bytes) or TCP segment
+//   (data offset >= 5 and within it). Everything else, ICMP errors included, is rejected. Checksums are not
+//   verified (the cookie authenticates; a host's answers to itself are captured before checksum offload
+//   fills them in). Every read is bounds-checked against the span; no allocation, no exceptions.
 #pragma once
 
 #include <array>
@@ -39,7 +39,7 @@
 #include <span>
 
 #include "core/address.hpp"
-#include "probes/reply.hpp"
+#include "probes/ip_frame.hpp"
 #include "probes/siphash.hpp"
 
 namespace ghostport::probes {

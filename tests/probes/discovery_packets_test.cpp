@@ -9,13 +9,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
 #include <cstring>
 #include <optional>
 #include <random>
-#include <string_view>
 #include <vector>
 
+#include "frames.hpp"
 #include "probes/syn_cookie.hpp"
 #include "probes/tcp_flags.hpp"
 
@@ -24,30 +23,9 @@ using ghostport::core::Address;
 using gp::DiscoveryMatch;
 using gp::DiscoveryProbe;
 using gp::LinkType;
-using Bytes = std::vector<std::uint8_t>;
+using namespace frames;
 
 namespace {
-
-Bytes from_hex(std::string_view text) {
-    Bytes out;
-    int high = -1;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) continue;
-        const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
-        if (high < 0) {
-            high = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
-    EXPECT_EQ(high, -1) << "odd number of hex digits";
-    return out;
-}
-
-Address addr(const char* text) {
-    return *Address::parse(text);
-}
 
 const Address us4 = addr("198.18.0.1"), host4 = addr("198.18.0.10");
 const Address us6 = addr("2001:2::1"), host6 = addr("2001:2::10");
@@ -64,29 +42,6 @@ Bytes build(DiscoveryProbe probe, const Address& src, const Address& dst, std::u
     return Bytes(s.begin(), s.end());
 }
 
-std::uint16_t be16(const Bytes& b, std::size_t at) {
-    return static_cast<std::uint16_t>(b.at(at) << 8 | b.at(at + 1));
-}
-std::uint32_t be32(const Bytes& b, std::size_t at) {
-    return std::uint32_t{be16(b, at)} << 16 | be16(b, at + 2);
-}
-void put16(Bytes& b, std::size_t at, std::uint16_t v) {
-    b.at(at) = static_cast<std::uint8_t>(v >> 8);
-    b.at(at + 1) = static_cast<std::uint8_t>(v);
-}
-void put32(Bytes& b, std::size_t at, std::uint32_t v) {
-    put16(b, at, static_cast<std::uint16_t>(v >> 16));
-    put16(b, at + 2, static_cast<std::uint16_t>(v));
-}
-
-// An independent RFC 1071 sum: 32-bit accumulation of big-endian words, folded at the end.
-std::uint16_t naive_sum(const Bytes& data) {
-    std::uint32_t sum = 0;
-    for (std::size_t i = 0; i < data.size(); i += 2)
-        sum += static_cast<std::uint32_t>(data[i] << 8) | (i + 1 < data.size() ? data[i + 1] : 0);
-    while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-    return static_cast<std::uint16_t>(sum);
-}
 // The pseudo-header bytes (IPv4: RFC 9293 §3.1; IPv6: RFC 8200 §8.1) followed by `upper`.
 Bytes with_pseudo(const Address& src, const Address& dst, std::uint8_t protocol, const Bytes& upper) {
     Bytes out;
@@ -133,27 +88,6 @@ std::optional<gp::DiscoveryAnswer> parse(const Bytes& frame, LinkType link) {
 }
 
 // --- Answers as the probed host would send them: raw IP packets. ---
-
-Bytes ipv4(const Address& src, const Address& dst, std::uint8_t protocol, const Bytes& payload) {
-    Bytes p = from_hex("4500 0000 1234 4000 40 00 0000 00000000 00000000");
-    p[9] = protocol;
-    put16(p, 2, static_cast<std::uint16_t>(20 + payload.size()));
-    std::copy_n(src.bytes.begin(), 4, p.begin() + 12);
-    std::copy_n(dst.bytes.begin(), 4, p.begin() + 16);
-    put16(p, 10, static_cast<std::uint16_t>(~naive_sum(p)));
-    p.insert(p.end(), payload.begin(), payload.end());
-    return p;
-}
-
-Bytes ipv6(const Address& src, const Address& dst, std::uint8_t next, const Bytes& payload) {
-    Bytes p = from_hex("60000000 0000 00 40");
-    p[6] = next;
-    put16(p, 4, static_cast<std::uint16_t>(payload.size()));
-    p.insert(p.end(), src.bytes.begin(), src.bytes.end());
-    p.insert(p.end(), dst.bytes.begin(), dst.bytes.end());
-    p.insert(p.end(), payload.begin(), payload.end());
-    return p;
-}
 
 // The reply a host sends to an ICMP echo or timestamp request `request` (the ICMP message alone).
 Bytes icmp_reply(Bytes request, std::uint8_t type) {
@@ -209,37 +143,6 @@ Bytes ack_rst(const Address& src, const Address& dst) {
     Bytes t = tcp(80, 25000, gp::discovery_ack_ack(identity(), dst, src), 0, gp::tcp_flag::rst);
     return src.is_v4() ? ipv4(src, dst, 6, t) : ipv6(src, dst, 6, t);
 }
-
-// `packet` framed for `link`.
-Bytes frame(const Bytes& packet, LinkType link) {
-    const bool v4 = (packet.at(0) >> 4) == 4;
-    const Bytes ethertype = v4 ? from_hex("0800") : from_hex("86dd");
-    Bytes out;
-    switch (link) {
-        case LinkType::ethernet:
-            out = from_hex("020000000001 020000000002");
-            out.insert(out.end(), ethertype.begin(), ethertype.end());
-            break;
-        case LinkType::linux_sll:
-            out = from_hex("0000 0001 0006 020000000002 0000");
-            out.insert(out.end(), ethertype.begin(), ethertype.end());
-            break;
-        case LinkType::linux_sll2:
-            out = ethertype;
-            for (auto b : from_hex("0000 00000002 0001 00 06 020000000002 0000")) out.push_back(b);
-            break;
-        case LinkType::raw_ip:
-            break;
-        case LinkType::null_loop:
-            out = v4 ? from_hex("02000000") : from_hex("0a000000");
-            break;
-    }
-    out.insert(out.end(), packet.begin(), packet.end());
-    return out;
-}
-
-constexpr LinkType all_links[] = {LinkType::ethernet, LinkType::linux_sll, LinkType::linux_sll2,
-                                  LinkType::raw_ip, LinkType::null_loop};
 
 struct Genuine {
     const char* name;

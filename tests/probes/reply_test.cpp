@@ -5,42 +5,21 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cctype>
 #include <random>
-#include <string>
-#include <string_view>
 #include <vector>
 
+#include "frames.hpp"
 #include "probes/tcp_flags.hpp"
 
 namespace gp = ghostport::probes;
+using frames::addr;
+using frames::Bytes;
+using frames::from_hex;
+using frames::v6_with_destination_options;
 using ghostport::core::Address;
 using gp::LinkType;
-using Bytes = std::vector<std::uint8_t>;
 
 namespace {
-
-Bytes from_hex(std::string_view text) {
-    Bytes out;
-    int high = -1;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) continue;
-        const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
-        if (high < 0) {
-            high = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
-    EXPECT_EQ(high, -1) << "odd number of hex digits";
-    return out;
-}
-
-Address addr(const char* text) {
-    return *Address::parse(text);
-}
 
 gp::Reply make_reply(const char* src, const char* dst, std::uint16_t sport, std::uint16_t dport,
                      std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint16_t window,
@@ -222,18 +201,6 @@ TEST(Reply, TrailingBytesAfterThePacketAreIgnored) {
     }
 }
 
-TEST(Reply, LinkTypesFromDlt) {
-    EXPECT_EQ(gp::link_type_from_dlt(0), LinkType::null_loop);
-    EXPECT_EQ(gp::link_type_from_dlt(1), LinkType::ethernet);
-    EXPECT_EQ(gp::link_type_from_dlt(12), LinkType::raw_ip);
-    EXPECT_EQ(gp::link_type_from_dlt(108), LinkType::null_loop);
-    EXPECT_EQ(gp::link_type_from_dlt(113), LinkType::linux_sll);
-    EXPECT_EQ(gp::link_type_from_dlt(228), LinkType::raw_ip);
-    EXPECT_EQ(gp::link_type_from_dlt(229), LinkType::raw_ip);
-    EXPECT_EQ(gp::link_type_from_dlt(276), LinkType::linux_sll2);
-    for (int other : {-1, 2, 9, 105, 127, 147, 1000}) EXPECT_FALSE(gp::link_type_from_dlt(other)) << other;
-}
-
 // Offsets into rst_v4_ethernet: the IPv4 header starts at 14, TCP at 34.
 TEST(Reply, BadIpv4HeaderLength) {
     const Bytes good = from_hex(rst_v4_ethernet);
@@ -384,30 +351,6 @@ TEST(Reply, Ipv6UnwantedNextHeaders) {
     EXPECT_FALSE(parse(ah, LinkType::ethernet));
 }
 
-namespace {
-
-// An IPv6 RST from [2001:2::99]:80 to [2001:2::1]:40000 behind `count` destination options headers.
-Bytes v6_with_destination_options(std::size_t count) {
-    Bytes payload;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::uint8_t next = i + 1 < count ? 60 : 6;
-        for (std::uint8_t b : {next, std::uint8_t{0}, std::uint8_t{1}, std::uint8_t{4}, std::uint8_t{0},
-                               std::uint8_t{0}, std::uint8_t{0}, std::uint8_t{0}})
-            payload.push_back(b);
-    }
-    const Bytes tcp = from_hex("0050 9c40 00000000 00000001 5014 0000 0000 0000");
-    payload.insert(payload.end(), tcp.begin(), tcp.end());
-    Bytes packet =
-        from_hex("60000000 0000 00 40 20010002000000000000000000000099 20010002000000000000000000000001");
-    packet[4] = static_cast<std::uint8_t>(payload.size() >> 8);
-    packet[5] = static_cast<std::uint8_t>(payload.size());
-    packet[6] = count ? 60 : 6;
-    packet.insert(packet.end(), payload.begin(), payload.end());
-    return packet;
-}
-
-}  // namespace
-
 TEST(Reply, Ipv6ExtensionChainsAreBounded) {
     for (std::size_t count = 0; count <= gp::max_extension_headers; ++count) {
         const auto parsed = parse(v6_with_destination_options(count), LinkType::raw_ip);
@@ -460,29 +403,6 @@ TEST(Reply, LinkLayerMismatchesAreRejected) {
     Bytes v7 = ip;
     v7[0] = 0x75;
     EXPECT_FALSE(parse(v7, LinkType::raw_ip));
-}
-
-TEST(Reply, LoopbackFamilies) {
-    const Bytes v4 = from_hex(synack_v4_null);
-    const Bytes v6 = from_hex(rst_v6_loop);
-    const Bytes v4_packet(v4.begin() + 4, v4.end()), v6_packet(v6.begin() + 4, v6.end());
-    auto framed = [](std::uint32_t family, bool big_endian, const Bytes& packet) {
-        Bytes out(4 + packet.size());
-        for (int i = 0; i < 4; ++i)
-            out[i] = static_cast<std::uint8_t>(family >> (big_endian ? 24 - 8 * i : 8 * i));
-        std::copy(packet.begin(), packet.end(), out.begin() + 4);
-        return out;
-    };
-    for (bool big_endian : {false, true}) {
-        EXPECT_TRUE(parse(framed(2, big_endian, v4_packet), LinkType::null_loop));
-        for (std::uint32_t af_inet6 : {10u, 24u, 28u, 30u})
-            EXPECT_TRUE(parse(framed(af_inet6, big_endian, v6_packet), LinkType::null_loop)) << af_inet6;
-        // The family must agree with the packet, and be one we know.
-        EXPECT_FALSE(parse(framed(2, big_endian, v6_packet), LinkType::null_loop));
-        EXPECT_FALSE(parse(framed(30, big_endian, v4_packet), LinkType::null_loop));
-        for (std::uint32_t other : {0u, 1u, 7u, 17u})
-            EXPECT_FALSE(parse(framed(other, big_endian, v4_packet), LinkType::null_loop)) << other;
-    }
 }
 
 TEST(Reply, RandomGarbageNeverCrashes) {
