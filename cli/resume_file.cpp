@@ -87,7 +87,7 @@ std::optional<ResumeState> load_resume_file(const std::string& path) {
     }
 }
 
-void save_resume_file(const std::string& path, const ResumeState& s) {
+void save_resume_file(const std::string& path, const ResumeState& s, unsigned mode) {
     json j;
     j["ghostport_resume"] = format_version;
     j["argv"] = s.argv;
@@ -111,7 +111,7 @@ void save_resume_file(const std::string& path, const ResumeState& s) {
                            static_cast<unsigned>(r.reason), r.rtt_us, millis(r.scanned_at)});
     j["results"] = std::move(results);
     j["started_at"] = millis(s.started_at);
-    output::AtomicFile file(path);
+    output::AtomicFile file(path, mode);
     file.stream() << j.dump() << '\n';
     file.commit();
 }

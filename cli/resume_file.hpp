@@ -35,8 +35,9 @@ struct ResumeState {
 // but is not a ghostport resume file or is damaged.
 std::optional<ResumeState> load_resume_file(const std::string& path);
 
-// Writes the state to FILE atomically. Throws core::RuntimeError when it cannot.
-void save_resume_file(const std::string& path, const ResumeState& state);
+// Writes the state to FILE atomically, with permissions `mode` (it holds the results: 0600 by default).
+// Throws core::RuntimeError when it cannot.
+void save_resume_file(const std::string& path, const ResumeState& state, unsigned mode = 0600);
 
 // When `args` (after the program name) are `scan ... --resume FILE ...` and FILE holds a checkpoint, the
 // arguments of the interrupted scan; otherwise nullopt.

@@ -68,6 +68,10 @@ struct ScanOptions {
     AuditOptions audit;
     bool no_discovery = false, discovery_only = false, no_rdns = false;
     std::string resume_path;
+    std::uint64_t max_targets = 1ull << 32;
+    bool yes = false;
+    std::string umask;              // --umask, octal; "" = reports and checkpoints are 0600
+    unsigned file_mode = 0600;      // from --umask
     std::vector<std::string> argv;  // the arguments after the program name, for the resume file
     std::string command_line;
 };
@@ -132,6 +136,13 @@ core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_sc
     return label;
 }
 
+// "022" -> 022; throws InputError for anything but 1 to 4 octal digits.
+unsigned parse_umask(const std::string& text) {
+    if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos)
+        throw core::InputError(fmt::format("bad --umask '{}': give an octal mask such as 022 or 077", text));
+    return static_cast<unsigned>(std::stoul(text, nullptr, 8)) & 0777;
+}
+
 scanner::DiscoveryOptions discovery_options(const scanner::EngineOptions& e) {
     scanner::DiscoveryOptions d;
     d.timeout = e.timeout;
@@ -183,7 +194,8 @@ struct Checkpointed {
                         &stop);
                 if (stop.load()) {
                     discovery_complete = false;
-                    save_resume_file(o.resume_path, state);  // no live hosts yet: discovery runs again
+                    save_resume_file(o.resume_path, state,
+                                     o.file_mode);  // no live hosts yet: discovery runs again
                     host_up.assign(targets.size(), false);
                     return {};
                 }
@@ -210,7 +222,7 @@ struct Checkpointed {
             state.counts = snap.counts;
             state.responsive = std::move(snap.responsive);
             state.results = std::move(snap.results);
-            save_resume_file(o.resume_path, state);
+            save_resume_file(o.resume_path, state, o.file_mode);
         };
         save();
         std::mutex mutex;
@@ -329,6 +341,15 @@ int run_scan(const ScanOptions& o) {
     }
     auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
     if (o.discovery_only) return run_discovery_only(o, targets, engine_name, engine_opt);
+    // A scan this large is more often a typo (a /8 for a /24) than a plan: it needs --yes.
+    const auto pairs = static_cast<unsigned __int128>(targets.size()) * ports.size();
+    if (pairs > o.max_targets && !o.yes)
+        throw core::InputError(fmt::format(
+            "{} hosts x {} ports is {} host x port pairs, more than --max-targets {}; add --yes to scan them",
+            targets.size(), ports.size(),
+            static_cast<long double>(pairs) > 1.8e19L ? std::string("over 2^64")
+                                                      : std::to_string(static_cast<std::uint64_t>(pairs)),
+            o.max_targets));
     scanner::Shard shard;
     const std::string shard_spec = o.shard.empty() ? o.shard : resolve_shard(o.shard, [](const char* name) {
         return static_cast<const char*>(std::getenv(name));
@@ -346,7 +367,7 @@ int run_scan(const ScanOptions& o) {
     // Open the report file before scanning, so an unwritable destination fails now rather than after the
     // scan.
     std::unique_ptr<output::AtomicFile> file;
-    if (!output_path.empty()) file = std::make_unique<output::AtomicFile>(output_path);
+    if (!output_path.empty()) file = std::make_unique<output::AtomicFile>(output_path, o.file_mode);
 
     core::Report report;
     auto& meta = report.meta;
@@ -458,7 +479,8 @@ int run_scan(const ScanOptions& o) {
     report.rows = shown_rows(std::move(report.rows), show);
 
     const bool to_file = file != nullptr;
-    if (file && meta.partial) file = std::make_unique<output::AtomicFile>(output_path + ".partial");
+    if (file && meta.partial)
+        file = std::make_unique<output::AtomicFile>(output_path + ".partial", o.file_mode);
     deliver_report(report, format, std::move(file), o.quiet);
     if (meta.partial) {
         std::fprintf(stderr, "ghostport: interrupted after %llu of %llu probes; the report is partial%s\n",
@@ -591,6 +613,15 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
     cmd->add_flag("-n,--no-rdns", o->no_rdns,
                   "No reverse DNS: by default the hostname of a host with open ports that was given as an "
                   "address is looked up (PTR, or /etc/hosts), without slowing the scan");
+    cmd->add_option(
+           "--max-targets", o->max_targets,
+           "Refuse a scan of more than N host x port pairs unless --yes is given (a /8 typed for a /24)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--yes", o->yes, "Scan even beyond --max-targets");
+    cmd->add_option(
+        "--umask", o->umask,
+        "Create reports and checkpoints with 0666 less this octal mask (default: 0600, owner only)");
     cmd->add_option("--resume", o->resume_path,
                     "Checkpoint the scan to FILE (every 2 s and on Ctrl-C/SIGTERM); when FILE holds one, "
                     "continue that scan instead (its own options)");
@@ -602,6 +633,7 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
         if (!cmd->parsed()) return core::exit_usage;
         apply_config_file(*cmd);
         o->retries_given = cmd->count("--retries") > 0;
+        if (!o->umask.empty()) o->file_mode = 0666 & ~parse_umask(o->umask);
         return run_scan(*o);
     };
 }

@@ -2,6 +2,7 @@
 #include "output/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -88,16 +89,25 @@ std::string temp_suffix(unsigned attempt) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path dest) : dest_(std::move(dest)), stream_(nullptr) {
+AtomicFile::AtomicFile(std::filesystem::path dest, unsigned mode) : dest_(std::move(dest)), stream_(nullptr) {
     if (!dest_.has_filename()) fail("cannot write", dest_, EISDIR);
     const std::filesystem::path folder =
         dest_.has_parent_path() ? dest_.parent_path() : std::filesystem::path(".");
     for (unsigned attempt = 0; attempt < 100; ++attempt) {
         std::filesystem::path candidate =
             folder / fmt::format(".{}.tmp-{}", dest_.filename().string(), temp_suffix(attempt));
-        fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd_ >= 0) {
             temp_ = std::move(candidate);
+            // Exactly `mode`, whatever the process umask; a failure leaves the safer 0600 (or less).
+            if (::fchmod(fd_, static_cast<mode_t>(mode & 07777)) != 0) {
+                const int err = errno;
+                ::close(fd_);
+                fd_ = -1;
+                ::unlink(temp_.c_str());
+                temp_.clear();
+                fail("cannot set the permissions of a temporary file for", dest_, err);
+            }
             break;
         }
         if (errno != EEXIST) fail("cannot create a temporary file for", dest_, errno);

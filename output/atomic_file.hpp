@@ -11,8 +11,9 @@ namespace detail {
 class FdStreamBuf;
 }
 
-// RAII. The constructor creates a new temporary file next to dest (same folder, so the rename is atomic;
-// permissions 0666 less the umask). Write through stream(); commit() flushes, fsyncs and renames it over
+// RAII. The constructor creates a new temporary file next to dest (same folder, so the rename is atomic)
+// with permissions `mode` exactly (0600 by default: reports say what listens where; the umask is not
+// applied). Write through stream(); commit() flushes, fsyncs and renames it over
 // dest, then fsyncs the folder. Destroyed without a successful commit(), it removes the temporary file and
 // dest is left as it was. A symlink at dest is replaced, not followed. Not copyable or movable.
 // Failures throw core::RuntimeError naming the path and the system's reason (strerror): the temporary file
@@ -20,7 +21,7 @@ class FdStreamBuf;
 // rename fails (dest is a folder).
 class AtomicFile {
   public:
-    explicit AtomicFile(std::filesystem::path dest);
+    explicit AtomicFile(std::filesystem::path dest, unsigned mode = 0600);
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
     ~AtomicFile();

@@ -57,6 +57,9 @@ TEST(Cli, EveryBadInputIsExitTwoWithOneLineNamingIt) {
         {{"scan", "127.0.0.1", "--bogus"}, "--bogus"},
         {{"scan", "127.0.0.1", "--seed", "1", "--shard", "4/3"}, "4/3"},
         {{"scan", "127.0.0.1", "--shard", "1/3"}, "--seed"},
+        {{"scan", "198.18.0.0/15", "-p", "all"},
+         "8589803520 host x port pairs, more than --max-targets 4294967296"},
+        {{"scan", "127.0.0.1", "--umask", "99"}, "99"},
         {{"lookup", "70000"}, "70000"},
         {{"lookup", "22/icmp"}, "22/icmp"},
         {{"frobnicate"}, "frobnicate"},
@@ -187,4 +190,26 @@ TEST(Cli, UnprivilegedFallsBackToConnectAndRefusesSyn) {
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("CAP_NET_RAW"), std::string::npos) << r.err;
     EXPECT_EQ(lines(r.err), 1) << r.err;
+}
+
+// Reports say what listens where: owner-only unless --umask says otherwise.
+TEST(Cli, ReportFilesAreOwnerOnlyUnlessUmaskIsGiven) {
+    const auto dir = std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-modes");
+    std::filesystem::create_directories(dir);
+    namespace fs = std::filesystem;
+    for (const auto& [extra, want] : std::vector<std::pair<std::vector<std::string>, fs::perms>>{
+             {{}, fs::perms::owner_read | fs::perms::owner_write},
+             {{"--umask", "022"},
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                  fs::perms::others_read}}) {
+        const auto out = dir / "report.csv";
+        std::vector<std::string> argv{ghostport_binary(), "scan",    "127.0.0.1", "-p", "1",
+                                      "--engine",         "connect", "-q",        "-o", out.string()};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        auto r = run(with_registry(argv), std::chrono::seconds(20));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(fs::status(out).permissions(), want) << (extra.empty() ? "default" : "--umask 022");
+        fs::remove(out);
+    }
+    fs::remove_all(dir);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -213,4 +214,35 @@ TEST_F(AtomicFileTest, CommitTwiceIsALogicError) {
     file.commit();
     EXPECT_THROW(file.commit(), std::logic_error);
     EXPECT_EQ(read(dir_ / "once.txt"), "1");
+}
+
+TEST_F(AtomicFileTest, ReportsAreOwnerOnlyUnlessAModeIsGiven) {
+    const mode_t old_umask = ::umask(0);  // the mode is exact, whatever the umask
+    {
+        AtomicFile f(dir_ / "private.csv");
+        f.stream() << "x";
+        f.commit();
+    }
+    {
+        AtomicFile f(dir_ / "shared.csv", 0644);
+        f.stream() << "x";
+        f.commit();
+    }
+    ::umask(old_umask);
+    EXPECT_EQ(fs::status(dir_ / "private.csv").permissions(), fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(fs::status(dir_ / "shared.csv").permissions(), fs::perms::owner_read | fs::perms::owner_write |
+                                                                 fs::perms::group_read |
+                                                                 fs::perms::others_read);
+}
+
+TEST_F(AtomicFileTest, ASymlinkAtTheDestinationIsReplacedNotFollowed) {
+    std::ofstream(dir_ / "target.txt") << "keep";
+    fs::create_symlink(dir_ / "target.txt", dir_ / "report.csv");
+    AtomicFile f(dir_ / "report.csv");
+    f.stream() << "new";
+    f.commit();
+    EXPECT_FALSE(fs::is_symlink(dir_ / "report.csv"));
+    std::ifstream target(dir_ / "target.txt");
+    std::string text((std::istreambuf_iterator<char>(target)), {});
+    EXPECT_EQ(text, "keep");
 }
