@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -62,6 +64,8 @@ SweepResult sweep(Engine& engine, Discovery& discovery, const TargetSet& hosts,
     });
 
     const bool sharded = shard.count > 1;
+    const bool trace = std::getenv("GHOSTPORT_TRACE") != nullptr;  // undocumented, like the SYN engine's
+    const auto t0 = Clock::now();
     auto stopped = [&] { return hooks.engine.stop && hooks.engine.stop->load(); };
     EngineStats before;  // counters of the waves already swept
     while (!stopped()) {
@@ -96,13 +100,22 @@ SweepResult sweep(Engine& engine, Discovery& discovery, const TargetSet& hosts,
                 hooks.engine.on_progress(all);
             };
         }
+        if (trace)
+            std::fprintf(stderr, "sweep: wave of %zu hosts at %.3f s\n", wave.size(),
+                         std::chrono::duration<double>(Clock::now() - t0).count());
         const EngineStats s = engine.run(source, wave_hooks);
+        if (trace)
+            std::fprintf(stderr, "sweep: wave done at %.3f s\n",
+                         std::chrono::duration<double>(Clock::now() - t0).count());
         before.total += s.total;
         before.done += s.done;
         before.open += s.open;
         before.attempts += s.attempts;
     }
     discoverer.join();
+    if (trace)
+        std::fprintf(stderr, "sweep: discovery joined at %.3f s\n",
+                     std::chrono::duration<double>(Clock::now() - t0).count());
     if (shared.error) std::rethrow_exception(shared.error);
     result.stats = before;
     // Hosts found up but not swept (stopped first) count as planned and not done.
