@@ -46,14 +46,21 @@ TEST_P(ResumeLab, InterruptedThreeTimesAndKilledOnceEqualsAnUninterruptedScan) {
     const std::string out = (dir / "report.csv").string();
     const unsigned seed = std::random_device{}();
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> moment_ms(150, 900);
+    std::uniform_int_distribution<int> moment_ms(50, 700);
     SCOPED_TRACE("interruption moments seeded with " + std::to_string(seed));
     int interruptions = 0;
     for (int signal : {SIGINT, SIGTERM, SIGINT, SIGKILL}) {
         // The first run has the scan's arguments; every later one only --resume.
         auto argv = interruptions == 0 ? with({"-o", out, "--resume", checkpoint})
                                        : lab.in_scanner({ghostport_binary(), "scan", "--resume", checkpoint});
+        // Interrupt only once this run has written a checkpoint of its own: its signal handlers are in place
+        // by then (a signal during start-up simply ends a process, with nothing to resume).
+        const auto before = fs::exists(checkpoint) ? fs::last_write_time(checkpoint) : fs::file_time_type::min();
         Background scanning(argv);
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < give_up &&
+               !(fs::exists(checkpoint) && fs::last_write_time(checkpoint) != before))
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         std::this_thread::sleep_for(std::chrono::milliseconds(moment_ms(rng)));
         kill(scanning.pid(), signal);
         auto r = scanning.wait(std::chrono::seconds(30));

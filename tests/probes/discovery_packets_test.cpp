@@ -73,7 +73,7 @@ class Guarded {
     std::optional<gp::DiscoveryAnswer> parse(const Bytes& frame, LinkType link) {
         const std::size_t n = std::min(frame.size(), page_);
         std::uint8_t* at = base_ + page_ - n;
-        std::memcpy(at, frame.data(), n);
+        if (n > 0) std::memcpy(at, frame.data(), n);  // an empty frame's data() may be null
         return gp::parse_discovery_answer(std::span<const std::uint8_t>(at, n), link);
     }
 
