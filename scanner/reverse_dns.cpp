@@ -111,7 +111,7 @@ std::optional<std::string> clean_hostname(std::string_view raw) {
         if (++label > 63) return std::nullopt;
         if (!digit) numeric = false;
     }
-    if (label == 0 || numeric) return std::nullopt;  // "a.." (two trailing dots), or "10.0.0.1"
+    if (label == 0 || numeric) return std::nullopt;  // "a.." (two trailing dots), or "192.0.2.1"
     return std::string(raw);
 }
 

@@ -22,7 +22,7 @@ struct ReverseDnsState;
 // text chosen by whoever controls the address's reverse zone, so it is checked before anyone prints it:
 // one trailing dot is stripped; then it must be 1-253 characters of letters, digits, '-', '_' and '.',
 // with no empty label and no label over 63 characters, and not only digits and dots (a PTR record saying
-// "10.0.0.1" would pose as another host's address).
+// "192.0.2.1" would pose as another host's address).
 std::optional<std::string> clean_hostname(std::string_view raw);
 
 // Resolves addresses to names with getnameinfo(NI_NAMEREQD): /etc/hosts and then DNS, as nsswitch says.

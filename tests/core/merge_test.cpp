@@ -218,8 +218,9 @@ TEST(Merge, NormalizedCommandLineDropsShardAndOutput) {
     using W = std::vector<std::string>;
     EXPECT_EQ(normalized_command_line("/opt/gp/ghostport scan 127.0.0.1 --shard 1/3 -o a.json --seed 7"),
               (W{"scan", "127.0.0.1", "--seed", "7"}));
-    EXPECT_EQ(normalized_command_line("ghostport scan --shard=auto --output=x.csv -ox.json -o=y -q 10.0.0.1"),
-              (W{"scan", "-q", "10.0.0.1"}));
+    EXPECT_EQ(
+        normalized_command_line("ghostport scan --shard=auto --output=x.csv -ox.json -o=y -q 192.0.2.1"),
+        (W{"scan", "-q", "192.0.2.1"}));
     EXPECT_EQ(normalized_command_line("ghostport scan --shards 2 --outputs x -- -o"),
               (W{"scan", "--shards", "2", "--outputs", "x", "--", "-o"}));
 }
