@@ -261,7 +261,9 @@ struct Checkpointed {
         wake.notify_all();
         checkpointer.join();
         if (checkpoint_error) std::rethrow_exception(checkpoint_error);
-        if (stats.done < stats.total) save();  // interrupted: the position it got to
+        // The final position: where an interrupted scan got to, or the whole scan, so that a report that
+        // cannot be written (a full disk) is still recoverable with --resume.
+        save();
         stats.total += walk.skipped();
         stats.done += walk.skipped();
         return stats;
