@@ -21,7 +21,6 @@ struct FailOn {
 
     // Parses the comma-separated list; throws InputError naming the bad item.
     static FailOn parse(std::string_view spec);
-    bool empty() const { return !added && !gone && !changed && !ghost && !unexpected && !min_rarity; }
     bool needs_baseline() const { return added || gone || changed; }
 
     // Why the row is a finding ("new", "ghost", "rarity 9.5 >= 9", ...), "" when it is not one.

@@ -6,11 +6,11 @@
 //   keyed SipHash of (our address, the host, ...) under a per-run key, so an answer is authenticated by
 //   re-deriving the value from the answer's own addresses, with no table of probes:
 //   - TCP SYN (to 443): seq = syn_cookie(key, us, host, sport, 443). A SYN-ACK (SYN and ACK set, RST clear)
-//     or a RST with ACK set counts when ack == seq + 1 (RFC 9293 §3.10.7.1/.2; SYN-SENT acceptance
-//     §3.10.7.3).
+//     or a RST with ACK set counts when ack == seq + 1 (RFC 9293 §3.10.7, CLOSED and LISTEN states;
+//     SYN-SENT acceptance in the same section).
 //   - TCP ACK (to 80): ack = syn_cookie(key, us, host, sport, 80), seq = the low bits of the same cookie
 //     rotated. A segment with ACK set and no connection is answered <SEQ=SEG.ACK><CTL=RST> (RFC 9293
-//     §3.10.7.1), so a RST counts when its seq == our ack.
+//     §3.10.7, CLOSED state), so a RST counts when its seq == our ack.
 //   - ICMP echo (RFC 792 type 8; ICMPv6 type 128, RFC 4443 §4.1) and timestamp (type 13): identifier = the
 //     run's random identifier, sequence = the low 16 bits of syn_cookie(key, us, host, identifier, 0). An
 //     echo reply (0; ICMPv6 129) or timestamp reply (14) counts when both come back unchanged.
