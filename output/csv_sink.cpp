@@ -110,6 +110,8 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string
     const auto mi = parse_unsigned(text.substr(14, 2), 59);
     const auto s = parse_unsigned(text.substr(17, 2), 59);
     if (!y || !mo || !d || !h || !mi || !s) return std::nullopt;
+    // A time point counts nanoseconds in 64 bits (years 1677-2262): outside 1970-2200 is not a scan's time.
+    if (*y < 1970 || *y > 2200) return std::nullopt;
     const year_month_day date{year{static_cast<int>(*y)}, month{static_cast<unsigned>(*mo)},
                               day{static_cast<unsigned>(*d)}};
     if (!date.ok()) return std::nullopt;

@@ -84,8 +84,10 @@ std::vector<AddressRange> parse_target(std::string_view spec, const Resolver& re
         if (!parse_uint(spec.substr(slash + 1), bits, prefix))
             bad(spec, fmt::format("prefix length must be 0-{}", bits));
         u128 value = to_u128(*base);
-        u128 host_mask = prefix == bits ? 0 : ((u128{1} << (bits - prefix)) - 1);
-        if (bits == 128 && prefix == 0) host_mask = ~u128{0};
+        // ::/0 would shift a u128 by 128, which is undefined: its mask is every bit.
+        const u128 host_mask = prefix == bits               ? 0
+                               : bits == 128 && prefix == 0 ? ~u128{0}
+                                                            : (u128{1} << (bits - prefix)) - 1;
         return {{base->family, value & ~host_mask, (value & ~host_mask) | host_mask}};
     }
     if (auto a = Address::parse(spec)) return {AddressRange::single(*a)};

@@ -210,6 +210,9 @@ TEST(CsvSink, BadValuesNameLineAndField) {
         {15, "2026-11-22 10:00:00.000Z", "line 3: bad scanned_at timestamp \"2026-11-22 10:00:00.000Z\""},
         {15, "2026-11-22T10:00:00.000", "line 3: bad scanned_at timestamp \"2026-11-22T10:00:00.000\""},
         {15, "2026-11-22T10:00:00.Z", "line 3: bad scanned_at timestamp \"2026-11-22T10:00:00.Z\""},
+        // Years a 64-bit nanosecond clock cannot hold overflowed it (found by the report fuzzers).
+        {15, "0020-01-01T00:00:00Z", "line 3: bad scanned_at timestamp \"0020-01-01T00:00:00Z\""},
+        {15, "9999-12-31T23:59:59Z", "line 3: bad scanned_at timestamp \"9999-12-31T23:59:59Z\""},
         {15, "2026-11-22T24:00:00.000Z", "line 3: bad scanned_at timestamp \"2026-11-22T24:00:00.000Z\""},
     };
     for (const Case& c : cases) {

@@ -54,6 +54,18 @@ TEST(TargetSpec, CidrBlocks) {
     EXPECT_EQ(v6, (std::vector<std::string>{"2001:2::", "2001:2::1", "2001:2::2", "2001:2::3"}));
 }
 
+// The whole address space of each family: ::/0 once shifted a 128-bit value by 128 (found by the fuzzer).
+TEST(TargetSpec, WholeAddressSpaces) {
+    auto v6 = parse_target("::/0", fake_resolver());
+    ASSERT_EQ(v6.size(), 1u);
+    EXPECT_EQ(v6[0].lo, u128{0});
+    EXPECT_EQ(v6[0].hi, ~u128{0});
+    auto v4 = parse_target("0.0.0.0/0", fake_resolver());
+    ASSERT_EQ(v4.size(), 1u);
+    EXPECT_EQ(v4[0].lo, u128{0});
+    EXPECT_EQ(v4[0].hi, u128{0xFFFFFFFF});
+}
+
 TEST(TargetSpec, Ipv4Ranges) {
     EXPECT_EQ(expand(specs({"198.18.1.10-12"})),
               (std::vector<std::string>{"198.18.1.10", "198.18.1.11", "198.18.1.12"}));
