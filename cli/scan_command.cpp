@@ -20,6 +20,7 @@
 
 #include "cli/audit.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "cli/duration.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/report_output.hpp"
@@ -496,43 +497,6 @@ int run_scan(const ScanOptions& o) {
     }
     if (!o.resume_path.empty()) std::filesystem::remove(o.resume_path);  // done: nothing to resume
     return audit.verdict(report);
-}
-
-// CLI11 2.1.2 reads only the main app's config file, never a subcommand's: read scan's --config here. Each
-// key is a long option name; an option given on the command line wins; an unknown key is an error.
-void apply_config_file(CLI::App& cmd) {
-    CLI::Option* config = cmd.get_config_ptr();
-    if (config == nullptr || config->count() == 0) return;
-    const std::string path = config->as<std::string>();
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw core::InputError(fmt::format("--config {}: not a readable file", path));
-    std::vector<CLI::ConfigItem> items;
-    CLI::ConfigTOML format;
-    try {
-        items = format.from_file(path);
-    } catch (const CLI::Error& e) {
-        throw core::InputError(fmt::format("--config {}: {}", path, e.what()));
-    }
-    for (const auto& item : items) {
-        if (item.name == "++" || item.name == "--") continue;  // [section] markers
-        CLI::Option* opt = item.parents.empty() ? cmd.get_option_no_throw("--" + item.name) : nullptr;
-        if (opt == nullptr && item.parents.empty()) opt = cmd.get_option_no_throw(item.name);
-        if (opt == nullptr || opt == config)
-            throw core::InputError(
-                fmt::format("--config {}: unknown key '{}' (use long option names of ghostport scan)", path,
-                            item.fullname()));
-        if (opt->count() > 0) continue;  // the command line wins
-        try {
-            if (opt->get_expected_min() == 0)
-                opt->add_result(opt->get_flag_value(item.name, format.to_flag(item)));
-            else
-                opt->add_result(item.inputs);
-            opt->run_callback();
-        } catch (const CLI::Error& e) {
-            throw core::InputError(fmt::format("--config {}: {}: {}", path, item.name, e.what()));
-        }
-    }
 }
 
 }  // namespace
