@@ -29,7 +29,13 @@ void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
 }  // namespace
 
 std::string reply_filter(std::uint16_t low, std::uint16_t high) {
-    return fmt::format("(tcp dst portrange {}-{}) or icmp or icmp6", low, high);
+    // libpcap's "tcp" and "icmp6" on IPv6 look at the fixed header's next header only: a reply behind
+    // hop-by-hop, routing, fragment or destination options headers (0, 43, 44, 60) would never reach the
+    // parser, which walks those chains (probes/ip_frame.hpp). Let such packets through; the parser decides.
+    return fmt::format(
+        "(tcp dst portrange {}-{}) or icmp or icmp6 or "
+        "(ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or ip6[6] == 60))",
+        low, high);
 }
 
 Capture::Capture(const std::string& ifname, const std::string& filter, int buffer_bytes) : ifname_(ifname) {

@@ -43,8 +43,8 @@ class Capture {
     probes::LinkType link_ = probes::LinkType::raw_ip;
 };
 
-// The BPF filter for replies to probes sent from source ports [low, high]: TCP to those ports, and the ICMP
-// and ICMPv6 errors that may quote a probe.
+// The BPF filter for replies to probes sent from source ports [low, high]: TCP to those ports, the ICMP
+// and ICMPv6 errors that may quote a probe, and IPv6 packets whose first header is an extension header.
 std::string reply_filter(std::uint16_t low, std::uint16_t high);
 
 }  // namespace ghostport::scanner

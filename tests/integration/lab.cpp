@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -131,6 +132,32 @@ Background::~Background() {
     unlink(err_file_.c_str());
 }
 
+ScratchDir::ScratchDir(const std::string& tag)
+    : path_((std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-" + tag))
+                .string()) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+    std::filesystem::permissions(path_, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+}
+
+ScratchDir::~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::map<std::string, std::string> process_status(int pid) {
+    std::map<std::string, std::string> fields;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        const auto value = line.find_first_not_of(" \t", colon + 1);
+        fields[line.substr(0, colon)] = value == std::string::npos ? "" : line.substr(value);
+    }
+    return fields;
+}
+
 std::string lab_unavailable_reason() {
     static const std::string reason = [] {
         if (geteuid() != 0) return std::string("needs root (CAP_NET_ADMIN) to create network namespaces");
@@ -181,6 +208,35 @@ void Lab::stop_listening(std::size_t handle) {
 std::vector<std::string> Lab::in_scanner(std::vector<std::string> argv) const {
     argv.insert(argv.begin(), {"ip", "netns", "exec", name_ + "s"});
     return argv;
+}
+
+std::set<std::string> ResponderTruth::of(const std::string& state) const {
+    auto it = by_state.find(state);
+    return it == by_state.end() ? std::set<std::string>() : it->second;
+}
+
+ResponderTruth responder_truth(const std::vector<std::string>& options, const std::string& ports) {
+    std::vector<std::string> argv{responder_binary(), "--truth-all", ports};
+    argv.insert(argv.end(), options.begin(), options.end());
+    auto r = run(argv, std::chrono::seconds(30));
+    if (r.exit_code != 0) throw std::runtime_error("gp_responder --truth-all failed: " + r.err);
+    ResponderTruth t;
+    std::istringstream in(r.out);
+    std::string key, state;
+    int rtt = 0;
+    while (in >> key >> state >> rtt) {  // "HOST:PORT STATE RTT_MS"
+        t.by_state[state].insert(key);
+        t.rtt_ms[key.substr(0, key.rfind(':'))] = rtt;
+    }
+    return t;
+}
+
+std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::string>& options, int seconds) {
+    const std::string dev = lab.name() + "r";
+    lab.latency(dev);
+    std::vector<std::string> argv{responder_binary(), "--dev", dev, "--seconds", std::to_string(seconds)};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return std::make_unique<Background>(lab.in_scanner(argv), "ready");
 }
 
 std::string ghostport_binary() {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -53,8 +54,9 @@ class Lab {
 
     // lab.sh firewall rules, e.g. {"drop=2001", "reset=2002", "prohibit=2003", "loss=3"}.
     void firewall(const std::vector<std::string>& rules);
-    // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.19.0.0/16 routed to it, for
-    // gp_responder (run it with in_scanner); `dev` starts with "gpt-" and fits IFNAMSIZ (name() + "r" does).
+    // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.19.0.0/16 and 2001:2:0:ff::/64
+    // routed to it, for gp_responder (run it with in_scanner, or start_responder); `dev` starts with "gpt-"
+    // and fits IFNAMSIZ (name() + "r" does).
     void latency(const std::string& dev);
     // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...; returns a handle
     // for stop_listening.
@@ -69,6 +71,38 @@ class Lab {
     std::string name_;
     std::vector<std::unique_ptr<Background>> listeners_;
 };
+
+// A scratch folder /tmp/gpt-<pid>-<tag>, removed with everything in it on destruction. Mode 01777 like /tmp:
+// a SYN scan run as root writes its files as the user it drops to (nobody).
+class ScratchDir {
+  public:
+    explicit ScratchDir(const std::string& tag);
+    ~ScratchDir();
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+// The fields of /proc/PID/status ("Uid" -> "0\t0\t0\t0"), empty when the process is gone.
+std::map<std::string, std::string> process_status(int pid);
+
+// gp_responder's truth table (tests/lab/responder.cpp), as `--truth-all` prints it.
+struct ResponderTruth {
+    std::map<std::string, std::set<std::string>> by_state;  // open, closed, filtered, down -> "host:port"
+    std::map<std::string, int> rtt_ms;                      // host -> its RTT
+    // The pairs in `state` (none when no pair is).
+    std::set<std::string> of(const std::string& state) const;
+};
+// Runs `gp_responder --truth-all PORTS OPTIONS...`; throws when it fails.
+ResponderTruth responder_truth(const std::vector<std::string>& options, const std::string& ports);
+// Makes the TUN device name() + "r" in `lab` (Lab::latency) and starts `gp_responder --dev` on it in the
+// scanner namespace with `options`, for at most `seconds`; returns once it is ready.
+std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::string>& options,
+                                            int seconds = 120);
 
 // Paths set by CMake.
 std::string ghostport_binary();

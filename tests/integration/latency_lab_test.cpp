@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "lab.hpp"
@@ -28,37 +27,6 @@ std::vector<std::string> world(std::vector<std::string> extra) {
     return argv;
 }
 
-struct Truth {
-    std::map<std::string, std::set<std::string>> by_state;  // open, closed, filtered, down -> host:port
-    std::map<std::string, int> rtt_ms;                      // host -> its RTT
-};
-
-// Parses `gp_responder --truth-all` lines "HOST:PORT STATE RTT_MS".
-Truth truth_of(const std::vector<std::string>& options, const std::string& ports) {
-    std::vector<std::string> argv{responder_binary(), "--truth-all", ports};
-    argv.insert(argv.end(), options.begin(), options.end());
-    auto r = run(argv, std::chrono::seconds(30));
-    if (r.exit_code != 0) throw std::runtime_error("gp_responder --truth-all failed: " + r.err);
-    Truth t;
-    std::istringstream in(r.out);
-    std::string key, state;
-    int rtt = 0;
-    while (in >> key >> state >> rtt) {
-        t.by_state[state].insert(key);
-        t.rtt_ms[key.substr(0, key.rfind(':'))] = rtt;
-    }
-    return t;
-}
-
-// Starts gp_responder on a fresh TUN device of `lab`.
-std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::string>& options) {
-    const std::string dev = lab.name() + "r";
-    lab.latency(dev);
-    std::vector<std::string> argv{responder_binary(), "--dev", dev, "--seconds", "120"};
-    argv.insert(argv.end(), options.begin(), options.end());
-    return std::make_unique<Background>(lab.in_scanner(argv), "ready");
-}
-
 // Each test runs once per engine.
 class LatencyLab : public PerEngine {};
 
@@ -70,7 +38,7 @@ TEST_P(LatencyLab, ScanMatchesTheResponderTruth) {
     GP_REQUIRE_LAB();
     Lab lab(1);
     const auto options = world({});
-    const auto truth = truth_of(options, "1-200");
+    const auto truth = responder_truth(options, "1-200");
     // The seed is chosen so that the world has every kind of answer.
     ASSERT_FALSE(truth.by_state.at("open").empty());
     ASSERT_FALSE(truth.by_state.at("closed").empty());
@@ -118,7 +86,7 @@ TEST_P(LatencyLab, LossStillFindsEveryOpenPort) {
     GP_REQUIRE_LAB();
     Lab lab(1);
     const auto options = world({"--loss", "3"});
-    const auto truth = truth_of(options, "1-200");
+    const auto truth = responder_truth(options, "1-200");
     ASSERT_FALSE(truth.by_state.at("open").empty());
 
     auto responder = start_responder(lab, options);
