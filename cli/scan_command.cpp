@@ -23,6 +23,7 @@
 #include "cli/config_file.hpp"
 #include "cli/duration.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/privileges.hpp"
 #include "cli/report_output.hpp"
 #include "cli/result_collector.hpp"
 #include "cli/resume_file.hpp"
@@ -71,6 +72,8 @@ struct ScanOptions {
     std::string resume_path;
     std::uint64_t max_targets = 1ull << 32;
     bool yes = false;
+    bool no_drop_privileges = false;
+    std::optional<std::string> drop_user;
     std::string umask;              // --umask, octal; "" = reports and checkpoints are 0600
     unsigned file_mode = 0600;      // from --umask
     std::vector<std::string> argv;  // the arguments after the program name, for the resume file
@@ -305,6 +308,19 @@ int run_discovery_only(const ScanOptions& o, const scanner::TargetSet& targets,
     return core::exit_ok;
 }
 
+// The raw engines read packets strangers send: before any is read, keep only CAP_NET_RAW (privileges.hpp).
+// From here on files are created as the user dropped to, so their folders must be writable by it.
+void drop_to_least_privilege(const ScanOptions& o, const std::string& output_path) {
+    const DropTarget target = drop_target(o.drop_user);
+    if (!drop_privileges(target).switched_user) return;
+    for (const auto& [path, what] : {std::pair{output_path, "-o"}, std::pair{o.resume_path, "--resume"}})
+        if (!folder_writable(path))
+            throw core::RuntimeError(fmt::format(
+                "{} {}: {} cannot create files in that folder once the SYN engine has dropped root; make it "
+                "writable by {}, choose --drop-user, or give --no-drop-privileges",
+                what, path, target.user, target.user));
+}
+
 int run_scan(const ScanOptions& o) {
     // Everything that can be wrong with the input is checked before a single packet is sent.
     const ShowStates show = parse_show(o.show);
@@ -343,6 +359,7 @@ int run_scan(const ScanOptions& o) {
         ports = scanner::parse_ports(o.ports);
     }
     auto targets = scanner::build_targets(o.targets, scanner::system_resolver());
+    if (engine_name == "syn" && !o.no_drop_privileges) drop_to_least_privilege(o, output_path);
     if (o.discovery_only) return run_discovery_only(o, targets, engine_name, engine_opt);
     // A scan this large is more often a typo (a /8 for a /24) than a plan: it needs --yes.
     const auto pairs = static_cast<unsigned __int128>(targets.size()) * ports.size();
@@ -585,6 +602,12 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--yes", o->yes, "Scan even beyond --max-targets");
+    cmd->add_option("--drop-user", o->drop_user,
+                    "syn as root: the user to run as once the raw sockets may be opened (default: the user "
+                    "who ran sudo, else nobody); only CAP_NET_RAW is kept")
+        ->excludes(cmd->add_flag("--no-drop-privileges", o->no_drop_privileges,
+                                 "Keep every privilege (debugging): by default the SYN engine runs as "
+                                 "--drop-user with CAP_NET_RAW alone"));
     cmd->add_option(
         "--umask", o->umask,
         "Create reports and checkpoints with 0666 less this octal mask (default: 0600, owner only)");

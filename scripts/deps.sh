@@ -3,13 +3,14 @@
 #   build:    cmake, ninja, g++, Boost (Asio), libpcap, CLI11, fmt, libcurl, nlohmann-json, GoogleTest
 #   run time: nmap-common (observed open-frequency, for rarity), ipv6toolkit (an IANA registry snapshot)
 #   tests:    iproute2 and nftables (the namespace lab); bench: nmap (the peer it is measured against)
-#   --tests adds what only the test suite needs: ndiff (reads the XML reports) and chromium (renders the HTML)
+#   --tests adds what only the test suite needs: ndiff (reads the XML reports), chromium (renders the HTML),
+#           and libcap2-bin (setcap: the file-capabilities test)
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-dev libpcap-dev libcli11-dev libfmt-dev libcurl4-openssl-dev
           nlohmann-json3-dev googletest libgtest-dev nmap-common ipv6toolkit iproute2 nftables nmap bc
           ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(ndiff chromium)
+    packages+=(ndiff chromium libcap2-bin)
 fi
 missing=()
 for p in "${packages[@]}"; do

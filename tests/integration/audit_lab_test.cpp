@@ -17,12 +17,8 @@ namespace {
 class AuditLab : public PerEngine {};
 
 struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-audit");
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+    ScratchDir scratch{"audit"};
+    fs::path path = scratch.path();
 };
 
 std::string read_file(const fs::path& p) {

@@ -28,9 +28,8 @@ TEST_P(ResumeLab, InterruptedThreeTimesAndKilledOnceEqualsAnUninterruptedScan) {
     GP_REQUIRE_LAB();
     Lab lab(3);
     lab.listen({"198.18.0.10:22", "198.18.0.11:80", "198.18.0.12:1642", "198.18.0.12:9999"});
-    const fs::path dir = fs::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-resume");
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    ScratchDir scratch("resume");
+    const fs::path dir = scratch.path();
     // Slow enough (a capped rate) that the interruptions land mid-scan.
     const std::vector<std::string> scan{"198.18.0.10-12", "-p", "1-30000", "--max-rate",
                                         "20000",          "-q", "--show",  "open,closed"};
@@ -85,7 +84,6 @@ TEST_P(ResumeLab, InterruptedThreeTimesAndKilledOnceEqualsAnUninterruptedScan) {
     EXPECT_EQ(keys(got, "open"), keys(want, "open"));
     EXPECT_EQ(keys(got, "closed"), keys(want, "closed"));
     EXPECT_EQ(got.size(), want.size());
-    fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ResumeLab, ::testing::Values("syn", "connect"),

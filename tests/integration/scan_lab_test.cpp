@@ -175,8 +175,8 @@ TEST(LabReport, JsonReportWrittenAtomicallyWithSummary) {
     GP_REQUIRE_LAB();
     Lab lab(2);
     lab.listen({"198.18.0.10:1642", "198.18.0.11:22"});
-    auto dir = std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-json");
-    std::filesystem::create_directories(dir);
+    ScratchDir scratch("json");
+    const std::filesystem::path dir = scratch.path();
     auto out = (dir / "report.json").string();
     auto r = run(lab.in_scanner(scan_args({"198.18.0.10-11", "-p", "1-2000", "-o", out, "-q"})));
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -197,14 +197,13 @@ TEST(LabReport, JsonReportWrittenAtomicallyWithSummary) {
         << summary;
     // No temporary file is left beside the report.
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
-    std::filesystem::remove_all(dir);
 }
 
 // Ctrl-C: the scan stops within a second, writes what it found to FILE.partial (never FILE) and exits 3.
 // Loopback only, in the root namespace, paced so that it is still running when interrupted.
 TEST(Interrupt, SigintWritesAPartialReportAndNeverTheFinalName) {
-    auto dir = std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-int");
-    std::filesystem::create_directories(dir);
+    ScratchDir scratch("int");
+    const std::filesystem::path dir = scratch.path();
     auto out = (dir / "audit.csv").string();
     Background scan(scan_args({"127.0.0.1", "--max-rate", "2000", "-o", out, "-q"}));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -220,5 +219,4 @@ TEST(Interrupt, SigintWritesAPartialReportAndNeverTheFinalName) {
     std::string header;
     std::getline(in, header);
     EXPECT_EQ(header.rfind("host,hostname,port", 0), 0u);
-    std::filesystem::remove_all(dir);
 }

@@ -20,9 +20,8 @@ TEST_P(ShardLab, ThreeShardsOfASweepMergedEqualTheWholeSweep) {
     GP_REQUIRE_LAB();
     Lab lab(20);
     lab.listen({"198.18.0.10:22", "198.18.0.13:80", "198.18.0.17:443", "198.18.0.21:1642", "198.18.0.29:2999"});
-    const fs::path dir = fs::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-shards");
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    ScratchDir scratch("shards");
+    const fs::path dir = scratch.path();
     const std::vector<std::string> scan{"198.18.0.0/24", "-p", "1-3000", "--seed", "9", "--timeout", "500ms",
                                         "-q", "--show", "open,closed"};
     auto with = [&](std::vector<std::string> extra) {
@@ -49,7 +48,6 @@ TEST_P(ShardLab, ThreeShardsOfASweepMergedEqualTheWholeSweep) {
     EXPECT_EQ(keys(got, "open").size(), 5u);
     EXPECT_EQ(keys(got, "closed"), keys(want, "closed"));
     EXPECT_EQ(got.size(), want.size());
-    fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ShardLab, ::testing::Values("syn", "connect"),
