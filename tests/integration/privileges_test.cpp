@@ -143,7 +143,7 @@ TEST_F(Privileges, FileCapabilitiesKeepTheUserAndOnlyNetRaw) {
     interrupt_and_check(scan, dir, nobody);
 }
 
-// A folder the dropped user cannot write is refused before any packet, with what to do about it.
+// A folder the dropped user cannot write is refused before any packet (exit 3), with what to do about it.
 TEST_F(Privileges, UnwritableReportFolderIsRefusedUpFront) {
     const auto folder =
         std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-root");
@@ -152,7 +152,7 @@ TEST_F(Privileges, UnwritableReportFolderIsRefusedUpFront) {
     auto r = run(with_registry({ghostport_binary(), "scan", "127.0.0.1", "-p", "22", "--engine", "syn", "-q",
                                 "-o", (folder / "report.csv").string()}));
     std::filesystem::remove_all(folder);
-    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.exit_code, 3) << r.err;  // an unwritable output folder is a run-time failure, as a full disk
     EXPECT_NE(r.err.find("nobody cannot create files in that folder"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--no-drop-privileges"), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
