@@ -90,12 +90,12 @@ DropTarget drop_target(const std::optional<std::string>& user) {
     return target;
 }
 
-DropResult drop_privileges(const DropTarget& target) {
+bool drop_privileges(const DropTarget& target) {
     if (threads_running() != 1)
         throw core::RuntimeError(
             "cannot drop privileges: other threads already run (a bug: drop them first)");
-    DropResult result;
-    if (geteuid() == 0) {
+    const bool root = geteuid() == 0;
+    if (root) {
         // Keep the permitted set across the user switch, then shrink it to CAP_NET_RAW.
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw failure("PR_SET_KEEPCAPS");
         for (int cap = 0; cap <= 63; ++cap)
@@ -109,9 +109,6 @@ DropResult drop_privileges(const DropTarget& target) {
         // Proof, not hope: there is no way back.
         if (setuid(0) == 0 || setgid(0) == 0)
             throw core::RuntimeError("cannot drop privileges: root came back");
-        result.switched_user = true;
-        result.description =
-            fmt::format("running as {} (uid {}) with CAP_NET_RAW only", target.user, target.uid);
     } else {
         keep_only_net_raw();
     }
@@ -122,7 +119,7 @@ DropResult drop_privileges(const DropTarget& target) {
 #endif
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);  // EINVAL before Linux 4.3: nothing to clear
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw failure("PR_SET_NO_NEW_PRIVS");
-    return result;
+    return root;
 }
 
 bool folder_writable(const std::string& path) {

@@ -32,16 +32,10 @@ struct DropTarget {
 // SUDO_GID when both are set (and not 0), else `nobody`. Throws core::InputError for an unknown user.
 DropTarget drop_target(const std::optional<std::string>& user);
 
-// What drop_privileges did, for the notice: "" when nothing was needed (no capability beyond CAP_NET_RAW
-// and not root).
-struct DropResult {
-    bool switched_user = false;
-    std::string description;
-};
-
 // Drops to `target` when euid is 0, else clears every capability but CAP_NET_RAW; sets no_new_privs.
-// Throws core::RuntimeError when a step fails or when more than one thread runs.
-DropResult drop_privileges(const DropTarget& target);
+// Returns whether it switched user (it ran as root). Throws core::RuntimeError when a step fails or when
+// more than one thread runs.
+bool drop_privileges(const DropTarget& target);
 
 // Whether the current (real) user may create files in the folder of `path` (an empty path: yes).
 bool folder_writable(const std::string& path);

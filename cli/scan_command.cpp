@@ -312,7 +312,7 @@ int run_discovery_only(const ScanOptions& o, const scanner::TargetSet& targets,
 // From here on files are created as the user dropped to, so their folders must be writable by it.
 void drop_to_least_privilege(const ScanOptions& o, const std::string& output_path) {
     const DropTarget target = drop_target(o.drop_user);
-    if (!drop_privileges(target).switched_user) return;
+    if (!drop_privileges(target)) return;
     for (const auto& [path, what] : {std::pair{output_path, "-o"}, std::pair{o.resume_path, "--resume"}})
         if (!folder_writable(path))
             throw core::RuntimeError(fmt::format(
