@@ -83,13 +83,6 @@ class TempDir {
     fs::path path_;
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Standard error's lines, without the registry-age notice (the test registry may be older than a year).
 std::vector<std::string> err_lines(const std::string& err) {
     std::vector<std::string> out;

@@ -21,11 +21,6 @@ struct TempDir {
     fs::path path = scratch.path();
 };
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 std::vector<CsvRow> rows_changed(const std::vector<CsvRow>& rows, const std::string& change) {
     std::vector<CsvRow> out;
     for (const auto& r : rows)

@@ -18,13 +18,6 @@ namespace gp_test {
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::string temp_path(const char* tag) {
     static std::atomic<int> counter{0};
     return "/tmp/gpt-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(counter++);
@@ -91,8 +84,8 @@ RunResult run(const std::vector<std::string>& argv, std::chrono::seconds limit, 
     close(in_fd);
     RunResult r;
     r.exit_code = wait_exit(pid, std::chrono::steady_clock::now() + limit);
-    r.out = slurp(out_path);
-    r.err = slurp(err_path);
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
     unlink(in_path.c_str());
     unlink(out_path.c_str());
     unlink(err_path.c_str());
@@ -107,18 +100,18 @@ Background::Background(const std::vector<std::string>& argv, const std::string& 
     if (wait_for.empty()) return;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (slurp(out_file_).find(wait_for) != std::string::npos) return;
+        if (read_file(out_file_).find(wait_for) != std::string::npos) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    throw std::runtime_error("background process never printed '" + wait_for + "': " + slurp(err_file_));
+    throw std::runtime_error("background process never printed '" + wait_for + "': " + read_file(err_file_));
 }
 
 RunResult Background::wait(std::chrono::seconds limit) {
     RunResult r;
     r.exit_code = wait_exit(pid_, std::chrono::steady_clock::now() + limit);
     pid_ = -1;
-    r.out = slurp(out_file_);
-    r.err = slurp(err_file_);
+    r.out = read_file(out_file_);
+    r.err = read_file(err_file_);
     return r;
 }
 
@@ -130,6 +123,13 @@ Background::~Background() {
     }
     unlink(out_file_.c_str());
     unlink(err_file_.c_str());
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 ScratchDir::ScratchDir(const std::string& tag)

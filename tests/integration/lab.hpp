@@ -87,6 +87,9 @@ class ScratchDir {
     std::string path_;
 };
 
+// The whole content of the file at `path` ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // The fields of /proc/PID/status ("Uid" -> "0\t0\t0\t0"), empty when the process is gone.
 std::map<std::string, std::string> process_status(int pid);
 

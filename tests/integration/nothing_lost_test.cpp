@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp_file(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 // Waits until `path` exists (the scan's first checkpoint, so the scan runs), at most 10 s.
 bool wait_for_file(const std::string& path) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -83,7 +78,7 @@ TEST(NothingLost, ReportFolderTurnedReadOnlyMidRunIsExitThreeAndTheCheckpointRem
     EXPECT_FALSE(fs::exists(out + "/report.csv"));
     for (const auto& entry : fs::directory_iterator(out))  // only the hidden temporary file nobody may remove
         EXPECT_EQ(entry.path().filename().string().rfind(".report.csv.tmp-", 0), 0u) << entry.path();
-    const std::string text = slurp_file(checkpoint);
+    const std::string text = read_file(checkpoint);
     EXPECT_NE(text.find("\"low\":30000"), std::string::npos) << "the checkpoint does not hold the whole scan";
 }
 
@@ -105,7 +100,7 @@ TEST(NothingLost, BaselineDeletedMidRunChangesNothing) {
     fs::remove(baseline);
     r = night2.wait(std::chrono::seconds(60));
     EXPECT_EQ(r.exit_code, 0) << r.err;  // the same listeners: no finding
-    const std::string report = slurp_file(dir / "night2.json");
+    const std::string report = read_file(dir / "night2.json");
     EXPECT_NE(report.find("\"baseline_source\":\"" + baseline + "\""), std::string::npos) << report;
     EXPECT_EQ(report.find("\"change\":\"new\""), std::string::npos) << report;
     EXPECT_EQ(report.find("\"change\":\"gone\""), std::string::npos) << report;

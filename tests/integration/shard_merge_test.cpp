@@ -156,13 +156,6 @@ class ShardMerge : public ::testing::Test {
         EXPECT_EQ(open, 3);
     }
 
-    static std::string slurped(const std::string& path) {
-        std::ifstream f(path);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    }
-
     static inline fs::path dir_;
     static inline std::vector<int> fds_;
     static inline unsigned first_port_ = 0;
@@ -196,7 +189,7 @@ TEST_F(ShardMerge, ShardAutoFromASlurmJobArray) {
             shard_report("slurm" + std::to_string(id) + ".json", {"--shard", "auto"},
                          {"SLURM_ARRAY_TASK_ID=" + std::to_string(id), "SLURM_ARRAY_TASK_COUNT=3"}));
     for (int id = 0; id < 3; ++id)
-        EXPECT_NE(slurped(reports[id]).find("\"shard\":\"" + std::to_string(id + 1) + "/3\""),
+        EXPECT_NE(read_file(reports[id]).find("\"shard\":\"" + std::to_string(id + 1) + "/3\""),
                   std::string::npos)
             << reports[id];
     expect_merge_is_whole_scan(reports);
@@ -251,7 +244,7 @@ TEST_F(ShardMerge, AMissingShardMakesThePartialReport) {
     EXPECT_EQ(lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("2/3"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("partial"), std::string::npos) << r.err;
-    const std::string report = slurped(out);
+    const std::string report = read_file(out);
     EXPECT_NE(report.find("\"partial\":true"), std::string::npos) << report;
     EXPECT_NE(report.find("\"shard\":\"1,3/3\""), std::string::npos) << report;
 }
