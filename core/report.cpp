@@ -82,7 +82,7 @@ std::string_view to_string(Change c) {
 }
 
 std::string labels_to_string(Labels labels) {
-    static constexpr std::array<std::pair<Label, std::string_view>, 8> names{{
+    static constexpr std::array<std::pair<Label, std::string_view>, 11> names{{
         {label_ghost, "ghost"},
         {label_unassigned, "unassigned"},
         {label_reserved, "reserved"},
@@ -91,6 +91,9 @@ std::string labels_to_string(Labels labels) {
         {label_unauthorized_use_reported, "unauthorized-use-reported"},
         {label_locally_common, "locally-common"},
         {label_expected, "expected"},
+        {label_borrowed, "borrowed"},
+        {label_self_signed, "self-signed"},
+        {label_cert_expired, "cert-expired"},
     }};
     std::string out;
     for (auto [bit, name] : names) {

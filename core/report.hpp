@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/service.hpp"
 
 namespace ghostport::core {
 
@@ -23,6 +24,9 @@ enum Label : std::uint32_t {
     label_unauthorized_use_reported = 1u << 5,
     label_locally_common = 1u << 6,
     label_expected = 1u << 7,  // matched a line of the --expect allowlist: never a finding
+    label_borrowed = 1u << 8,  // -sV named a service that is not the port's registered one (nor an alias)
+    label_self_signed = 1u << 9,   // its TLS certificate is issued by its own key
+    label_cert_expired = 1u << 10, // its TLS certificate's not-after is before the scan
 };
 using Labels = std::uint32_t;
 std::string labels_to_string(Labels labels);  // "ghost;unassigned"; "" when none
@@ -51,6 +55,7 @@ struct ReportRow {
     PortResult result;
     std::string hostname;  // the name the user gave, or ""
     ServiceLabel label;
+    ServiceInfo service;  // what -sV found (empty when not identified)
     Change change = Change::none;
     std::string
         change_detail;        // what changed, for people: "was closed", "service http -> ssh", "now filtered"
@@ -75,6 +80,7 @@ struct ReportMeta {
     std::uint64_t probes_done = 0;     // (host, port) pairs decided
     std::uint64_t open = 0, closed = 0, filtered = 0;
     bool partial = false;  // interrupted before every pair was decided
+    bool service_scan = false;  // -sV: open ports were identified (ReportRow::service)
     // Set when the report was compared with a baseline report; the counts are of rows.
     std::string baseline_source;                                  // path of the baseline report, "" when none
     std::chrono::system_clock::time_point baseline_started_at{};  // when the baseline scan started (if known)
