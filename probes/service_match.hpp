@@ -19,6 +19,12 @@ struct MatchHit {
 
 class Matcher {
   public:
+    // Only the first this many bytes of an answer are matched (a service says who it is early; a 1 MB
+    // answer costs no more than a 64 KiB one).
+    static constexpr std::size_t max_answer = 64 * 1024;
+    // Each $N substitution is cut to this many characters (after cleaning to printable text).
+    static constexpr std::size_t max_group_chars = 80;
+
     // Compiles every pattern of `defs` (kept by reference: it must outlive the Matcher); JIT where PCRE2 has
     // it. Throws core::InputError "FILE:LINE: bad pattern: <PCRE2's message> at offset N".
     explicit Matcher(const ServiceDefs& defs);
