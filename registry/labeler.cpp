@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "registry/rarity.hpp"
+#include "registry/service_judge.hpp"
 
 namespace ghostport::registry {
 
@@ -94,6 +95,32 @@ std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>&
         row.label = it->second;
     }
     return rows;
+}
+
+std::vector<std::string_view> Labeler::registered_names(std::uint16_t port, core::Proto proto) const {
+    std::vector<std::string_view> names;
+    for (const IanaRecord* r : registry_.lookup(port, proto).records) {
+        if (record_status(*r) != core::RegistryStatus::assigned) continue;
+        if (std::find(names.begin(), names.end(), r->service_name) == names.end())
+            names.push_back(r->service_name);
+    }
+    return names;
+}
+
+void Labeler::judge_services(std::vector<core::ReportRow>& rows,
+                             std::chrono::system_clock::time_point now) const {
+    std::unordered_map<std::uint32_t, std::vector<std::string_view>> cache;  // names per (port, proto)
+    for (auto& row : rows) {
+        if (!row.service.identified()) {
+            judge_service(row, {}, now);  // clears the three labels
+            continue;
+        }
+        const std::uint32_t key = key_of(row.result.port, row.result.proto);
+        auto it = cache.find(key);
+        if (it == cache.end())
+            it = cache.emplace(key, registered_names(row.result.port, row.result.proto)).first;
+        judge_service(row, it->second, now);
+    }
 }
 
 }  // namespace ghostport::registry

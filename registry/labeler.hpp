@@ -1,7 +1,9 @@
 // Turns scan results into report rows: registry name and status, prevalence, local commonness, rarity.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/report.hpp"
@@ -29,6 +31,15 @@ class Labeler {
     // port (`open` decides the ghost label).
     core::ServiceLabel label_port(std::uint16_t port, core::Proto proto, bool open,
                                   std::uint32_t local_open_hosts, std::uint32_t responsive_hosts) const;
+
+    // After -sV: sets or clears the borrowed, self-signed and cert-expired labels of every row from its
+    // ServiceInfo (see service_judge.hpp), judging certificates at `now` (the scan's start). A row whose
+    // service is not identified gets none of them. Call it after `label` (which it does not undo).
+    void judge_services(std::vector<core::ReportRow>& rows, std::chrono::system_clock::time_point now) const;
+
+    // Every name the registry gives (port, proto): the primary one and the others (aliases, historic and
+    // duplicate names), in file order, without repeats. Empty on unassigned, reserved and unknown ports.
+    std::vector<std::string_view> registered_names(std::uint16_t port, core::Proto proto) const;
 
   private:
     const Registry& registry_;
