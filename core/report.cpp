@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace ghostport::core {
@@ -108,6 +109,21 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
     auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, ms);
+}
+
+std::string port_list_text(std::vector<std::uint16_t> ports) {
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    std::string out;
+    for (std::size_t i = 0; i < ports.size();) {
+        std::size_t last = i;
+        while (last + 1 < ports.size() && ports[last + 1] == ports[last] + 1) ++last;
+        if (!out.empty()) out += ',';
+        out += std::to_string(ports[i]);
+        if (last > i) out += fmt::format("-{}", ports[last]);
+        i = last + 1;
+    }
+    return out;
 }
 
 }  // namespace ghostport::core

@@ -81,6 +81,10 @@ struct ReportMeta {
     std::uint64_t open = 0, closed = 0, filtered = 0;
     bool partial = false;  // interrupted before every pair was decided
     bool service_scan = false;  // -sV: open ports were identified (ReportRow::service)
+    // Every host that answered (hosts_up of them), rows or not: the XML report lists each as up. Empty in a
+    // report that did not record it (read from CSV, or written before it existed).
+    std::vector<Address> hosts_up_list;
+    std::string ports_scanned;  // the TCP ports probed on each host, as port_list_text writes them, or ""
     // Set when the report was compared with a baseline report; the counts are of rows.
     std::string baseline_source;                                  // path of the baseline report, "" when none
     std::chrono::system_clock::time_point baseline_started_at{};  // when the baseline scan started (if known)
@@ -95,5 +99,9 @@ struct Report {
 };
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t);  // 2026-11-22T10:00:00.123Z
+
+// The ports sorted, duplicates dropped, runs of consecutive ports as "first-last", joined by ',':
+// {1642, 1, 2, 3, 22, 2} -> "1-3,22,1642" (nmap's scaninfo services form). "" for no ports.
+std::string port_list_text(std::vector<std::uint16_t> ports);
 
 }  // namespace ghostport::core
