@@ -26,11 +26,12 @@ int main(int argc, char** argv) {
     using namespace ghostport;
     // nmap's two-letter -iL is not a CLI11 short option: accept it as the long --input-list.
     std::vector<std::string> args(argv + 1, argv + argc);
-    // Likewise -Pn (no discovery) and -sn (discovery only).
+    // Likewise -Pn (no discovery), -sn (discovery only) and -sV (service identification).
     for (auto& a : args) {
         if (a == "-iL") a = "--input-list";
         if (a == "-Pn") a = "--no-discovery";
         if (a == "-sn") a = "--discovery-only";
+        if (a == "-sV") a = "--identify";
     }
     // `scan --resume FILE` with a checkpoint in FILE continues that scan, with its own arguments.
     try {

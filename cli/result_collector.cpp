@@ -70,4 +70,10 @@ std::map<core::Address, std::uint64_t> ResultCollector::collapse_all_open(std::u
     return open_ports;
 }
 
+void ResultCollector::add_service(const core::PortResult& r, core::ServiceInfo info) {
+    if (!info.identified()) return;
+    std::lock_guard lock(mutex_);
+    services_[{r.host, r.port}] = std::move(info);
+}
+
 }  // namespace ghostport::cli

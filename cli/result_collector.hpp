@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/service.hpp"
 #include "core/walk_mark.hpp"
 
 namespace ghostport::cli {
@@ -55,7 +56,15 @@ class ResultCollector {
     // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open-port counts.
     std::map<core::Address, std::uint64_t> collapse_all_open(std::uint64_t threshold);
     std::vector<core::PortResult> take_results() { return std::move(kept_); }
+
+    // Thread-safe; called by the identify stage once per open port it took (-sV).
+    void add_service(const core::PortResult& r, core::ServiceInfo info);
+    // What identification found, by (host, port); after the stages have finished.
+    using ServiceMap = std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo>;
+    ServiceMap take_services() { return std::move(services_); }
     std::uint64_t responsive_hosts() const { return responsive_.size(); }
+    // The hosts that answered on any port, in address order (after the engine has returned).
+    std::vector<core::Address> responsive_list() const { return {responsive_.begin(), responsive_.end()}; }
     // Whether the host answered on any port (after the engine has returned).
     bool responded(const core::Address& host) const { return responsive_.contains(host); }
     std::uint64_t count(core::PortState s) const { return counts_[static_cast<int>(s)]; }
@@ -65,6 +74,7 @@ class ResultCollector {
     std::mutex mutex_;
     std::vector<core::PortResult> kept_;
     std::set<std::pair<core::Address, std::uint16_t>> watched_;
+    ServiceMap services_;
     std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
     std::array<std::uint64_t, 4> counts_{};
     PositionFn position_of_;

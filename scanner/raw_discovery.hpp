@@ -14,7 +14,7 @@
 //   (RouteResolver); a host with no route, or whose send is refused (EHOSTUNREACH, ENETUNREACH, EPERM...),
 //   simply gets no answer.
 // - Matching (probes/discovery_packets.hpp): a per-run SipHash key, one random TCP source port in
-//   [20000, 32767] (below Linux's ephemeral range and the SYN engine's 40000-59999 range) and a random ICMP
+//   [20000, 32767] (below Linux's ephemeral range; the SYN engine's ports lie above it) and a random ICMP
 //   identifier; the SYN's seq, the ACK's ack and the ICMP sequence are cookies of (us, host), so an answer is
 //   matched without a table. It counts only when its source is a host of the set.
 // - Receiving: one Capture (inbound, immediate mode) per interface the routes use, opened before the first

@@ -30,6 +30,7 @@
 #include "scanner/raw_sender.hpp"
 #include "scanner/retry_budget.hpp"
 #include "scanner/route.hpp"
+#include "scanner/source_ports.hpp"
 #include "scanner/rtt_estimator.hpp"
 
 namespace ghostport::scanner {
@@ -208,7 +209,9 @@ class SynScan {
           ring_(1u << 15) {
         std::random_device rd;
         const unsigned tries = retries_.max_retries() + 1;
-        sport_low_ = static_cast<std::uint16_t>(40000 + rd() % (20000 - tries));
+        // Outside the kernel's ephemeral range, so no connection of this machine (-sV's conversations among
+        // them) ever shares a port with these probes.
+        sport_low_ = raw_source_window(ephemeral_port_range(), tries, rd());
         sport_high_ = static_cast<std::uint16_t>(sport_low_ + tries - 1);
         captures_ = std::make_unique<CaptureSet>(reply_filter(sport_low_, sport_high_));
     }

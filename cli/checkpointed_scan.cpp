@@ -1,0 +1,118 @@
+// A scan under --resume: one walk whose position is checkpointed every 2 s and at the end.
+#include "cli/checkpointed_scan.hpp"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace ghostport::cli {
+
+scanner::DiscoveryOptions discovery_options(const scanner::EngineOptions& e) {
+    scanner::DiscoveryOptions d;
+    d.timeout = e.timeout;
+    d.retries = 1;
+    d.max_rate = e.max_rate;
+    return d;
+}
+
+scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector& collector,
+                                        const scanner::EngineHooks& hooks, const std::atomic<bool>& stop) {
+    ResumeState state;
+    state.argv = o.argv;
+    state.seed = seed;
+    state.started_at = started_at;
+    scanner::TargetSet live_set;
+    const scanner::TargetSet* walk_hosts = &targets;
+    if (discover) {
+        std::vector<core::Address> live;
+        if (resumed && resumed->live_hosts) {
+            live = *resumed->live_hosts;
+        } else {
+            std::mutex mutex;
+            scanner::make_discovery(engine_name, discovery_options(engine_opt))
+                ->run(
+                    targets,
+                    [&](const scanner::HostUp& h) {
+                        std::lock_guard lock(mutex);
+                        live.push_back(h.host);
+                    },
+                    &stop);
+            if (stop.load()) {
+                discovery_complete = false;
+                save_resume_file(o.resume_path, state,
+                                 o.file_mode);  // no live hosts yet: discovery runs again
+                host_up.assign(targets.size(), false);
+                return {};
+            }
+        }
+        host_up.assign(targets.size(), false);
+        for (const auto& a : live) {
+            live_set.add(scanner::AddressRange::single(a));
+            if (auto i = targets.index_of(a)) host_up[*i] = true;
+        }
+        live_set.finalize();
+        walk_hosts = &live_set;
+        state.live_hosts = std::move(live);
+    }
+    const std::uint64_t low = resumed ? resumed->low : 0;
+    scanner::TargetSource walk(*walk_hosts, ports, seed, shard, low);
+    collector.track([&walk](const core::PortResult& r) { return walk.position_of(r.host, r.port); },
+                    core::WalkMark(low, resumed ? resumed->above : decltype(resumed->above){}));
+    if (resumed) collector.restore(resumed->results, resumed->counts, resumed->responsive);
+
+    auto save = [&] {
+        auto snap = collector.snapshot();
+        state.low = snap.low;
+        state.above = std::move(snap.above);
+        state.counts = snap.counts;
+        state.responsive = std::move(snap.responsive);
+        state.results = std::move(snap.results);
+        save_resume_file(o.resume_path, state, o.file_mode);
+    };
+    save();
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool finished = false;
+    std::exception_ptr checkpoint_error;
+    std::thread checkpointer([&] {
+        std::unique_lock lock(mutex);
+        while (!wake.wait_for(lock, interval, [&] { return finished; })) {
+            lock.unlock();
+            try {
+                save();
+            } catch (...) {
+                checkpoint_error = std::current_exception();
+            }
+            lock.lock();
+            if (checkpoint_error) break;
+        }
+    });
+    scanner::EngineStats stats;
+    try {
+        stats = engine.run(walk, hooks);
+    } catch (...) {
+        {
+            std::lock_guard lock(mutex);
+            finished = true;
+        }
+        wake.notify_all();
+        checkpointer.join();
+        throw;
+    }
+    {
+        std::lock_guard lock(mutex);
+        finished = true;
+    }
+    wake.notify_all();
+    checkpointer.join();
+    if (checkpoint_error) std::rethrow_exception(checkpoint_error);
+    // The final position: where an interrupted scan got to, or the whole scan, so that a report that
+    // cannot be written (a full disk) is still recoverable with --resume.
+    save();
+    stats.total += walk.skipped();
+    stats.done += walk.skipped();
+    return stats;
+}
+
+}  // namespace ghostport::cli

@@ -1,0 +1,46 @@
+// A scan under --resume: one walk whose position is checkpointed every 2 s and at the end.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/result_collector.hpp"
+#include "cli/resume_file.hpp"
+#include "cli/scan_options.hpp"
+#include "scanner/discovery.hpp"
+#include "scanner/engine.hpp"
+#include "scanner/target_set.hpp"
+#include "scanner/target_source.hpp"
+
+namespace ghostport::cli {
+
+// Discovery's options for a scan with these engine options.
+scanner::DiscoveryOptions discovery_options(const scanner::EngineOptions& e);
+
+// A scan under --resume: one walk whose position is checkpointed every 2 s and at the end. With discovery,
+// the live hosts are found first (all of them, so that a resumed run walks the same hosts in the same
+// order) and kept in the checkpoint; the sweep is then one walk over them.
+struct Checkpointed {
+    static constexpr auto interval = std::chrono::seconds(2);
+
+    const ScanOptions& o;
+    const std::optional<ResumeState>& resumed;
+    std::uint64_t seed;
+    std::chrono::system_clock::time_point started_at;
+    const scanner::TargetSet& targets;
+    const std::vector<std::uint16_t>& ports;
+    scanner::Shard shard;
+    bool discover;
+    const std::string& engine_name;
+    const scanner::EngineOptions& engine_opt;
+    std::vector<bool> host_up{};
+    bool discovery_complete = true;
+
+    scanner::EngineStats scan(scanner::Engine& engine, ResultCollector& collector,
+                              const scanner::EngineHooks& hooks, const std::atomic<bool>& stop);
+};
+
+}  // namespace ghostport::cli

@@ -1,0 +1,64 @@
+// `ghostport scan`'s options: the values, the option table that fills them, and their parsers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/audit.hpp"
+#include "cli/result_collector.hpp"
+#include "scanner/target_spec.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace ghostport::cli {
+
+struct ScanOptions {
+    scanner::TargetOptions targets;
+    std::string ports = "all";
+    std::size_t top_ports = 0;
+    std::string engine = "auto";
+    std::string timeout = "1s";
+    unsigned retries = 2;
+    bool retries_given = false;  // --retries on the command line: exactly that many, never adapted
+    double max_rate = 0, min_rate = 0;
+    std::uint64_t port_threshold = 1000;
+    unsigned concurrency = 0;
+    std::optional<std::uint64_t> seed;
+    std::string shard;
+    std::string output_path;
+    std::string format;
+    std::vector<std::string> show{"open"};
+    bool quiet = false, no_progress = false;
+    std::optional<std::string> registry_file, prevalence_file;
+    AuditOptions audit;
+    bool no_discovery = false, discovery_only = false, no_rdns = false;
+    std::string resume_path;
+    std::uint64_t max_targets = 1ull << 32;
+    bool yes = false;
+    bool no_drop_privileges = false;
+    std::optional<std::string> drop_user;
+    std::string umask;              // --umask, octal; "" = reports and checkpoints are 0600
+    unsigned file_mode = 0600;      // from --umask
+    std::vector<std::string> argv;  // the arguments after the program name, for the resume file
+    std::string command_line;
+    // -sV: identify the service behind every open port.
+    bool identify = false;
+    unsigned version_intensity = 7;
+    std::string version_timeout = "6s";
+    std::optional<std::string> service_probes;  // --service-probes FILE
+};
+
+// Registers every option of `scan` on `cmd`, filling `o`.
+void add_scan_options(CLI::App& cmd, ScanOptions& o);
+
+// --show items -> the states to report; throws core::InputError for an unknown one.
+ShowStates parse_show(const std::vector<std::string>& items);
+
+// "022" -> 022; throws core::InputError for anything but 1 to 4 octal digits.
+unsigned parse_umask(const std::string& text);
+
+}  // namespace ghostport::cli

@@ -1,0 +1,151 @@
+// The scan's report: its metadata, and the rows assembled from what the sweep and the stages after it found.
+#include "cli/scan_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+
+#include "registry/labeler.hpp"
+#include "registry/registry_source.hpp"
+
+namespace ghostport::cli {
+
+namespace {
+
+// The rows --show asks for, and every row compared with the baseline (a gone listener is closed now).
+std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const ShowStates& show) {
+    std::erase_if(rows, [&](const core::ReportRow& r) {
+        if (r.change != core::Change::none) return false;
+        switch (r.result.state) {
+            case core::PortState::open:
+                return !show.open;
+            case core::PortState::closed:
+                return !show.closed;
+            case core::PortState::filtered:
+                return !show.filtered;
+            case core::PortState::all_open:
+                return false;
+        }
+        return true;
+    });
+    return rows;
+}
+
+
+// The label of a host that answered SYN-ACK on more than --port-threshold ports.
+core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_scanned) {
+    core::ServiceLabel label;
+    label.description = fmt::format(
+        "answered SYN-ACK on {} of {} ports: a tarpit or an IPS answering everything; ports not listed",
+        open_ports, ports_scanned);
+    return label;
+}
+
+// A host whose every open port (at least `min_ports` of them) accepted but never sent a byte, to any probe, is
+// a middlebox or tarpit completing handshakes on behalf of nothing: say so on each row, not "a service".
+void mark_middleboxes(std::vector<core::ReportRow>& rows, std::size_t min_ports = 5) {
+    std::map<core::Address, std::pair<std::size_t, std::size_t>> silent_of;  // host -> (open, silent)
+    auto silent = [](const core::ReportRow& r) {
+        return r.service.name == core::service_unknown && r.service.banner.empty();
+    };
+    for (const auto& r : rows) {
+        if (r.result.state != core::PortState::open || !r.service.identified()) continue;
+        auto& [open, quiet] = silent_of[r.result.host];
+        ++open;
+        quiet += silent(r);
+    }
+    for (auto& r : rows) {
+        auto it = silent_of.find(r.result.host);
+        if (it == silent_of.end() || it->second.first < min_ports || it->second.first != it->second.second)
+            continue;
+        if (r.result.state == core::PortState::open && r.service.identified())
+            r.service.extra_info = fmt::format(
+                "middlebox: all {} open ports of this host accept and none ever speaks", it->second.first);
+    }
+}
+
+}  // namespace
+
+core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_t probes_planned) {
+    core::Report report;
+    auto& meta = report.meta;
+    meta.command_line = o.command_line;
+    meta.engine = s.engine_name;
+    meta.seed = s.seed;
+    meta.shard = s.shard_spec;
+    meta.registry_source = s.registry->source();
+    meta.registry_snapshot = s.registry->snapshot_date();
+    meta.prevalence_source = s.prevalence ? s.prevalence->source() : "";
+    meta.hosts_targeted = s.targets.size();
+    meta.ports_per_host = s.ports.size();
+    meta.probes_planned = probes_planned;
+    meta.started_at = s.started_at;
+    meta.service_scan = s.identification != nullptr;
+    meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
+    if (meta.registry_stale && !o.quiet)
+        std::fprintf(
+            stderr,
+            "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
+            meta.registry_snapshot.c_str(), meta.registry_source.c_str());
+    return report;
+}
+
+void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& s, ResultCollector& collector,
+                   const SweepOutcome& swept, const std::map<core::Address, std::string>& names) {
+    auto& meta = report.meta;
+    const auto& stats = swept.stats;
+    meta.finished_at = std::chrono::system_clock::now();
+    meta.probes_done = stats.done;
+    if (swept.discovered || !o.resume_path.empty()) meta.probes_planned = stats.total;
+    meta.partial = stats.done < stats.total || !swept.discovery_complete || swept.stopped;
+    meta.hosts_up_list = collector.responsive_list();
+    if (swept.discovered) {
+        // Up: found by discovery, or answered on a port (a host may ignore every discovery probe).
+        meta.hosts_up_list.clear();
+        for (std::uint64_t i = 0; i < s.targets.size(); ++i)
+            if (swept.host_up[i] || collector.responded(s.targets.at(i)))
+                meta.hosts_up_list.push_back(s.targets.at(i));
+    }
+    meta.hosts_up = meta.hosts_up_list.size();
+    meta.ports_scanned = core::port_list_text(s.ports);
+    meta.open = collector.count(core::PortState::open);
+    meta.closed = collector.count(core::PortState::closed);
+    meta.filtered = collector.count(core::PortState::filtered);
+
+    const auto all_open = collector.collapse_all_open(o.port_threshold);
+    auto services = collector.take_services();
+    registry::Labeler labeler(*s.registry, s.prevalence ? &*s.prevalence : nullptr);
+    report.rows = labeler.label(collector.take_results(), meta.hosts_up);
+    for (auto& row : report.rows) {
+        row.hostname = s.targets.hostname(row.result.host);
+        if (row.hostname.empty()) {
+            if (auto it = names.find(row.result.host); it != names.end()) row.hostname = it->second;
+        }
+        if (row.result.state == core::PortState::all_open) {
+            row.label = all_open_label(all_open.at(row.result.host), s.ports.size());
+            if (meta.service_scan)
+                row.service.extra_info = "not identified port by port: the host answers on every port";
+        }
+        if (auto it = services.find({row.result.host, row.result.port});
+            it != services.end() && row.result.state == core::PortState::open)
+            row.service = std::move(it->second);
+    }
+    if (meta.service_scan) {
+        mark_middleboxes(report.rows);
+        labeler.judge_services(report.rows, meta.started_at);
+    }
+    // Every probed (host, port) of a baseline listener has a row (the collector watched them), so a listener
+    // with no row was not probed by this scan (another target set or shard, or an interrupted scan), unless
+    // discovery found its host down: then it is gone.
+    std::vector<bool> port_scanned(65536, false);
+    for (std::uint16_t p : s.ports) port_scanned[p] = true;
+    s.audit.annotate(report, [&](const core::PortResult& r) {
+        if (!swept.discovered || !swept.discovery_complete || !port_scanned[r.port]) return false;
+        const auto index = s.targets.index_of(r.host);
+        return index && !swept.host_up[*index];
+    });
+    report.rows = shown_rows(std::move(report.rows), s.show);
+}
+
+}  // namespace ghostport::cli

@@ -1,0 +1,182 @@
+// Everything a scan needs, prepared and checked before a single packet is sent.
+#include "cli/scan_setup.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <random>
+
+#include "cli/checkpointed_scan.hpp"
+#include "cli/duration.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/privileges.hpp"
+#include "cli/report_output.hpp"
+#include "cli/shard_env.hpp"
+#include "core/errors.hpp"
+#include "registry/registry_source.hpp"
+#include "scanner/discovery.hpp"
+#include "scanner/port_spec.hpp"
+#include "scanner/target_spec.hpp"
+
+namespace ghostport::cli {
+
+namespace {
+
+// "auto" is syn when this process may send raw packets, else connect (said once on standard error).
+std::string choose_engine(const std::string& requested, bool quiet) {
+    if (requested != "auto") {
+        if (requested == "syn" && !scanner::syn_engine_permitted())
+            throw core::RuntimeError(
+                "--engine syn needs root or CAP_NET_RAW (raw sockets); use --engine connect");
+        return requested;
+    }
+    if (scanner::syn_engine_permitted()) return "syn";
+    if (!quiet)
+        std::fprintf(stderr,
+                     "ghostport: no raw-socket permission (root or CAP_NET_RAW): using the connect engine\n");
+    return "connect";
+}
+
+// The raw engines read packets strangers send: before any is read, keep only CAP_NET_RAW (privileges.hpp).
+// From here on files are created as the user dropped to, so their folders must be writable by it.
+void drop_to_least_privilege(const ScanOptions& o, const std::string& output_path) {
+    const DropTarget target = drop_target(o.drop_user);
+    if (!drop_privileges(target)) return;
+    for (const auto& [path, what] : {std::pair{output_path, "-o"}, std::pair{o.resume_path, "--resume"}})
+        if (!folder_writable(path))
+            throw core::RuntimeError(fmt::format(
+                "{} {}: {} cannot create files in that folder once the SYN engine has dropped root; make it "
+                "writable by {}, choose --drop-user, or give --no-drop-privileges",
+                what, path, target.user, target.user));
+}
+
+// -sV's definitions, loaded and compiled (a bad entry is an InputError naming file and line).
+std::unique_ptr<Identification> load_identification(const ScanOptions& o, const scanner::EngineOptions& e) {
+    auto id = std::make_unique<Identification>();
+    id->defs = probes::ServiceDefs::load(locate_service_probes(o.service_probes));
+    id->matcher = std::make_unique<probes::Matcher>(id->defs);
+    id->options.intensity = o.version_intensity;
+    id->options.timeout = parse_duration(o.version_timeout, "--version-timeout");
+    id->options.port_threshold = o.port_threshold;
+    id->options.concurrency = e.concurrency;
+    return id;
+}
+
+}  // namespace
+
+std::string locate_service_probes(const std::optional<std::string>& given) {
+    if (given) return *given;
+    if (const char* env = std::getenv("GHOSTPORT_SERVICE_PROBES"); env && *env) return env;
+    const std::string places[] = {std::string(GHOSTPORT_DATA_DIR) + "/tcp_services.txt",
+                                  std::string(GHOSTPORT_SOURCE_DIR) + "/probes/tcp_services.txt"};
+    for (const auto& p : places) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(p, ec)) return p;
+    }
+    throw core::InputError(fmt::format(
+        "-sV: no service probe definitions found (looked for {} and {}); give --service-probes FILE",
+        places[0], places[1]));
+}
+
+ScanSetup prepare_scan(const ScanOptions& o) {
+    ScanSetup s;
+    s.show = parse_show(o.show);
+    s.resumed = o.resume_path.empty() ? std::nullopt : load_resume_file(o.resume_path);
+    s.started_at = s.resumed ? s.resumed->started_at : std::chrono::system_clock::now();
+    s.output_path = expand_time_patterns(o.output_path, s.started_at);
+    s.format = choose_format(o.format, s.output_path);
+    s.audit = Audit::prepare(o.audit, o.quiet);
+    auto& e = s.engine_opt;
+    e.timeout = parse_duration(o.timeout, "--timeout");
+    e.retries = o.retries;
+    // Unless told a number, the SYN engine adds tries when it measures loss (see retry_budget.hpp).
+    e.max_retries = o.retries_given ? o.retries : std::max(o.retries, 6u);
+    e.max_rate = o.max_rate;
+    e.min_rate = o.min_rate;
+    if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
+        throw core::InputError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
+    e.concurrency = o.concurrency;
+    s.engine_name = choose_engine(o.engine, o.quiet);
+    s.engine = scanner::make_engine(s.engine_name, e);
+
+    auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
+    s.registry = std::make_unique<registry::Registry>(registry::Registry::load(registry_choice.path));
+    if (auto p = registry::locate_prevalence(o.prevalence_file)) s.prevalence = registry::Prevalence::load(*p);
+    if (o.identify) s.identification = load_identification(o, e);
+
+    if (o.top_ports > 0) {
+        if (!s.prevalence)
+            throw core::InputError(
+                "--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
+        s.ports = s.prevalence->top_ports(o.top_ports, core::Proto::tcp);
+    } else {
+        s.ports = scanner::parse_ports(o.ports);
+    }
+    s.targets = scanner::build_targets(o.targets, scanner::system_resolver());
+    if (s.engine_name == "syn" && !o.no_drop_privileges) drop_to_least_privilege(o, s.output_path);
+    return s;
+}
+
+void plan_walk(const ScanOptions& o, ScanSetup& s) {
+    // A scan this large is more often a typo (a /8 for a /24) than a plan: it needs --yes.
+    const auto pairs = static_cast<unsigned __int128>(s.targets.size()) * s.ports.size();
+    if (pairs > o.max_targets && !o.yes)
+        throw core::InputError(fmt::format(
+            "{} hosts x {} ports is {} host x port pairs, more than --max-targets {}; add --yes to scan them",
+            s.targets.size(), s.ports.size(),
+            static_cast<long double>(pairs) > 1.8e19L ? std::string("over 2^64")
+                                                      : std::to_string(static_cast<std::uint64_t>(pairs)),
+            o.max_targets));
+    s.shard_spec = o.shard.empty() ? o.shard : resolve_shard(o.shard, [](const char* name) {
+        return static_cast<const char*>(std::getenv(name));
+    });
+    if (!s.shard_spec.empty()) {
+        s.shard = scanner::parse_shard(s.shard_spec);
+        if (!o.seed)
+            throw core::InputError("--shard needs --seed: every shard must walk the same shuffled order");
+    }
+    s.seed = s.resumed ? s.resumed->seed
+             : o.seed  ? *o.seed
+                       : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
+    if (!s.output_path.empty()) s.file = std::make_unique<output::AtomicFile>(s.output_path, o.file_mode);
+}
+
+// --discovery-only: which hosts are up, one line each, then a summary; no port is probed.
+int run_discovery_only(const ScanOptions& o, const ScanSetup& s) {
+    const scanner::TargetSet& targets = s.targets;
+    auto discovery = scanner::make_discovery(s.engine_name, discovery_options(s.engine_opt));
+    const auto& stop = install_interrupt_handlers();
+    std::mutex mutex;
+    std::vector<scanner::HostUp> up;
+    const auto t0 = std::chrono::steady_clock::now();
+    discovery->run(
+        targets,
+        [&](const scanner::HostUp& h) {
+            std::lock_guard lock(mutex);
+            up.push_back(h);
+        },
+        &stop);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+    std::sort(up.begin(), up.end(), [](auto& a, auto& b) { return a.host < b.host; });
+    for (const auto& h : up) {
+        const std::string& name = targets.hostname(h.host);
+        std::printf("%s%s up %s %.3f ms\n", h.host.to_string().c_str(),
+                    name.empty() ? "" : fmt::format(" ({})", name).c_str(),
+                    std::string(scanner::to_string(h.reason)).c_str(), h.rtt_us / 1000.0);
+    }
+    if (!o.quiet)
+        std::printf("%zu host%s up of %llu, in %.2f s\n", up.size(), up.size() == 1 ? "" : "s",
+                    static_cast<unsigned long long>(targets.size()), took.count());
+    std::fflush(stdout);
+    if (stop.load()) {
+        std::fprintf(stderr, "ghostport: interrupted; the host list is partial\n");
+        return core::exit_runtime;
+    }
+    return core::exit_ok;
+}
+
+}  // namespace ghostport::cli

@@ -1,0 +1,73 @@
+// Everything a scan needs, prepared and checked before a single packet is sent: report destination and
+// format, audit files, engine, registry and prevalence, ports, targets, the shuffled walk's seed and shard,
+// and (with -sV) the probe definitions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/audit.hpp"
+#include "cli/resume_file.hpp"
+#include "cli/scan_options.hpp"
+#include "output/atomic_file.hpp"
+#include "output/format.hpp"
+#include "probes/service_defs.hpp"
+#include "probes/service_match.hpp"
+#include "registry/prevalence.hpp"
+#include "registry/registry.hpp"
+#include "scanner/engine.hpp"
+#include "scanner/identify.hpp"
+#include "scanner/target_set.hpp"
+#include "scanner/target_source.hpp"
+
+namespace ghostport::cli {
+
+// -sV's definitions, compiled once; never moved (the matcher refers to the definitions).
+struct Identification {
+    probes::ServiceDefs defs;
+    std::unique_ptr<probes::Matcher> matcher;
+    scanner::IdentifyOptions options;
+};
+
+struct ScanSetup {
+    ShowStates show;
+    std::optional<ResumeState> resumed;  // --resume FILE held a checkpoint: its seed and start go on
+    std::chrono::system_clock::time_point started_at;
+    std::string output_path;  // -o with its time patterns expanded
+    output::Format format = output::Format::table;
+    Audit audit;
+    scanner::EngineOptions engine_opt;
+    std::string engine_name;
+    std::unique_ptr<scanner::Engine> engine;
+    std::unique_ptr<registry::Registry> registry;
+    std::optional<registry::Prevalence> prevalence;
+    std::unique_ptr<Identification> identification;  // with -sV
+    std::vector<std::uint16_t> ports;
+    scanner::TargetSet targets;
+    // Set by plan_walk:
+    scanner::Shard shard;
+    std::string shard_spec;
+    std::uint64_t seed = 0;
+    std::unique_ptr<output::AtomicFile> file;  // the report, opened before the scan so a bad path fails now
+};
+
+// Parses and checks every input, loads the data files and builds the target set; a SYN scan then gives up
+// root (privileges.hpp). Throws core::InputError (exit 2) or core::RuntimeError (exit 3).
+ScanSetup prepare_scan(const ScanOptions& o);
+
+// The walk over host x port pairs: --max-targets, --shard, the seed, and the report file, opened now.
+void plan_walk(const ScanOptions& o, ScanSetup& s);
+
+// The probe definitions file -sV reads: --service-probes, $GHOSTPORT_SERVICE_PROBES, the installed
+// DATADIR/ghostport/tcp_services.txt, then the source tree's probes/tcp_services.txt. Throws
+// core::InputError naming the places it looked when none exists.
+std::string locate_service_probes(const std::optional<std::string>& given);
+
+// --discovery-only: which hosts are up, one line each, then a summary; no port is probed.
+int run_discovery_only(const ScanOptions& o, const ScanSetup& s);
+
+}  // namespace ghostport::cli

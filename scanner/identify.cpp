@@ -1,0 +1,621 @@
+// The identify stage (scan -sV): Asio coroutines that hold one conversation chain per open port, bounded per
+// host and in all, with TLS through OpenSSL. The only file that includes asio::ssl.
+#include "scanner/identify.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "probes/banner.hpp"
+#include "probes/ssh_kex.hpp"
+#include "probes/tls_facts.hpp"
+#include "scanner/fd_limit.hpp"
+#include "scanner/identify_plan.hpp"
+
+namespace ghostport::scanner {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+constexpr std::size_t answer_cap = 16 * 1024;  // bytes kept from one conversation: the rest is not read
+constexpr unsigned max_conversations = 10;     // per port, whatever the definitions hold
+constexpr unsigned default_concurrency = 2048;
+
+tcp::endpoint to_endpoint(const core::Address& a, std::uint16_t port) {
+    if (a.is_v4()) return {asio::ip::address_v4(a.v4()), port};
+    asio::ip::address_v6::bytes_type b;
+    std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
+    return {asio::ip::address_v6(b), port};
+}
+
+// One TCP connection, plain or (after a handshake) TLS, with a deadline on every operation: a timer that
+// cancels the socket. `generation` keeps a timer that fired late from cancelling a later operation.
+struct Conn : std::enable_shared_from_this<Conn> {
+    Conn(asio::io_context& io, ssl::context& tls) : stream(io, tls), timer(io) {}
+    ssl::stream<tcp::socket> stream;
+    asio::steady_timer timer;
+    std::uint64_t generation = 0;
+    bool tls = false;         // the handshake succeeded: reads and writes go through TLS
+    bool peer_closed = false;
+    std::string bytes;        // everything read, at most answer_cap
+
+    tcp::socket& socket() { return stream.next_layer(); }
+    void arm(clock::time_point deadline) {
+        timer.expires_at(deadline);
+        timer.async_wait([self = shared_from_this(), gen = ++generation](const error_code& ec) {
+            if (!ec && gen == self->generation) {
+                error_code ignored;
+                self->socket().cancel(ignored);
+            }
+        });
+    }
+    void disarm() {
+        ++generation;
+        timer.cancel();
+    }
+    // Closes with a reset (SO_LINGER 0): no TIME_WAIT is left behind, no shutdown dialogue is waited for.
+    void close() {
+        disarm();
+        error_code ignored;
+        if (socket().is_open()) {
+            socket().set_option(asio::socket_base::linger(true, 0), ignored);
+            socket().close(ignored);
+        }
+    }
+};
+
+awaitable<bool> connect(Conn& c, const tcp::endpoint& ep, clock::time_point deadline) {
+    error_code ec;
+    c.arm(deadline);
+    co_await c.socket().async_connect(ep, asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    if (!ec) c.socket().set_option(tcp::no_delay(true), ec);
+    co_return !ec;
+}
+
+awaitable<bool> send(Conn& c, std::string_view data, clock::time_point deadline) {
+    if (data.empty()) co_return true;
+    error_code ec;
+    c.arm(deadline);
+    if (c.tls)
+        co_await asio::async_write(c.stream, asio::buffer(data), asio::redirect_error(use_awaitable, ec));
+    else
+        co_await asio::async_write(c.socket(), asio::buffer(data), asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    co_return !ec;
+}
+
+// Reads into c.bytes until `done(c.bytes)` says enough, the peer closes, answer_cap is reached or the
+// deadline passes. Returns whether anything new was read.
+template <typename Done>
+awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done) {
+    const std::size_t before = c.bytes.size();
+    std::array<char, 4096> buf;
+    while (!c.peer_closed && c.bytes.size() < answer_cap && clock::now() < deadline) {
+        error_code ec;
+        c.arm(deadline);
+        std::size_t n = 0;
+        if (c.tls)
+            n = co_await c.stream.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+        else
+            n = co_await c.socket().async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+        c.disarm();
+        c.bytes.append(buf.data(), std::min(n, answer_cap - c.bytes.size()));
+        if (ec) {
+            if (ec != asio::error::operation_aborted) c.peer_closed = true;  // eof, reset, TLS alert
+            break;
+        }
+        if (done(std::string_view(c.bytes))) break;
+    }
+    co_return c.bytes.size() > before;
+}
+
+// Everything the stage shares between its coroutines; only the stage's own thread touches it.
+struct Job {
+    core::PortResult result;
+    std::string sni;
+};
+
+class IdentifyStage final : public Stage {
+  public:
+    IdentifyStage(const probes::ServiceDefs& defs, const probes::Matcher& matcher, const IdentifyOptions& o,
+                  HostNameOf name_of, ServiceFound found)
+        : defs_(defs),
+          matcher_(matcher),
+          opt_(o),
+          name_of_(std::move(name_of)),
+          found_(std::move(found)),
+          tls_(ssl::context::tls_client),
+          work_(asio::make_work_guard(io_)) {
+        greeting_ = defs_.find("greeting");
+        if (opt_.concurrency == 0)
+            opt_.concurrency = std::min(default_concurrency, concurrency_for(raise_fd_limit(), 0) / 2 + 1);
+        opt_.per_host = std::max(1u, opt_.per_host);
+        // Old and odd servers are still servers: offer every protocol version and cipher, verify nothing
+        // (the certificate is reported, not trusted).
+        SSL_CTX* ctx = tls_.native_handle();
+        SSL_CTX_set_min_proto_version(ctx, 0);
+        SSL_CTX_set_security_level(ctx, 0);
+        SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+        thread_ = std::thread([this] { io_.run(); });
+    }
+
+    ~IdentifyStage() override {
+        if (thread_.joinable()) {
+            asio::post(io_, [this] { abandon(); });
+            work_.reset();
+            thread_.join();
+        }
+    }
+
+    void take(const core::PortResult& r) override {
+        if (r.state != core::PortState::open || r.proto != core::Proto::tcp) return;
+        Job job{r, name_of_ ? name_of_(r.host) : std::string()};
+        asio::post(io_, [this, job = std::move(job)]() mutable { enqueue(std::move(job)); });
+    }
+
+    void finish(const std::atomic<bool>* stop) override {
+        asio::post(io_, [this] {
+            draining_ = true;
+            maybe_done();
+        });
+        std::unique_lock lock(done_mutex_);
+        while (!done_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; })) {
+            if (stop && stop->load()) asio::post(io_, [this] { abandon(); });
+        }
+        lock.unlock();
+        work_.reset();
+        thread_.join();
+    }
+
+  private:
+    struct HostState {
+        unsigned running = 0;
+        std::uint64_t open = 0;
+        bool all_open = false;
+        std::deque<Job> held;  // waiting for one of the host's conversations to end
+    };
+
+    void enqueue(Job job) {
+        HostState& h = hosts_[job.result.host];
+        if (h.all_open || abandoned_) {
+            found_(job.result, {});
+            return;
+        }
+        if (++h.open > opt_.port_threshold) {
+            // Over the threshold the host is all-open: its rows collapse into one, identified by nobody.
+            h.all_open = true;
+            for (auto& held : h.held) found_(held.result, {});
+            h.held.clear();
+            found_(job.result, {});
+            return;
+        }
+        queue_.push_back(std::move(job));
+        start_jobs();
+    }
+
+    void start_jobs() {
+        while (active_ < opt_.concurrency && !queue_.empty()) {
+            Job job = std::move(queue_.front());
+            queue_.pop_front();
+            HostState& h = hosts_[job.result.host];
+            if (h.running >= opt_.per_host) {
+                h.held.push_back(std::move(job));
+                continue;
+            }
+            spawn(std::move(job), h);
+        }
+    }
+
+    void spawn(Job job, HostState& h) {
+        ++h.running;
+        ++active_;
+        asio::co_spawn(io_, run_job(std::move(job)), asio::detached);
+    }
+
+    awaitable<void> run_job(Job job) {
+        core::ServiceInfo info;
+        try {
+            info = co_await identify(job);
+        } catch (const std::exception&) {
+            info = {};  // only allocation failure can get here; the port stays unidentified
+        }
+        const bool dropped = abandoned_ && !info.named();
+        found_(job.result, dropped ? core::ServiceInfo{} : std::move(info));
+        HostState& h = hosts_[job.result.host];
+        --h.running;
+        --active_;
+        if (!h.held.empty() && !abandoned_ && h.running < opt_.per_host) {
+            Job next = std::move(h.held.front());
+            h.held.pop_front();
+            spawn(std::move(next), h);
+        }
+        start_jobs();
+        maybe_done();
+    }
+
+    // Ctrl-C: every conversation's socket is closed; coroutines end at their next step.
+    void abandon() {
+        if (abandoned_) return;
+        abandoned_ = true;
+        for (auto& c : live_)
+            if (auto conn = c.lock()) conn->close();
+        for (auto& j : queue_) found_(j.result, {});
+        queue_.clear();
+        for (auto& [host, h] : hosts_) {
+            for (auto& j : h.held) found_(j.result, {});
+            h.held.clear();
+        }
+        maybe_done();
+    }
+
+    void maybe_done() {
+        if (!draining_ || active_ > 0 || !queue_.empty()) return;
+        for (auto& [host, h] : hosts_)
+            if (!h.held.empty()) return;
+        std::lock_guard lock(done_mutex_);
+        done_ = true;
+        done_cv_.notify_all();
+    }
+
+    std::shared_ptr<Conn> new_conn() {
+        auto c = std::make_shared<Conn>(io_, tls_);
+        std::erase_if(live_, [](const std::weak_ptr<Conn>& w) { return w.expired(); });
+        live_.push_back(c);
+        return c;
+    }
+
+    // One port's identification; see the README's "Service identification" for the order it follows.
+    awaitable<core::ServiceInfo> identify(const Job& job);
+    awaitable<bool> tls_handshake(Conn& c, const Job& job, clock::time_point deadline, core::ServiceInfo& info);
+    awaitable<void> ssh_host_key(const Job& job, clock::time_point deadline, core::ServiceInfo& info);
+    awaitable<void> starttls(const Job& job, clock::time_point deadline, core::ServiceInfo& info);
+
+    const probes::ServiceDefs& defs_;
+    const probes::Matcher& matcher_;
+    IdentifyOptions opt_;
+    HostNameOf name_of_;
+    ServiceFound found_;
+    int greeting_ = -1;
+
+    asio::io_context io_{1};
+    ssl::context tls_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::thread thread_;
+
+    std::deque<Job> queue_;
+    std::map<core::Address, HostState> hosts_;
+    std::vector<std::weak_ptr<Conn>> live_;
+    unsigned active_ = 0;
+    bool draining_ = false, abandoned_ = false;
+
+    std::mutex done_mutex_;
+    std::condition_variable done_cv_;
+    bool done_ = false;
+};
+
+void apply(core::ServiceInfo& info, const probes::MatchHit& hit) {
+    info.name = hit.service;
+    info.soft = hit.soft;
+    if (!hit.product.empty()) info.product = hit.product;
+    if (!hit.version.empty()) info.version = hit.version;
+    if (!hit.info.empty()) info.extra_info = hit.info;
+    if (!hit.cpe.empty()) info.cpe = hit.cpe;
+}
+
+void add_fingerprint(core::ServiceInfo& info, const std::string& fp) {
+    if (fp.empty()) return;
+    if (!info.fingerprint.empty()) info.fingerprint += ';';
+    info.fingerprint += fp;
+}
+
+// The first bytes a port sent: the banner, kept from the first conversation that got any.
+void keep_banner(core::ServiceInfo& info, std::string_view bytes) {
+    if (info.banner.empty() && !bytes.empty()) info.banner = probes::printable_banner(bytes, 256);
+}
+
+bool is_ip_literal(const std::string& name) {
+    error_code ec;
+    asio::ip::make_address(name, ec);
+    return !ec;
+}
+
+awaitable<bool> IdentifyStage::tls_handshake(Conn& c, const Job& job, clock::time_point deadline,
+                                             core::ServiceInfo& info) {
+    SSL* ssl = c.stream.native_handle();
+    if (!job.sni.empty() && !is_ip_literal(job.sni)) SSL_set_tlsext_host_name(ssl, job.sni.c_str());
+    error_code ec;
+    c.arm(deadline);
+    co_await c.stream.async_handshake(ssl::stream_base::client, asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    if (ec) co_return false;
+    c.tls = true;
+    info.tls = SSL_get_version(ssl);
+    if (X509* cert = SSL_get1_peer_certificate(ssl)) {
+        unsigned char* der = nullptr;
+        const int len = i2d_X509(cert, &der);
+        if (len > 0) {
+            if (auto facts = probes::cert_facts(std::string_view(reinterpret_cast<char*>(der), len))) {
+                info.cert_subject = facts->subject;
+                info.cert_san = facts->san;
+                info.cert_issuer = facts->issuer;
+                info.cert_not_after = facts->not_after;
+                info.cert_self_signed = facts->self_signed;
+                add_fingerprint(info, facts->fingerprint);
+            }
+            OPENSSL_free(der);
+        }
+        X509_free(cert);
+    }
+    co_return true;
+}
+
+awaitable<void> IdentifyStage::ssh_host_key(const Job& job, clock::time_point deadline,
+                                            core::ServiceInfo& info) {
+    auto c = new_conn();
+    ++info.conversations;
+    const auto ep = to_endpoint(job.result.host, job.result.port);
+    const std::chrono::microseconds rtt(job.result.rtt_us);
+    if (!co_await connect(*c, ep, std::min(deadline, clock::now() + connect_wait(rtt)))) co_return;
+    probes::SshKexReader reader;
+    if (!co_await send(*c, probes::ssh_client_banner() + probes::ssh_kexinit_packet(), deadline)) co_return;
+    std::size_t fed = 0;
+    bool init_sent = false;
+    auto status = probes::SshKexReader::Status::need_more;
+    co_await read_until(*c, deadline, [&](std::string_view all) {
+        status = reader.feed(all.substr(fed));
+        fed = all.size();
+        return status != probes::SshKexReader::Status::need_more;
+    });
+    if (status == probes::SshKexReader::Status::kexinit_seen) {
+        init_sent = co_await send(*c, probes::ssh_ecdh_init_packet(reader.choice()), deadline);
+        if (init_sent)
+            co_await read_until(*c, deadline, [&](std::string_view all) {
+                status = reader.feed(all.substr(fed));
+                fed = all.size();
+                return status == probes::SshKexReader::Status::host_key ||
+                       status == probes::SshKexReader::Status::failed;
+            });
+    }
+    if (status == probes::SshKexReader::Status::host_key) add_fingerprint(info, reader.fingerprint());
+    c->close();
+}
+
+awaitable<void> IdentifyStage::starttls(const Job& job, clock::time_point deadline, core::ServiceInfo& info) {
+    const StartTlsDialogue* d = starttls_dialogue(info.name);
+    if (!d) co_return;
+    auto c = new_conn();
+    ++info.conversations;
+    const std::chrono::microseconds rtt(job.result.rtt_us);
+    const auto ep = to_endpoint(job.result.host, job.result.port);
+    if (!co_await connect(*c, ep, std::min(deadline, clock::now() + connect_wait(rtt)))) co_return;
+    auto step_deadline = [&] { return std::min(deadline, clock::now() + answer_wait(rtt, {})); };
+    ReplyVerdict v = ReplyVerdict::ok;
+    if (d->read_greeting) {
+        co_await read_until(*c, step_deadline(), [&](std::string_view a) {
+            v = d->greeting(a);
+            return v != ReplyVerdict::need_more;
+        });
+        if (v != ReplyVerdict::ok) {
+            c->close();
+            co_return;
+        }
+    }
+    for (const auto& step : d->steps) {
+        c->bytes.clear();
+        if (!co_await send(*c, step.send, deadline)) {
+            c->close();
+            co_return;
+        }
+        v = ReplyVerdict::need_more;
+        co_await read_until(*c, step_deadline(), [&](std::string_view a) {
+            v = step.reply(a);
+            return v != ReplyVerdict::need_more;
+        });
+        if (v != ReplyVerdict::ok) {
+            c->close();
+            co_return;
+        }
+    }
+    core::ServiceInfo tls_info;
+    if (co_await tls_handshake(*c, job, deadline, tls_info)) {
+        info.tls = "STARTTLS " + tls_info.tls;
+        info.cert_subject = tls_info.cert_subject;
+        info.cert_san = tls_info.cert_san;
+        info.cert_issuer = tls_info.cert_issuer;
+        info.cert_not_after = tls_info.cert_not_after;
+        info.cert_self_signed = tls_info.cert_self_signed;
+        add_fingerprint(info, tls_info.fingerprint);
+    }
+    c->close();
+}
+
+awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
+    core::ServiceInfo info;
+    const auto start = clock::now();
+    const auto end = start + opt_.timeout;
+    const std::chrono::microseconds rtt(job.result.rtt_us);
+    const auto ep = to_endpoint(job.result.host, job.result.port);
+    auto until = [&](std::chrono::milliseconds d) { return std::min(end, clock::now() + d); };
+
+    std::string soft;  // the service a soft match named: later probes must be able to name it
+    bool any_bytes = false, every_close_silent = true;
+    std::optional<probes::MatchHit> hard;
+
+    // Matches `answer` (what probe `probe` got) and keeps the verdict; true on a hard match.
+    auto judge = [&](int probe, std::string_view answer) {
+        if (probe < 0 || answer.empty()) return false;
+        auto hit = matcher_.match(static_cast<std::size_t>(probe), answer, soft);
+        if (!hit) return false;
+        if (!hit->soft) {
+            hard = std::move(hit);
+            return true;
+        }
+        if (soft.empty()) {
+            soft = hit->service;
+            apply(info, *hit);
+        }
+        return false;
+    };
+    // A read's stop condition: the answer so far is a hard match for `probe`.
+    auto hard_match = [&](int probe) {
+        return [&, probe](std::string_view a) {
+            if (probe < 0) return false;
+            const auto hit = matcher_.match(static_cast<std::size_t>(probe), a, soft);
+            return hit && !hit->soft;
+        };
+    };
+
+    // Conversation 1: connect and let the service speak first.
+    auto c = new_conn();
+    ++info.conversations;
+    if (!co_await connect(*c, ep, until(connect_wait(rtt)))) {
+        info.name = core::service_unknown;
+        info.extra_info = "the port no longer accepted connections";
+        co_return info;
+    }
+    const auto greeted_at = clock::now();
+    co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_));
+    if (!c->bytes.empty()) {
+        any_bytes = true;
+        every_close_silent = false;
+        keep_banner(info, c->bytes);
+        judge(greeting_, c->bytes);
+    } else if (c->peer_closed && clock::now() - greeted_at < greeting_wait(rtt)) {
+        // Closed before the greeting wait was over, without a byte: a wrapper that refused us.
+        c->close();
+        info.name = core::service_tcpwrapped;
+        co_return info;
+    }
+    // A silent, still open first connection carries the first probe too: one conversation saved.
+    std::shared_ptr<Conn> reusable = (c->bytes.empty() && !c->peer_closed) ? c : nullptr;
+    if (!reusable) c->close();
+
+    if (!hard) {
+        for (std::size_t index : probe_order(defs_, job.result.port, opt_.intensity)) {
+            if (clock::now() >= end || info.conversations >= max_conversations || abandoned_) break;
+            const auto& probe = defs_.probes[index];
+            if (!soft.empty() && !matcher_.can_name(index, soft) && probe.kind != probes::ProbeKind::tls)
+                continue;
+            std::shared_ptr<Conn> conv = std::exchange(reusable, nullptr);
+            if (!conv) {
+                conv = new_conn();
+                ++info.conversations;
+                if (!co_await connect(*conv, ep, until(connect_wait(rtt)))) continue;
+            }
+            if (probe.kind == probes::ProbeKind::tls) {
+                if (!info.tls.empty()) continue;
+                if (!co_await tls_handshake(*conv, job, until(answer_wait(rtt, probe.wait)), info)) {
+                    if (!conv->bytes.empty()) any_bytes = true;
+                    conv->close();
+                    continue;
+                }
+                // Inside TLS: a greeting first, then the in-tls probes, the first on this connection.
+                every_close_silent = false;
+                co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_));
+                if (!conv->bytes.empty()) {
+                    keep_banner(info, conv->bytes);
+                    judge(greeting_, conv->bytes);
+                }
+                bool first = conv->bytes.empty() && !conv->peer_closed;
+                for (std::size_t inner : probe_order(defs_, job.result.port, 9)) {
+                    if (hard || clock::now() >= end || info.conversations >= max_conversations) break;
+                    const auto& p = defs_.probes[inner];
+                    if (!p.in_tls || p.kind != probes::ProbeKind::send) continue;
+                    if (!soft.empty() && !matcher_.can_name(inner, soft)) continue;
+                    std::shared_ptr<Conn> t = first ? conv : new_conn();
+                    if (!first) {
+                        ++info.conversations;
+                        core::ServiceInfo ignored;
+                        if (!co_await connect(*t, ep, until(connect_wait(rtt))) ||
+                            !co_await tls_handshake(*t, job, until(answer_wait(rtt, p.wait)), ignored)) {
+                            t->close();
+                            continue;
+                        }
+                    }
+                    first = false;
+                    t->bytes.clear();
+                    if (co_await send(*t, p.payload, until(answer_wait(rtt, p.wait))))
+                        co_await read_until(*t, until(answer_wait(rtt, p.wait)), hard_match(static_cast<int>(inner)));
+                    keep_banner(info, t->bytes);
+                    judge(static_cast<int>(inner), t->bytes);
+                    t->close();
+                }
+                conv->close();
+                if (!hard && soft.empty()) info.name = "ssl";
+                break;
+            }
+            const bool had_greeting = !conv->bytes.empty();
+            if (!co_await send(*conv, probe.payload, until(answer_wait(rtt, probe.wait)))) {
+                conv->close();
+                continue;
+            }
+            co_await read_until(*conv, until(answer_wait(rtt, probe.wait)), hard_match(static_cast<int>(index)));
+            if (!conv->bytes.empty()) {
+                any_bytes = true;
+                every_close_silent = false;
+                if (!had_greeting) keep_banner(info, conv->bytes);
+            } else if (!conv->peer_closed) {
+                every_close_silent = false;
+            }
+            const bool matched = judge(static_cast<int>(index), conv->bytes);
+            conv->close();
+            if (matched) break;
+        }
+    }
+    if (reusable) reusable->close();
+
+    if (hard) {
+        apply(info, *hard);
+    } else if (!soft.empty()) {
+        info.name = soft;
+        info.soft = true;
+    } else if (info.name.empty()) {
+        info.name = (!any_bytes && every_close_silent) ? core::service_tcpwrapped : core::service_unknown;
+        if (!any_bytes && info.name == core::service_unknown)
+            info.extra_info = "accepted connections but never sent a byte";
+    }
+    if (abandoned_) co_return info;
+    const auto extra_deadline = clock::now() + opt_.timeout / 2;
+    if (info.name == "ssh") co_await ssh_host_key(job, extra_deadline, info);
+    if (info.tls.empty() && info.named()) co_await starttls(job, extra_deadline, info);
+    co_return info;
+}
+
+}  // namespace
+
+std::unique_ptr<Stage> make_identify_stage(const probes::ServiceDefs& defs, const probes::Matcher& matcher,
+                                           const IdentifyOptions& options, HostNameOf name_of,
+                                           ServiceFound found) {
+    return std::make_unique<IdentifyStage>(defs, matcher, options, std::move(name_of), std::move(found));
+}
+
+}  // namespace ghostport::scanner
