@@ -468,6 +468,15 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
 
     std::string soft;  // the service a soft match named: later probes must be able to name it
     bool any_bytes = false, every_close_silent = true;
+    // Waits in a row that ended with the connection open and not a byte read: after `silent_limit` of them
+    // (the greeting and two probes) the port is called silent. A service that needs another probe closes
+    // or complains when it reads bytes it does not understand; one that keeps quiet through three will not
+    // speak to a fourth, and a middlebox must not cost a whole --version-timeout per port.
+    constexpr unsigned silent_limit = 3;
+    unsigned silent_streak = 0;
+    auto note_silence = [&](const Conn& conv, bool got_bytes) {
+        silent_streak = (!got_bytes && !conv.peer_closed) ? silent_streak + 1 : 0;
+    };
     std::optional<probes::MatchHit> hard;
 
     // Matches `answer` (what probe `probe` got) and keeps the verdict; true on a hard match.
@@ -504,6 +513,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
     }
     const auto greeted_at = clock::now();
     co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_));
+    note_silence(*c, !c->bytes.empty());
     if (!c->bytes.empty()) {
         any_bytes = true;
         every_close_silent = false;
@@ -521,7 +531,9 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
 
     if (!hard) {
         for (std::size_t index : probe_order(defs_, job.result.port, opt_.intensity)) {
-            if (clock::now() >= end || info.conversations >= max_conversations || abandoned_) break;
+            if (clock::now() >= end || info.conversations >= max_conversations || abandoned_ ||
+                silent_streak >= silent_limit)
+                break;
             const auto& probe = defs_.probes[index];
             if (!soft.empty() && !matcher_.can_name(index, soft) && probe.kind != probes::ProbeKind::tls)
                 continue;
@@ -573,16 +585,16 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                 if (!hard && soft.empty()) info.name = "ssl";
                 break;
             }
-            const bool had_greeting = !conv->bytes.empty();
             if (!co_await send(*conv, probe.payload, until(answer_wait(rtt, probe.wait)))) {
                 conv->close();
                 continue;
             }
             co_await read_until(*conv, until(answer_wait(rtt, probe.wait)), hard_match(static_cast<int>(index)));
+            note_silence(*conv, !conv->bytes.empty());
             if (!conv->bytes.empty()) {
                 any_bytes = true;
                 every_close_silent = false;
-                if (!had_greeting) keep_banner(info, conv->bytes);
+                keep_banner(info, conv->bytes);
             } else if (!conv->peer_closed) {
                 every_close_silent = false;
             }
