@@ -18,8 +18,8 @@ if [[ "${1:-}" == "--tests" ]]; then
     packages+=(ndiff chromium libcap2-bin)
     zoo=(openssh-server nginx apache2-bin lighttpd vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
          dnsmasq-base mariadb-server postgresql redis-server memcached slapd mosquitto rsync ngircd prosody
-         inetutils-inetd inetutils-telnetd dante-server tinyproxy cups-daemon prometheus-node-exporter tigervnc-standalone-server samba
-         etcd-server xrdp squid netcat-openbsd openssl curl)
+         inetutils-inetd inetutils-telnetd dante-server tinyproxy cups-daemon prometheus-node-exporter
+         tigervnc-standalone-server samba etcd-server xrdp squid netcat-openbsd openssl curl)
     packages+=("${zoo[@]}")
 fi
 missing=()

@@ -24,8 +24,8 @@
 # in DIR/tls by openssl: self-signed, CN=zoo.lab.test, SAN DNS:zoo.lab.test.
 #
 # Ports (KEY = default port: daemon, service; "borrowed" = a number IANA registers to something else):
-#   ftp=21 vsftpd                      ssh=22 OpenSSH                    ssh-borrowed=1642 OpenSSH (isis-am)
-#   telnet=23 busybox telnetd          smtp=25 Exim                      domain=53 dnsmasq (TCP, and UDP)
+#   ftp=21 vsftpd (anonymous, empty)   ssh=22 OpenSSH                    ssh-borrowed=1642 OpenSSH (isis-am)
+#   telnet=23 inetutils telnetd        smtp=25 Exim                      domain=53 dnsmasq (TCP, and UDP)
 #   http=80 nginx                      http-borrowed=642 nginx (esro-emsdp)
 #   https=443 nginx TLS                https-unassigned=4434 nginx TLS (IANA: unassigned)
 #   http-alt=8080 Apache httpd         http-alt2=8008 lighttpd (http-alt)
@@ -37,6 +37,10 @@
 #   vnc=5900 TigerVNC Xvnc             redis=6379 Redis                  redis-dynamic=50379 Redis (dynamic)
 #   irc=6667 ngIRCd (ircu)             tinyproxy=8888 Tinyproxy (ddi-tcp-1)
 #   node-exporter=9100 Prometheus Node Exporter (hp-pdl-datastr)        memcached=11211 memcached
+# MariaDB gets one locked account for every host ('zoo'@'%'): without it, it answers a scanner with "Host
+# is not allowed to connect" instead of its greeting. PostgreSQL trusts every login but sends its version only
+# after one, so its version column is empty. ZOO_TRACE=1 prints when each port opened and how long stop took;
+# ZOO_TIMEOUT=N changes the 30 s readiness limit.
 # Not here: vsftpd and ProFTPD conflict as packages (vsftpd only); inn2 does not install on a host without
 # a fully qualified name; RabbitMQ (Erlang) and ZooKeeper (Java) are too heavy.
 # Proxies (Squid denies every request, Dante blocks every SOCKS request, Tinyproxy) can reach nothing: the
@@ -679,30 +683,27 @@ start_etcd() {
 # whose environment carries GHOSTPORT_ZOO=DIR.
 zoo_pids() {
     local -A sessions=()
-    local f pid stat rest sid e
-    local -a env
+    local f pid stat rest sid joined
+    local -a env fields
     for f in "$dir"/run/*.pid; do
-        [[ -f $f ]] && pid=$(<"$f") && [[ $pid =~ ^[0-9]+$ ]] && sessions[$pid]=1
+        [[ -f $f ]] && read -r pid <"$f" && [[ $pid =~ ^[0-9]+$ ]] && sessions[$pid]=1
     done
     # Builtins only: this runs over every process, many times during a stop.
     for f in /proc/[0-9]*; do
         pid=${f#/proc/}
         ((pid == $$ || pid == BASHPID)) && continue
-        { stat=$(<"$f/stat"); } 2>/dev/null || continue
-        rest=${stat##*) }  # the fields from the state on: state ppid pgrp session
-        read -r _ _ _ sid _ <<<"$rest"
+        { read -r stat <"$f/stat"; } 2>/dev/null || continue
+        rest=${stat##*) }  # the fields from the state on: state ppid pgrp session ... (letters and numbers)
+        fields=($rest)
+        sid=${fields[3]}
         if [[ -n ${sessions[$sid]:-} || -n ${sessions[$pid]:-} ]]; then
             echo "$pid"
             continue
         fi
         env=()
         { mapfile -t -d '' env <"$f/environ"; } 2>/dev/null || continue
-        for e in "${env[@]}"; do
-            if [[ $e == "GHOSTPORT_ZOO=$dir" ]]; then
-                echo "$pid"
-                break
-            fi
-        done
+        printf -v joined '\n%s' "${env[@]}" ''
+        [[ $joined == *$'\n'"GHOSTPORT_ZOO=$dir"$'\n'* ]] && echo "$pid"
     done
 }
 
@@ -716,6 +717,10 @@ stop() {
         [[ -z $pids ]] && break
         sleep 0.1
     done
+    [[ -n ${ZOO_TRACE:-} ]] && echo "zoo.sh: SIGTERM took $i rounds of 0.1 s" >&2
+    if [[ -n ${ZOO_TRACE:-} && -n $pids ]]; then
+        echo "zoo.sh: still there 5 s after SIGTERM:" $(ps -o comm= -p "${pids//$'\n'/,}") >&2
+    fi
     for ((i = 0; i < 20 && ${#pids} > 0; i++)); do
         kill -KILL $pids 2>/dev/null
         sleep 0.1
@@ -769,13 +774,17 @@ start() {
     # Wait until every port accepts; one `ip netns exec` a round checks all the ports still closed.
     local -a pending
     mapfile -t pending < <(awk '{print $1}' "$dir/ports")
-    local deadline=$((SECONDS + ${ZOO_TIMEOUT:-30})) open f pid
+    local deadline=$((SECONDS + ${ZOO_TIMEOUT:-30})) open f pid started=$SECONDS
     while ((${#pending[@]} > 0)); do
         open=$(ip netns exec "$ns" bash -c '
             for p in "$@"; do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && echo "$p"; done; true' _ "${pending[@]}")
         local -a still=()
         for pp in "${pending[@]}"; do
-            grep -qx "$pp" <<<"$open" || still+=("$pp")
+            if grep -qx "$pp" <<<"$open"; then
+                [[ -n ${ZOO_TRACE:-} ]] && echo "zoo.sh: port $pp open after $((SECONDS - started)) s" >&2
+            else
+                still+=("$pp")
+            fi
         done
         pending=("${still[@]+"${still[@]}"}")
         ((${#pending[@]} == 0)) && break
