@@ -4,13 +4,23 @@
 #   run time: nmap-common (observed open-frequency, for rarity), ipv6toolkit (an IANA registry snapshot)
 #   tests:    iproute2 and nftables (the namespace lab); bench: nmap (the peer it is measured against)
 #   --tests adds what only the test suite needs: ndiff (reads the XML reports), chromium (renders the HTML),
-#           and libcap2-bin (setcap: the file-capabilities test)
+#           libcap2-bin (setcap: the file-capabilities test), and the daemons of the -sV zoo (tests/lab/zoo.sh),
+#           which only ever run inside a test's namespace: the install must not start them as system services,
+#           so a policy-rc.d that refuses every start (exit 101) stands while apt-get runs, and debconf is
+#           preseeded where a package would ask. vsftpd and proftpd conflict (ftp-server): vsftpd only.
+#           Left out: rabbitmq-server (Erlang) and zookeeperd (Java) as too heavy; inn2, whose
+#           post-install fails on a machine without a fully qualified host name.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-dev libpcap-dev libcli11-dev libfmt-dev libcurl4-openssl-dev
           nlohmann-json3-dev googletest libgtest-dev nmap-common ipv6toolkit iproute2 nftables nmap bc
           ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
     packages+=(ndiff chromium libcap2-bin)
+    zoo=(openssh-server nginx apache2-bin lighttpd vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
+         dnsmasq-base mariadb-server postgresql redis-server memcached slapd mosquitto rsync ngircd prosody
+         inetutils-inetd inetutils-telnetd dante-server tinyproxy cups-daemon prometheus-node-exporter
+         tigervnc-standalone-server samba etcd-server xrdp squid netcat-openbsd openssl curl)
+    packages+=("${zoo[@]}")
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -22,5 +32,19 @@ if ((EUID != 0)); then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# No package may start its daemon on this machine: invoke-rc.d asks policy-rc.d, and 101 means "not allowed".
+# An existing policy-rc.d (a container's own) is left as it is; ours is removed however the install ends.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# ghostport deps.sh: no service starts during the install\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
+# Answers for the packages that would ask: slapd without a database of its own (the zoo writes its own),
+# exim4 for local delivery only.
+debconf-set-selections <<'DEBCONF'
+slapd slapd/no_configuration boolean true
+exim4-config exim4/dc_eximconfig_configtype select local delivery only; not on a network
+DEBCONF
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
