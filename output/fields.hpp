@@ -70,6 +70,11 @@ inline constexpr std::array<std::string core::ServiceInfo::*, 12> service_field_
 };
 static_assert(field_index("banner") == service_fields_begin + service_field_members.size() - 1);
 
+// The detected service for people, as the table and HTML show it: "ssh OpenSSH 9.2p1", "ssl/http nginx
+// 1.22.1" (the "ssl/" prefix when the port speaks TLS from the first byte: tls set and not "STARTTLS ..."),
+// "unknown", "tcpwrapped"; "-" when not identified. Raw: the caller escapes it for its format.
+std::string detected_text(const core::ServiceInfo& service);
+
 // Prevalence with up to 6 significant digits ("0.000123", "1.5e-07", "0"); "nan"/"inf" when not finite.
 std::string format_prevalence(double prevalence);
 

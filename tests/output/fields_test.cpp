@@ -66,3 +66,30 @@ TEST(Fields, GroupsThousands) {
     EXPECT_EQ(group_thousands(1234567), "1,234,567");
     EXPECT_EQ(group_thousands(18446744073709551615ull), "18,446,744,073,709,551,615");
 }
+
+TEST(Fields, DetectedTextForPeople) {
+    ghostport::core::ServiceInfo s;
+    EXPECT_EQ(detected_text(s), "-");
+    s.name = "ssh";
+    s.product = "OpenSSH";
+    s.version = "9.2p1";
+    EXPECT_EQ(detected_text(s), "ssh OpenSSH 9.2p1");
+    s = {};
+    s.name = "http";
+    s.product = "nginx";
+    s.version = "1.22.1";
+    s.tls = "TLSv1.3";
+    EXPECT_EQ(detected_text(s), "ssl/http nginx 1.22.1");
+    s.tls = "STARTTLS TLSv1.3";  // upgraded in band: no ssl/ prefix
+    s.name = "smtp";
+    s.product = "Postfix smtpd";
+    s.version = "";
+    EXPECT_EQ(detected_text(s), "smtp Postfix smtpd");
+    s = {};
+    s.name = "ssl";  // TLS with nothing recognised inside
+    s.tls = "TLSv1.2";
+    EXPECT_EQ(detected_text(s), "ssl");
+    s = {};
+    s.name = "tcpwrapped";
+    EXPECT_EQ(detected_text(s), "tcpwrapped");
+}
