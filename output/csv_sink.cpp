@@ -22,17 +22,41 @@ namespace {
 
 using core::InputError;
 
-// One record; `last` is the optional change column of a report compared with a baseline.
-void write_record(std::ostream& out, std::initializer_list<std::string_view> fields,
+// One record: the fields, then the change column of a report compared with a baseline when `last` is set.
+void write_record(std::ostream& out, const std::vector<std::string>& fields,
                   std::optional<std::string_view> last) {
     bool first = true;
-    for (std::string_view f : fields) {
+    for (const std::string& f : fields) {
         if (!first) out << ',';
         out << core::csv_field(f);
         first = false;
     }
     if (last) out << ',' << core::csv_field(*last);
     out << '\n';
+}
+
+// The row's fields as printed, in detail::row_field_names order.
+std::vector<std::string> row_texts(const core::ReportRow& row) {
+    const core::PortResult& r = row.result;
+    const core::ServiceLabel& l = row.label;
+    std::vector<std::string> texts{r.host.to_string(),
+                                   row.hostname,
+                                   std::to_string(r.port),
+                                   std::string(core::to_string(r.proto)),
+                                   std::string(core::to_string(r.state)),
+                                   std::string(core::to_string(r.reason)),
+                                   std::string(core::to_string(core::range_of(r.port))),
+                                   l.service,
+                                   l.description,
+                                   l.known_as,
+                                   std::string(core::to_string(l.status)),
+                                   detail::format_prevalence(l.prevalence),
+                                   detail::format_rarity(l.rarity),
+                                   core::labels_to_string(l.labels),
+                                   detail::format_rtt_ms(r.rtt_us),
+                                   core::iso8601_utc(r.scanned_at)};
+    for (auto member : detail::service_field_members) texts.push_back(row.service.*member);
+    return texts;
 }
 
 // A field value as an error message shows it: quoted, shortened, and safe for a terminal.
@@ -163,7 +187,7 @@ bool all_digits(std::string_view text) {
 
 namespace detail {
 
-core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
+core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, std::size_t line) {
     // Field indices follow detail::row_field_names.
     core::ReportRow row;
     core::PortResult& r = row.result;
@@ -217,10 +241,15 @@ core::ReportRow parse_row(const std::vector<std::string>& f, std::size_t line) {
     const auto scanned_at = parse_timestamp(f[15]);
     if (!scanned_at) bad_field(line, "scanned_at timestamp", f[15]);
     r.scanned_at = *scanned_at;
-    if (f.size() > row_field_names.size()) {
-        const auto change = parse_enum(f[16], {core::Change::none, core::Change::added, core::Change::gone,
-                                               core::Change::changed, core::Change::unchanged});
-        if (!change) bad_field(line, "change", f[16]);
+    if (layout.fields > service_fields_begin) {
+        for (std::size_t i = 0; i < service_field_members.size(); ++i)
+            row.service.*service_field_members[i] = f[service_fields_begin + i];
+    }
+    if (layout.change) {
+        const std::string& text = f[layout.fields];
+        const auto change = parse_enum(text, {core::Change::none, core::Change::added, core::Change::gone,
+                                              core::Change::changed, core::Change::unchanged});
+        if (!change) bad_field(line, "change", text);
         row.change = *change;
     }
     return row;
@@ -230,30 +259,29 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp_field(std::
     return parse_timestamp(text);
 }
 
+std::optional<RowLayout> layout_of_header(const std::vector<std::string>& header) {
+    for (std::size_t fields : row_field_layouts)
+        if (header.size() == fields + 1 && header.back() == change_field_name) return RowLayout{fields, true};
+    for (std::size_t fields : row_field_layouts)
+        if (header.size() == fields) return RowLayout{fields, false};
+    return std::nullopt;
+}
+
 }  // namespace detail
 
 void write_csv(std::ostream& out, const core::Report& report) {
-    const auto& names = detail::row_field_names;
-    static_assert(detail::row_field_names.size() == 16);
     const bool with_change = report.meta.has_baseline();
+    const std::optional<std::string_view> change_title =
+        with_change ? std::optional<std::string_view>(detail::change_field_name) : std::nullopt;
     write_record(out,
-                 {names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], names[8],
-                  names[9], names[10], names[11], names[12], names[13], names[14], names[15]},
-                 with_change ? std::optional<std::string_view>(detail::change_field_name) : std::nullopt);
+                 std::vector<std::string>(detail::row_field_names.begin(), detail::row_field_names.end()),
+                 change_title);
 
     std::vector<core::ReportRow> rows = report.rows;
     sort_rows(rows);
     for (const core::ReportRow& row : rows) {
-        const core::PortResult& r = row.result;
-        const core::ServiceLabel& l = row.label;
         write_record(
-            out,
-            {r.host.to_string(), row.hostname, std::to_string(r.port), core::to_string(r.proto),
-             core::to_string(r.state), core::to_string(r.reason), core::to_string(core::range_of(r.port)),
-             l.service, l.description, l.known_as, core::to_string(l.status),
-             detail::format_prevalence(l.prevalence), detail::format_rarity(l.rarity),
-             core::labels_to_string(l.labels), detail::format_rtt_ms(r.rtt_us),
-             core::iso8601_utc(r.scanned_at)},
+            out, row_texts(row),
             with_change ? std::optional<std::string_view>(core::to_string(row.change)) : std::nullopt);
     }
 }
@@ -264,13 +292,17 @@ std::vector<core::ReportRow> read_csv_report(std::string_view text) {
     const auto& names = detail::row_field_names;
 
     if (!reader.next(fields)) throw InputError("line 1: empty file, expected the CSV report header");
-    const bool with_change = fields.size() == names.size() + 1 && fields.back() == detail::change_field_name;
-    const std::size_t columns = names.size() + (with_change ? 1 : 0);
-    if (fields.size() != columns)
+    const auto layout = detail::layout_of_header(fields);
+    if (!layout) {
+        std::string counts;
+        for (std::size_t i = 0; i < detail::row_field_layouts.size(); ++i)
+            counts += fmt::format("{}{}", i == 0 ? "" : " or ", detail::row_field_layouts[i]);
         throw InputError(
             fmt::format("line {}: header has {} fields, expected {} (not a ghostport CSV report)",
-                        reader.line(), fields.size(), names.size()));
-    for (std::size_t i = 0; i < names.size(); ++i) {
+                        reader.line(), fields.size(), counts));
+    }
+    const std::size_t columns = layout->columns();
+    for (std::size_t i = 0; i < layout->fields; ++i) {
         if (fields[i] != names[i])
             throw InputError(fmt::format("line {}: header field {} is {}, expected \"{}\"", reader.line(),
                                          i + 1, shown(fields[i]), names[i]));
@@ -282,7 +314,7 @@ std::vector<core::ReportRow> read_csv_report(std::string_view text) {
         if (fields.size() != columns)
             throw InputError(
                 fmt::format("line {}: {} fields, expected {}", reader.line(), fields.size(), columns));
-        rows.push_back(detail::parse_row(fields, reader.line()));
+        rows.push_back(detail::parse_row(fields, *layout, reader.line()));
     }
     return rows;
 }

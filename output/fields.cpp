@@ -17,6 +17,15 @@ std::string format_rtt_ms(std::uint32_t rtt_us) {
     return fmt::format("{}.{:03}", rtt_us / 1000, rtt_us % 1000);
 }
 
+std::string detected_text(const core::ServiceInfo& s) {
+    if (!s.identified()) return "-";
+    const bool direct_tls = !s.tls.empty() && !s.tls.starts_with("STARTTLS") && s.name != "ssl";
+    std::string text = direct_tls ? "ssl/" + s.name : s.name;
+    for (const std::string* part : {&s.product, &s.version})
+        if (!part->empty()) text += " " + *part;
+    return text;
+}
+
 std::string group_thousands(std::uint64_t n) {
     const std::string digits = std::to_string(n);
     std::string out;

@@ -6,14 +6,74 @@
 #include <string>
 #include <string_view>
 
+#include "core/service.hpp"
+
 namespace ghostport::output::detail {
 
-// The fields of one report row, in CSV column order; the JSON sink uses the same names as keys.
-inline constexpr std::array<std::string_view, 16> row_field_names{
-    "host",       "hostname", "port",        "proto",      "state",           "reason",
-    "port_range", "service",  "description", "known_as",   "registry_status", "prevalence",
-    "rarity",     "labels",   "rtt_ms",      "scanned_at",
+// The fields of one report row, in CSV column order; the JSON sink uses the same names as keys. This array
+// is the one place the layout is decided: a new field is appended here (and its layout to
+// row_field_layouts), never inserted, so every earlier report stays readable. The optional change column of
+// a report compared with a baseline follows the last field, whatever the layout.
+inline constexpr std::array<std::string_view, 28> row_field_names{
+    "host",
+    "hostname",
+    "port",
+    "proto",
+    "state",
+    "reason",
+    "port_range",
+    "service",
+    "description",
+    "known_as",
+    "registry_status",
+    "prevalence",
+    "rarity",
+    "labels",
+    "rtt_ms",
+    "scanned_at",
+    // Service identification (-sV): empty cells for a row that was not identified.
+    "detected_service",
+    "product",
+    "version",
+    "extra_info",
+    "tls",
+    "cert_subject",
+    "cert_san",
+    "cert_issuer",
+    "cert_not_after",
+    "fingerprint",
+    "cpe",
+    "banner",
 };
+
+// The field counts of every layout ghostport has written, oldest first; each is a prefix of
+// row_field_names: 16 before service identification, 28 with it. Readers accept each (with or without the
+// change column); writers write the last.
+inline constexpr std::array<std::size_t, 2> row_field_layouts{16, 28};
+static_assert(row_field_layouts.back() == row_field_names.size());
+
+// The index of a field in row_field_names; a compile-time error for a name that is not there.
+consteval std::size_t field_index(std::string_view name) {
+    for (std::size_t i = 0; i < row_field_names.size(); ++i)
+        if (row_field_names[i] == name) return i;
+    throw "not a row field name";
+}
+
+// The service fields: the ServiceInfo strings in row_field_names order, starting at service_fields_begin.
+// (soft, cert_self_signed and conversations are not row fields.)
+inline constexpr std::size_t service_fields_begin = field_index("detected_service");
+inline constexpr std::array<std::string core::ServiceInfo::*, 12> service_field_members{
+    &core::ServiceInfo::name,        &core::ServiceInfo::product,     &core::ServiceInfo::version,
+    &core::ServiceInfo::extra_info,  &core::ServiceInfo::tls,         &core::ServiceInfo::cert_subject,
+    &core::ServiceInfo::cert_san,    &core::ServiceInfo::cert_issuer, &core::ServiceInfo::cert_not_after,
+    &core::ServiceInfo::fingerprint, &core::ServiceInfo::cpe,         &core::ServiceInfo::banner,
+};
+static_assert(field_index("banner") == service_fields_begin + service_field_members.size() - 1);
+
+// The detected service for people, as the table and HTML show it: "ssh OpenSSH 9.2p1", "ssl/http nginx
+// 1.22.1" (the "ssl/" prefix when the port speaks TLS from the first byte: tls set and not "STARTTLS ..."),
+// "unknown", "tcpwrapped"; "-" when not identified. Raw: the caller escapes it for its format.
+std::string detected_text(const core::ServiceInfo& service);
 
 // Prevalence with up to 6 significant digits ("0.000123", "1.5e-07", "0"); "nan"/"inf" when not finite.
 std::string format_prevalence(double prevalence);

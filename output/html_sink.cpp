@@ -107,6 +107,10 @@ tr.expected td { color: #5a6372; }
 .tag-ghost { background: #c62828; color: #fff; }
 .tag-expected { background: #2e7d32; color: #fff; }
 .change { font-weight: 600; }
+details summary { cursor: pointer; color: #5a6372; font-size: 12px; }
+details dl { margin: 4px 0; display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; }
+details dt { color: #5a6372; white-space: nowrap; }
+details dd { margin: 0; overflow-wrap: anywhere; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; list-style: none; padding: 0; margin: 8px 0; }
 .cards li { background: #fff; border: 1px solid #d5d9e0; border-radius: 4px; padding: 6px 14px; min-width: 80px; }
 .cards strong { display: block; font-size: 22px; }
@@ -136,6 +140,7 @@ enum class Column {
     state,
     range,
     service,
+    detected,
     description,
     prevalence,
     rarity,
@@ -160,6 +165,8 @@ std::string_view title_of(Column c) {
             return "Range";
         case Column::service:
             return "Service";
+        case Column::detected:
+            return "Detected";
         case Column::description:
             return "Description";
         case Column::prevalence:
@@ -195,6 +202,29 @@ std::string labels_cell(core::Labels labels) {
     return cell + "</td>";
 }
 
+// What -sV found: the detected service in words, then a <details> with every other string the service
+// sent or its certificate holds (only the non-empty ones; none for a row not identified).
+std::string detected_cell(const core::ServiceInfo& s) {
+    std::string cell = "<td>" + html_escape(detail::detected_text(s));
+    const std::array<std::pair<std::string_view, const std::string*>, 9> parts{{
+        {"Extra info", &s.extra_info},
+        {"TLS", &s.tls},
+        {"Certificate subject", &s.cert_subject},
+        {"Subject alternative names", &s.cert_san},
+        {"Certificate issuer", &s.cert_issuer},
+        {"Not after", &s.cert_not_after},
+        {"Fingerprint", &s.fingerprint},
+        {"CPE", &s.cpe},
+        {"Banner", &s.banner},
+    }};
+    std::string list;
+    for (const auto& [title, value] : parts)
+        if (!value->empty())
+            list += fmt::format("<dt>{}</dt><dd><code>{}</code></dd>", title, html_escape(*value));
+    if (!list.empty()) cell += "<details><summary>details</summary><dl>" + list + "</dl></details>";
+    return cell + "</td>";
+}
+
 // One <td>, its content escaped.
 std::string cell(const core::ReportRow& row, Column c) {
     const core::PortResult& r = row.result;
@@ -223,6 +253,8 @@ std::string cell(const core::ReportRow& row, Column c) {
             if (!l.known_as.empty()) service += fmt::format(" (aka {})", l.known_as);
             return text(service);
         }
+        case Column::detected:
+            return detected_cell(row.service);
         case Column::description:
             return text(l.description);
         case Column::prevalence:
@@ -574,9 +606,10 @@ void write_html(std::ostream& out, const core::Report& report) {
         out << "<p>Open ports where nothing ought to listen: unassigned, reserved, or seen open on fewer "
                "than 1 "
                "in 100,000 hosts, and not common in this scan.</p>\n";
-        write_row_table(out, "ghost-table", ghosts,
-                        {Column::host, Column::hostname, Column::port, Column::service, Column::description,
-                         Column::rarity, Column::labels});
+        std::vector<Column> columns{Column::host,        Column::hostname, Column::port,  Column::service,
+                                    Column::description, Column::rarity,   Column::labels};
+        if (report.meta.service_scan) columns.insert(columns.begin() + 4, Column::detected);
+        write_row_table(out, "ghost-table", ghosts, columns);
     }
     out << "</section>\n";
 
@@ -587,6 +620,7 @@ void write_html(std::ostream& out, const core::Report& report) {
         std::vector<Column> columns{Column::host,   Column::hostname, Column::port,        Column::state,
                                     Column::range,  Column::service,  Column::description, Column::prevalence,
                                     Column::rarity, Column::labels,   Column::rtt};
+        if (report.meta.service_scan) columns.insert(columns.begin() + 6, Column::detected);
         if (report.meta.has_baseline()) columns.push_back(Column::change);
         if (std::any_of(rows.begin(), rows.end(),
                         [](const core::ReportRow& r) { return !r.expect_note.empty(); }))

@@ -22,6 +22,9 @@ namespace ghostport::output {
 //   rows     every row (table id "row-table"), in sort_rows order;
 //   ranges   a bar chart of the open rows per IANA range (well-known, registered, dynamic);
 //   rarity   a histogram of the open rows' rarity, 10 bins of width 1 over 0..10 (the last one holds 10).
+// A -sV report (meta.service_scan) adds a Detected column after Service to the ghost and row tables: the
+// detected service in words (detail::detected_text) and a <details> listing extra info, TLS, the
+// certificate's subject, alternative names, issuer, not-after and fingerprint, the CPE and the banner.
 // The charts count rows in state open (an all-open row is a whole host, not a port in a range); a rarity is
 // binned as printed (one decimal), and a non-finite one is not counted. Every string that comes from the
 // report passes through detail::html_escape. Stream errors are left in out's state for the caller.

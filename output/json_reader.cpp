@@ -61,6 +61,37 @@ std::chrono::system_clock::time_point time_of(const json& object, std::string_vi
     return *t;
 }
 
+// A boolean of the summary; false when absent.
+bool bool_of(const json& object, std::string_view key, std::size_t line) {
+    const auto it = object.find(key);
+    if (it == object.end()) return false;
+    if (!it->is_boolean()) throw InputError(fmt::format("line {}: bad {} in the summary", line, key));
+    return it->get<bool>();
+}
+
+// A port record's "conversations" (0 to 255); 0 when absent.
+std::uint8_t conversations_of(const json& object, std::size_t line) {
+    const auto it = object.find("conversations");
+    if (it == object.end()) return 0;
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 255)
+        throw InputError(fmt::format("line {}: bad conversations (not a number from 0 to 255)", line));
+    return static_cast<std::uint8_t>(it->get<std::uint64_t>());
+}
+
+// The summary's hosts_up_list: an array of address strings; empty when absent.
+std::vector<core::Address> addresses_of(const json& object, std::string_view key, std::size_t line) {
+    std::vector<core::Address> out;
+    const auto it = object.find(key);
+    if (it == object.end()) return out;
+    if (!it->is_array()) throw InputError(fmt::format("line {}: bad {} in the summary", line, key));
+    for (const auto& item : *it) {
+        const auto address = item.is_string() ? core::Address::parse(item.get<std::string>()) : std::nullopt;
+        if (!address) throw InputError(fmt::format("line {}: bad address in {} of the summary", line, key));
+        out.push_back(*address);
+    }
+    return out;
+}
+
 void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
     m.command_line = string_of(s, "command_line");
     m.started_at = time_of(s, "started_at", line);
@@ -71,8 +102,11 @@ void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
     m.registry_source = string_of(s, "registry_source");
     m.registry_snapshot = string_of(s, "registry_snapshot");
     m.prevalence_source = string_of(s, "prevalence_source");
-    m.registry_stale = s.value("registry_stale", false);
-    m.partial = s.value("partial", false);
+    m.registry_stale = bool_of(s, "registry_stale", line);
+    m.partial = bool_of(s, "partial", line);
+    m.service_scan = bool_of(s, "service_scan", line);
+    m.hosts_up_list = addresses_of(s, "hosts_up_list", line);
+    m.ports_scanned = string_of(s, "ports_scanned");
     m.hosts_targeted = number_of(s, "hosts_targeted", line);
     m.hosts_up = number_of(s, "hosts_up", line);
     m.ports_per_host = number_of(s, "ports_per_host", line);
@@ -111,12 +145,22 @@ core::Report read_json_report(std::string_view text) {
         const std::string record = string_of(object, "record");
         if (summary_seen) throw InputError(fmt::format("line {}: a record after the summary", line));
         if (record == "port") {
+            // The base fields are required; later ones (service identification) are optional: a report
+            // written before them, or a row not identified, reads with them empty.
             fields.clear();
-            for (std::string_view name : detail::row_field_names)
-                fields.push_back(field_text(object, name, line));
-            if (object.contains(detail::change_field_name))
+            for (std::size_t i = 0; i < detail::row_field_names.size(); ++i) {
+                const std::string_view name = detail::row_field_names[i];
+                const bool optional = i >= detail::row_field_layouts.front();
+                fields.push_back(optional && !object.contains(name) ? std::string()
+                                                                    : field_text(object, name, line));
+            }
+            detail::RowLayout layout{detail::row_field_names.size(), false};
+            if (object.contains(detail::change_field_name)) {
                 fields.push_back(field_text(object, detail::change_field_name, line));
-            core::ReportRow row = detail::parse_row(fields, line);
+                layout.change = true;
+            }
+            core::ReportRow row = detail::parse_row(fields, layout, line);
+            row.service.conversations = conversations_of(object, line);
             row.change_detail = string_of(object, "change_detail");
             row.expect_note = string_of(object, "expect_note");
             report.rows.push_back(std::move(row));

@@ -86,7 +86,7 @@ std::vector<std::string_view> split_labels(std::string_view joined) {
     return names;
 }
 
-void write_row(std::ostream& out, const core::ReportRow& row, bool with_change) {
+void write_row(std::ostream& out, const core::ReportRow& row, bool with_change, bool service_scan) {
     const core::PortResult& r = row.result;
     const core::ServiceLabel& l = row.label;
     const std::string labels = core::labels_to_string(l.labels);
@@ -109,6 +109,10 @@ void write_row(std::ostream& out, const core::ReportRow& row, bool with_change) 
         .strings("labels", split_labels(labels))
         .decimal("rtt_ms", 0.0, detail::format_rtt_ms(r.rtt_us))
         .string("scanned_at", core::iso8601_utc(r.scanned_at));
+    for (std::size_t i = 0; i < detail::service_field_members.size(); ++i)
+        line.string(detail::row_field_names[detail::service_fields_begin + i],
+                    row.service.*detail::service_field_members[i]);
+    if (service_scan) line.number("conversations", row.service.conversations);
     if (with_change)
         line.string("change", core::to_string(row.change)).string("change_detail", row.change_detail);
     if (l.labels & core::label_expected) line.string("expect_note", row.expect_note);
@@ -122,7 +126,7 @@ void write_json(std::ostream& out, const core::Report& report) {
     sort_rows(rows);
     std::uint64_t ghosts = 0;
     for (const core::ReportRow& row : rows) {
-        write_row(out, row, report.meta.has_baseline());
+        write_row(out, row, report.meta.has_baseline(), report.meta.service_scan);
         if (row.label.is_ghost()) ++ghosts;
     }
 
@@ -148,7 +152,12 @@ void write_json(std::ostream& out, const core::Report& report) {
         .number("closed", m.closed)
         .number("filtered", m.filtered)
         .number("ghosts", ghosts)
-        .boolean("partial", m.partial);
+        .boolean("partial", m.partial)
+        .boolean("service_scan", m.service_scan)
+        .string("ports_scanned", m.ports_scanned);
+    std::vector<std::string> hosts_up;
+    for (const core::Address& a : m.hosts_up_list) hosts_up.push_back(a.to_string());
+    summary.strings("hosts_up_list", std::vector<std::string_view>(hosts_up.begin(), hosts_up.end()));
     if (m.has_baseline()) {
         summary.string("baseline_source", m.baseline_source)
             .string("baseline_started_at", core::iso8601_utc(m.baseline_started_at))

@@ -11,20 +11,25 @@ namespace ghostport::output {
 
 // Writes one JSON object per line (JSON Lines, "\n" after each), rows first in sort_rows order:
 //   {"record":"port","host":...,"hostname":...,"port":1642,...,"labels":["ghost"],"rtt_ms":0.412,
-//    "scanned_at":"..."}
-// with the CSV's field names and order after "record"; port, prevalence, rarity and rtt_ms are numbers
-// (null when not finite), labels an array of strings, every other field a string ("" when empty).
+//    "scanned_at":"...","detected_service":"ssh",...,"banner":"..."}
+// with the CSV's field names and order after "record" (every field of detail::row_field_names, the service
+// fields "" for a row not identified); port, prevalence, rarity and rtt_ms are numbers (null when not
+// finite), labels an array of strings, every other field a string ("" when empty). A -sV report
+// (meta.service_scan) adds "conversations" (a number) to each row.
 // Then one {"record":"summary",...} object holding every ReportMeta field (timestamps ISO 8601 UTC,
-// registry_stale and partial as booleans, counts as numbers) plus "ghosts", the number of ghost rows.
+// registry_stale, partial and service_scan as booleans, counts as numbers, hosts_up_list an array of
+// address strings, ports_scanned a string) plus "ghosts", the number of ghost rows.
 // A report compared with a baseline adds "change" and "change_detail" to each row and baseline_source,
 // baseline_started_at, new, gone, changed, unchanged and expected to the summary; a row labelled expected
 // has "expect_note".
 void write_json(std::ostream& out, const core::Report& report);
 
-// Reads write_json's output back: the rows in file order and the summary's metadata (local_prevalence is not
-// in the format and reads as 0). Throws core::InputError "line N: ..." for a line that is not a JSON object,
-// an unknown record, a missing or bad field (as read_csv_report words it), a record after the summary, or
-// no summary at all (a truncated file).
+// Reads write_json's output back, now or by an earlier version: the rows in file order and the summary's
+// metadata (local_prevalence, ServiceInfo::soft and cert_self_signed are not in the format and read as
+// 0/false). A row without the service fields or conversations reads as not identified; a summary without
+// service_scan, hosts_up_list or ports_scanned as false/empty. Throws core::InputError "line N: ..." for a
+// line that is not a JSON object, an unknown record, a missing or bad field (as read_csv_report words it), a
+// record after the summary, or no summary at all (a truncated file).
 core::Report read_json_report(std::string_view text);
 
 namespace detail {

@@ -34,7 +34,8 @@ struct Line {
     std::vector<std::string> cells;
 };
 
-std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, bool show_change) {
+std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, bool show_change,
+                                   bool show_detected) {
     const core::PortResult& r = row.result;
     const core::ServiceLabel& l = row.label;
     std::string host = r.host.to_string();
@@ -57,6 +58,7 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, 
         cells.push_back(fmt::format("{}/{}", core::to_string(r.state), core::to_string(r.reason)));
     cells.emplace_back(core::to_string(core::range_of(r.port)));
     cells.push_back(detail::terminal_safe(service));
+    if (show_detected) cells.push_back(detail::terminal_safe(detail::detected_text(row.service)));
     cells.push_back(detail::format_rarity(l.rarity));
     cells.push_back(detail::terminal_safe(labels));
     return cells;
@@ -87,10 +89,11 @@ void write_colored(std::ostream& out, const std::string& text, std::string_view 
 }
 
 void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, const TableOptions& opt,
-                bool show_change) {
+                bool show_change, bool show_detected) {
     std::vector<Column> columns{{"HOST", Align::left},  {"PORT", Align::left},    {"STATE", Align::left},
                                 {"RANGE", Align::left}, {"SERVICE", Align::left}, {"RARITY", Align::right},
                                 {"LABELS", Align::left}};
+    if (show_detected) columns.insert(columns.begin() + 5, Column{"DETECTED", Align::left});
     if (!opt.show_state) columns.erase(columns.begin() + 2);
     if (show_change) columns.insert(columns.begin(), Column{"CHANGE", Align::left});
 
@@ -99,7 +102,7 @@ void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, con
     std::vector<Line> lines;
     lines.reserve(rows.size());
     for (const core::ReportRow& row : rows)
-        lines.push_back({row.label.is_ghost(), row_cells(row, opt.show_state, show_change)});
+        lines.push_back({row.label.is_ghost(), row_cells(row, opt.show_state, show_change, show_detected)});
 
     std::vector<std::size_t> widths;
     for (const std::string& title : header.cells) widths.push_back(detail::display_width(title));
@@ -163,7 +166,7 @@ void write_table(std::ostream& out, const core::Report& report, const TableOptio
     if (rows.empty()) {
         out << (opt.show_state ? "no ports to show" : "no open ports found") << '\n';
     } else {
-        write_rows(out, rows, opt, report.meta.has_baseline());
+        write_rows(out, rows, opt, report.meta.has_baseline(), report.meta.service_scan);
     }
     const auto ghosts = static_cast<std::size_t>(
         std::count_if(rows.begin(), rows.end(), [](const core::ReportRow& r) { return r.label.is_ghost(); }));

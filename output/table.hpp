@@ -15,8 +15,9 @@ struct TableOptions {
 // Writes one line per row in sort_rows order under a header, columns aligned:
 //   marker ("!" for a ghost row, else blank), HOST ("198.18.0.5 (nas.lan)" when a hostname is set),
 //   PORT ("1642/tcp"), STATE (state/reason, only when opt.show_state), RANGE, SERVICE ("-" when none,
-//   " (aka netbus)" appended when known_as is set), RARITY (one decimal, right-aligned), LABELS ("-" when
-//   none).
+//   " (aka netbus)" appended when known_as is set), DETECTED (only when report.meta.service_scan: what -sV
+//   found, detail::detected_text: "ssh OpenSSH 9.2p1", "ssl/http nginx 1.22.1", "-"), RARITY (one decimal,
+//   right-aligned), LABELS ("-" when none).
 // With no rows, one line instead: "no open ports found" ("no ports to show" when opt.show_state).
 // Then a blank line and the summary:
 //   N hosts up of M, P ports scanned (K per host), X open, G ghosts, in T.TT s ("1 host", "1 ghost")

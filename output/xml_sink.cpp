@@ -120,12 +120,39 @@ std::string extrainfo(const core::ServiceLabel& l, bool aka) {
     return info;
 }
 
-void write_port(std::ostream& out, const core::ReportRow& row) {
+// nmap's probed <service>: name, product, version, extrainfo, tunnel="ssl" (TLS from the first byte; not
+// after STARTTLS, and not for "ssl" itself), method="probed", conf 10 (hard match) or 8 (soft match or
+// tcpwrapped), then <cpe>.
+void write_probed_service(std::ostream& out, const core::ServiceInfo& s) {
+    const bool tunnel = !s.tls.empty() && !s.tls.starts_with("STARTTLS") && s.name != "ssl";
+    const bool soft = s.soft || s.name == core::service_tcpwrapped;
+    out << "<service" << attr("name", s.name);
+    if (!s.product.empty()) out << attr("product", s.product);
+    if (!s.version.empty()) out << attr("version", s.version);
+    if (!s.extra_info.empty()) out << attr("extrainfo", s.extra_info);
+    if (tunnel) out << attr("tunnel", "ssl");
+    out << attr("method", "probed") << attr("conf", soft ? "8" : "10");
+    if (s.cpe.empty()) {
+        out << "/>";
+    } else {
+        out << "><cpe>" << detail::xml_escape(s.cpe) << "</cpe></service>";
+    }
+}
+
+void write_port(std::ostream& out, const core::ReportRow& row, bool service_scan) {
     const core::PortResult& r = row.result;
     const core::ServiceLabel& l = row.label;
     out << "<port" << attr("protocol", core::to_string(r.proto)) << attr("portid", std::to_string(r.port))
         << "><state" << attr("state", core::to_string(r.state)) << attr("reason", reason_name(r.reason))
         << attr("reason_ttl", "0") << "/>";
+    // -sV named it (or found it tcpwrapped): what it said. "unknown" (answered, nothing matched) keeps the
+    // table's guess, as nmap does for a port it could not match.
+    const core::ServiceInfo& s = row.service;
+    if (service_scan && s.identified() && s.name != core::service_unknown) {
+        write_probed_service(out, s);
+        out << "</port>\n";
+        return;
+    }
     // A port with no name at all is nmap's "unknown" service, so that its rarity and labels (extrainfo)
     // still reach the reader: an unassigned open port is exactly what an audit must see.
     const bool iana = !l.service.empty();
@@ -137,33 +164,85 @@ void write_port(std::ostream& out, const core::ReportRow& row) {
     out << "</port>\n";
 }
 
-// One <host> for rows [first, last), all of one address, in port order.
-void write_host(std::ostream& out, const core::ReportMeta& meta,
-                std::vector<core::ReportRow>::const_iterator first,
-                std::vector<core::ReportRow>::const_iterator last) {
-    const core::Address& address = first->result.host;
+// The ports of up hosts that no row lists, by state: how many were closed, how many filtered (or not decided
+// in a partial scan). The report counts states over the whole scan, not per host, so a host's share is exact
+// when every unlisted port has one state or one host has them all; otherwise a host's unlisted ports are
+// "closed|filtered", as nmap words a state it cannot tell apart.
+struct Unlisted {
+    std::uint64_t closed = 0;    // over every host
+    std::uint64_t filtered = 0;  // over every host
+    std::size_t hosts = 0;       // hosts with any unlisted port
+};
+
+// One host's <extraports> for its `count` unlisted ports.
+void write_extraports(std::ostream& out, const Unlisted& unlisted, std::uint64_t count) {
+    const auto one = [&out](std::string_view state, std::uint64_t n) {
+        if (n == 0) return;
+        out << "<extraports" << attr("state", state) << attr("count", std::to_string(n)) << "/>\n";
+    };
+    if (unlisted.filtered == 0) {
+        one("closed", count);
+    } else if (unlisted.closed == 0) {
+        one("filtered", count);
+    } else if (unlisted.hosts == 1) {
+        one("closed", unlisted.closed);
+        one("filtered", unlisted.filtered);
+    } else {
+        one("closed|filtered", count);
+    }
+}
+
+// What the rows [first, last) of one host say about it, for its <host>.
+struct HostRows {
     const core::ReportRow* all_open = nullptr;
-    std::vector<const core::ReportRow*> ports;
-    std::vector<std::string_view> hostnames;
+    std::vector<const core::ReportRow*> ports;  // distinct (proto, port), ascending
+    std::vector<std::string_view> hostnames;    // distinct, sorted
     bool syn_ack = false, reset = false;
-    Clock::time_point start = first->result.scanned_at, end = first->result.scanned_at;
+    Clock::time_point start{}, end{};
+};
+
+HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
+                   std::vector<core::ReportRow>::const_iterator last) {
+    HostRows h;
+    if (first == last) return h;
+    h.start = h.end = first->result.scanned_at;
     for (auto it = first; it != last; ++it) {
         const core::PortResult& r = it->result;
-        syn_ack = syn_ack || r.reason == core::Reason::syn_ack;
-        reset = reset || r.reason == core::Reason::rst;
-        start = std::min(start, r.scanned_at);
-        end = std::max(end, r.scanned_at);
-        if (!it->hostname.empty()) hostnames.push_back(it->hostname);
+        h.syn_ack = h.syn_ack || r.reason == core::Reason::syn_ack;
+        h.reset = h.reset || r.reason == core::Reason::rst;
+        h.start = std::min(h.start, r.scanned_at);
+        h.end = std::max(h.end, r.scanned_at);
+        if (!it->hostname.empty()) h.hostnames.push_back(it->hostname);
         if (r.state == core::PortState::all_open) {
-            if (!all_open) all_open = &*it;
-        } else if (ports.empty() || ports.back()->result.port != r.port ||
-                   ports.back()->result.proto != r.proto) {
-            ports.push_back(&*it);
+            if (!h.all_open) h.all_open = &*it;
+        } else if (h.ports.empty() || h.ports.back()->result.port != r.port ||
+                   h.ports.back()->result.proto != r.proto) {
+            h.ports.push_back(&*it);
         }
     }
-    std::sort(hostnames.begin(), hostnames.end());
-    hostnames.erase(std::unique(hostnames.begin(), hostnames.end()), hostnames.end());
-    const std::string_view host_reason = syn_ack ? "syn-ack" : reset ? "reset" : "user-set";
+    std::sort(h.hostnames.begin(), h.hostnames.end());
+    h.hostnames.erase(std::unique(h.hostnames.begin(), h.hostnames.end()), h.hostnames.end());
+    return h;
+}
+
+// The host's ports that no row lists (none for an all-open host: its extraports are open).
+std::uint64_t unlisted_count(const core::ReportMeta& meta, const HostRows& h) {
+    if (h.all_open) return 0;
+    return meta.ports_per_host > h.ports.size() ? meta.ports_per_host - h.ports.size() : 0;
+}
+
+// One <host>: its rows (none for a host that was up with nothing to show), then its unlisted ports.
+void write_host(std::ostream& out, const core::ReportMeta& meta, const core::Address& address,
+                const HostRows& h, const Unlisted& unlisted) {
+    const std::uint64_t rest = unlisted_count(meta, h);
+    const bool closed_rest =
+        rest > 0 && (unlisted.filtered == 0 || (unlisted.hosts == 1 && unlisted.closed > 0));
+    const std::string_view host_reason = h.syn_ack                  ? "syn-ack"
+                                         : (h.reset || closed_rest) ? "reset"
+                                                                    : "user-set";
+    const bool no_rows = h.ports.empty() && !h.all_open;
+    const Clock::time_point start = no_rows ? meta.started_at : h.start;
+    const Clock::time_point end = no_rows ? meta.finished_at : h.end;
 
     out << "<host" << attr("starttime", std::to_string(epoch_seconds(start)))
         << attr("endtime", std::to_string(epoch_seconds(end))) << "><status" << attr("state", "up")
@@ -171,19 +250,20 @@ void write_host(std::ostream& out, const core::ReportMeta& meta,
     out << "<address" << attr("addr", address.to_string())
         << attr("addrtype", address.is_v4() ? "ipv4" : "ipv6") << "/>\n";
     out << "<hostnames>\n";
-    for (std::string_view name : hostnames)
+    for (std::string_view name : h.hostnames)
         out << "<hostname" << attr("name", name) << attr("type", "user") << "/>\n";
     out << "</hostnames>\n";
     out << "<ports>";
-    if (all_open) {
-        const std::uint64_t listed = ports.size();
+    if (h.all_open) {
+        const std::uint64_t listed = h.ports.size();
         const std::string count =
             std::to_string(meta.ports_per_host > listed ? meta.ports_per_host - listed : 0);
         out << "<extraports" << attr("state", "open") << attr("count", count) << ">\n<extrareasons"
-            << attr("reason", reason_name(all_open->result.reason)) << attr("count", count)
+            << attr("reason", reason_name(h.all_open->result.reason)) << attr("count", count)
             << "/>\n</extraports>\n";
     }
-    for (const core::ReportRow* row : ports) write_port(out, *row);
+    if (rest > 0) write_extraports(out, unlisted, rest);
+    for (const core::ReportRow* row : h.ports) write_port(out, *row, meta.service_scan);
     out << "</ports>\n</host>\n";
 }
 
@@ -208,16 +288,35 @@ void write_xml(std::ostream& out, const core::Report& report) {
         << attr("startstr", ctime_utc(m.started_at)) << attr("version", GHOSTPORT_VERSION)
         << attr("xmloutputversion", "1.05") << ">\n";
     out << "<scaninfo" << attr("type", m.engine == "syn" ? "syn" : "connect") << attr("protocol", "tcp")
-        << attr("numservices", std::to_string(m.ports_per_host)) << attr("services", "") << "/>\n";
+        << attr("numservices", std::to_string(m.ports_per_host)) << attr("services", m.ports_scanned)
+        << "/>\n";
     out << "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n";
 
-    for (auto first = rows.cbegin(); first != rows.cend();) {
-        const auto last = std::find_if(first, rows.cend(), [&first](const core::ReportRow& row) {
-            return row.result.host != first->result.host;
+    // Every host with rows, and every host that was up without any.
+    std::vector<core::Address> addresses = m.hosts_up_list;
+    for (const core::ReportRow& row : rows) addresses.push_back(row.result.host);
+    std::sort(addresses.begin(), addresses.end());
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+    std::vector<HostRows> hosts;
+    hosts.reserve(addresses.size());
+    auto first = rows.cbegin();
+    std::uint64_t unlisted_ports = 0, closed_listed = 0;
+    Unlisted unlisted;
+    for (const core::Address& address : addresses) {
+        const auto last = std::find_if(first, rows.cend(), [&address](const core::ReportRow& row) {
+            return row.result.host != address;
         });
-        write_host(out, m, first, last);
+        hosts.push_back(host_rows(first, last));
+        for (const core::ReportRow* row : hosts.back().ports)
+            closed_listed += row->result.state == core::PortState::closed;
+        const std::uint64_t rest = unlisted_count(m, hosts.back());
+        unlisted_ports += rest;
+        unlisted.hosts += rest > 0;
         first = last;
     }
+    unlisted.closed = std::min(m.closed > closed_listed ? m.closed - closed_listed : 0, unlisted_ports);
+    unlisted.filtered = unlisted_ports - unlisted.closed;
+    for (std::size_t i = 0; i < addresses.size(); ++i) write_host(out, m, addresses[i], hosts[i], unlisted);
 
     const std::string elapsed = elapsed_seconds(m.started_at, m.finished_at);
     const std::string finished = ctime_utc(m.finished_at);

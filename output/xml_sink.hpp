@@ -12,9 +12,10 @@ namespace ghostport::output {
 // Writes the report as one nmap XML document (UTF-8, "\n" after each element):
 //   <?xml ...?> <!DOCTYPE nmaprun> <nmaprun scanner="ghostport" args start startstr version
 //   xmloutputversion="1.05">, <scaninfo type protocol="tcp" numservices services=""/>, <verbose/>,
-//   <debugging/>, one <host> per address that has rows, then <runstats> (<finished/>, <hosts/>).
+//   <debugging/>, one <host> per address that has rows or is in meta.hosts_up_list, then <runstats>
+//   (<finished/>, <hosts/>).
 // - scaninfo type: "syn" when meta.engine is "syn", else "connect" (the only other engine; the DTD allows
-//   no free text there). numservices is meta.ports_per_host.
+//   no free text there). numservices is meta.ports_per_host, services meta.ports_scanned ("1-1024,1642").
 // - Hosts in address order (IPv4 first), ports ascending within a host. A host is <status state="up">:
 //   reason "syn-ack" when any of its rows has that reason, else "reset" when any has, else "user-set" (it is
 //   listed because the user targeted it, as nmap -Pn says). addrtype "ipv4" or "ipv6"; every distinct
@@ -23,7 +24,18 @@ namespace ghostport::output {
 //   syn-ack -> "syn-ack", rst -> "reset", no-response -> "no-response", unreachable -> "host-unreach".
 //   <service name method="table" conf="3" extrainfo="rarity 9.7; ghost; ...; aka netbus"/> only when the
 //   row has a name: the IANA service, else the prevalence file's known_as (then no "aka"). Rarity, labels
-//   and known_as ride in extrainfo, so no attribute nmap lacks is invented. A (host, proto, port) seen twice
+//   and known_as ride in extrainfo, so no attribute nmap lacks is invented.
+//   In a -sV report (meta.service_scan) a port whose ReportRow::service is identified, and not "unknown"
+//   (nmap keeps the table guess then), gets nmap's probed service instead:
+//   <service name product version extrainfo tunnel="ssl" method="probed" conf="10"><cpe>..</cpe></service>
+//   with each of product, version, extrainfo, tunnel and <cpe> only when set; tunnel when tls is set and
+//   does not start with STARTTLS (and the name is not "ssl"); conf 8 for a soft match or tcpwrapped.
+// - The ports of a host that no row lists (meta.ports_per_host minus its listed ports) are one
+//   <extraports state count/> per state, as ndiff prints "Not shown: N closed ports". The report counts
+//   states for the whole scan (meta.closed), not per host: all unlisted ports are "closed" or "filtered" when
+//   the counts show one state only, or split exactly when one host has them all; otherwise each host's are
+//   "closed|filtered". A host with no row spans the scan (starttime/endtime) and its reason is "reset" when
+//   its unlisted ports are closed, else "user-set". A (host, proto, port) seen twice
 //   (two hostnames of one address) is written once.
 // - An all-open row (port 0, a host that answered on every port) is not a port: it becomes
 //   <extraports state="open" count="C"><extrareasons reason="syn-ack" count="C"/></extraports> first in

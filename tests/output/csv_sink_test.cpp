@@ -16,10 +16,21 @@ using namespace ghostport::output::test;
 
 namespace {
 
+// The 16-column layout of the reports written before service identification; the reading tests below use
+// it, so they also show that such reports still load.
 constexpr std::string_view header =
     "host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,"
     "prevalence,"
     "rarity,labels,rtt_ms,scanned_at\n";
+
+// The layout written now: the 16 fields, then the 12 service fields.
+constexpr std::string_view header28 =
+    "host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,"
+    "prevalence,rarity,labels,rtt_ms,scanned_at,detected_service,product,version,extra_info,tls,"
+    "cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner\n";
+
+// The 12 empty service cells of a row that was not identified.
+constexpr std::string_view no_service = ",,,,,,,,,,,,";
 
 std::string csv_of(const Report& report) {
     std::ostringstream out;
@@ -58,23 +69,27 @@ std::string line_with(std::size_t field, std::string_view value) {
 }  // namespace
 
 TEST(CsvSink, HeaderIsExact) {
-    EXPECT_EQ(csv_of(Report{}), header);
+    EXPECT_EQ(csv_of(Report{}), header28);
 }
 
 TEST(CsvSink, RowsInReportOrderWithPrintedForms) {
     const std::string csv = csv_of(sample_report());
     const std::string expected =
-        std::string(header) +
+        std::string(header28) +
         "198.18.0.5,nas.lan,1642,tcp,open,syn-ack,registered,isis-am,isis-am,netbus,assigned,1.2e-05,9.7,"
-        "ghost;unauthorized-use-reported,1.500,2026-11-22T10:00:01.250Z\n"
+        "ghost;unauthorized-use-reported,1.500,2026-11-22T10:00:01.250Z" +
+        std::string(no_service) + "\n" +
         "2001:db8::7,,49160,tcp,open,syn-ack,dynamic,,,,unknown,0,8.2,ghost;dynamic,1.500,2026-11-22T10:00:"
-        "01.250Z\n"
+        "01.250Z" +
+        std::string(no_service) + "\n" +
         "198.18.0.9,,8080,tcp,open,syn-ack,registered,http-alt,HTTP Alternate (see port "
         "80),,assigned,0.042,2.5,,"
-        "1.500,2026-11-22T10:00:01.250Z\n"
+        "1.500,2026-11-22T10:00:01.250Z" +
+        std::string(no_service) + "\n" +
         "198.18.0.5,nas.lan,22,tcp,open,syn-ack,well-known,ssh,The Secure Shell (SSH) "
         "Protocol,,assigned,0.31,0.3,"
-        "privileged,0.412,2026-11-22T10:00:01.250Z\n";
+        "privileged,0.412,2026-11-22T10:00:01.250Z" +
+        std::string(no_service) + "\n";
     EXPECT_EQ(csv, expected);
 }
 
@@ -165,7 +180,7 @@ TEST(CsvSink, AcceptsOtherTimestampAndRttPrecisions) {
 TEST(CsvSink, EmptyOrWrongHeaderIsLineOne) {
     EXPECT_EQ(read_error("").rfind("line 1: ", 0), 0u) << read_error("");
     const std::string short_header = read_error("host,hostname,port\n");
-    EXPECT_EQ(short_header.rfind("line 1: header has 3 fields, expected 16", 0), 0u) << short_header;
+    EXPECT_EQ(short_header.rfind("line 1: header has 3 fields, expected 16 or 28", 0), 0u) << short_header;
     std::string wrong = std::string(header);
     wrong.replace(wrong.find("port,"), 5, "prt,");
     const std::string renamed = read_error(wrong);

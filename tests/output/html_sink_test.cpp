@@ -69,9 +69,9 @@ std::string_view slice(std::string_view html, std::string_view open, std::string
 // passes, else what is wrong.
 std::string check_markup(std::string_view html, std::vector<std::string>* section_ids = nullptr) {
     static const std::set<std::string, std::less<>> elements{
-        "html", "head", "meta",   "title", "style", "body", "section", "h1",    "h2",   "h3",
-        "p",    "div",  "table",  "thead", "tbody", "tr",   "th",      "td",    "code", "span",
-        "ul",   "li",   "strong", "svg",   "rect",  "line", "text",    "footer"};
+        "html",   "head",  "meta",  "title", "style", "body",   "section", "h1",      "h2",   "h3", "p",
+        "div",    "table", "thead", "tbody", "tr",    "th",     "td",      "code",    "span", "ul", "li",
+        "strong", "svg",   "rect",  "line",  "text",  "footer", "details", "summary", "dl",   "dt", "dd"};
     static const std::set<std::string, std::less<>> void_elements{"meta"};
     static const std::set<std::string, std::less<>> allowed_attributes{
         "lang",   "charset", "http-equiv", "content",         "name",        "id", "class", "width",
@@ -641,4 +641,62 @@ TEST(HtmlSinkChromium, RendersAScreenshotAndParsesTheGhostTable) {
     EXPECT_NE(ghosts.find("<td>isis-am (aka netbus)</td>"), std::string_view::npos);
     EXPECT_EQ(count_of(parsed, "<svg "), 2u);
     EXPECT_EQ(count_of(parsed, "<rect "), 13u);
+}
+
+TEST(HtmlSink, DetectedColumnAndServiceDetailsOnlyWithServiceScan) {
+    Report plain = service_report();
+    plain.meta.service_scan = false;
+    const std::string without = html_of(plain);
+    EXPECT_EQ(count_of(without, "<th>Detected</th>"), 0u);
+    EXPECT_EQ(count_of(without, "<details>"), 0u);
+
+    const std::string html = html_of(service_report());
+    EXPECT_EQ(check_markup(html), "");
+    EXPECT_EQ(check_text(html), "");
+    // In the ghost table and the table of every row, after Service.
+    EXPECT_EQ(count_of(html, "<th>Service</th><th>Detected</th>"), 2u);
+    const std::string rows = std::string(slice(html, "<table id=\"row-table\"", "</table>"));
+    EXPECT_NE(rows.find("<td>ssh OpenSSH 9.2p1 Debian 2+deb12u3<details>"), std::string::npos) << rows;
+    EXPECT_NE(rows.find("<td>ssl/http nginx 1.22.1<details>"), std::string::npos) << rows;
+    EXPECT_NE(rows.find("<td>-</td>"), std::string::npos) << "not identified";
+    EXPECT_NE(rows.find("<dt>Certificate subject</dt><dd><code>CN=lab.test,O=ghostport</code></dd>"),
+              std::string::npos);
+    EXPECT_NE(rows.find("<dt>Certificate issuer</dt><dd><code>CN=lab.test,O=ghostport</code></dd>"),
+              std::string::npos);
+    EXPECT_NE(rows.find("<dt>Not after</dt><dd><code>2027-01-01T00:00:00Z</code></dd>"), std::string::npos);
+    EXPECT_NE(rows.find("<dt>Fingerprint</dt><dd><code>sha256:aaaa"), std::string::npos);
+    EXPECT_NE(rows.find("<dt>Banner</dt><dd><code>SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\\r\\n</code></dd>"),
+              std::string::npos);
+    EXPECT_NE(rows.find("<span class=\"tag tag-borrowed\">borrowed</span>"
+                        "<span class=\"tag tag-self-signed\">self-signed</span>"),
+              std::string::npos);
+}
+
+TEST(HtmlSink, HostileServiceStringsAreEscaped) {
+    Report report = service_report();
+    for (ReportRow& row : report.rows) {
+        if (row.result.port != 8080) continue;
+        row.service.product = "</td><script>alert(1)</script>";
+        row.service.version = std::string("1\0\x1b[2J\"'", 8);
+        row.service.cert_subject = "CN=<img src=x onerror=alert(1)>";
+        row.service.banner = "</code></dd></dl></details><h1>fake</h1>\r\n";
+        row.service.cpe =
+            "cpe:/a:\xE2\x80\xAE"
+            "evil";
+        row.label.labels |= core::label_cert_expired;
+    }
+    const std::string html = html_of(report);
+    EXPECT_EQ(check_markup(html), "");
+    EXPECT_EQ(check_text(html), "");
+    EXPECT_EQ(count_of(html, "<script"), 0u);
+    EXPECT_EQ(count_of(html, "<img"), 0u);
+    EXPECT_EQ(count_of(html, "<h1"), 1u);
+    EXPECT_NE(html.find("ssl/http &lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt; 1" + fffd + fffd +
+                        "[2J&quot;&#39;<details>"),
+              std::string::npos);
+    EXPECT_NE(html.find("&lt;/code&gt;&lt;/dd&gt;&lt;/dl&gt;&lt;/details&gt;&lt;h1&gt;fake&lt;/h1&gt;" +
+                        fffd + fffd),
+              std::string::npos);
+    EXPECT_NE(html.find("cpe:/a:" + fffd + "evil"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"tag tag-cert-expired\">cert-expired</span>"), std::string::npos);
 }

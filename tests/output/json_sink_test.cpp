@@ -255,9 +255,11 @@ TEST(JsonSink, RowObjectsHaveTheCsvFieldsInOrder) {
     const auto lines = json_lines(report, &raw);
     ASSERT_EQ(lines.size(), 5u);
     const std::vector<std::string> expected_keys{
-        "record",     "host",       "hostname", "port",        "proto",     "state",
-        "reason",     "port_range", "service",  "description", "known_as",  "registry_status",
-        "prevalence", "rarity",     "labels",   "rtt_ms",      "scanned_at"};
+        "record",      "host",           "hostname",    "port",        "proto",        "state",
+        "reason",      "port_range",     "service",     "description", "known_as",     "registry_status",
+        "prevalence",  "rarity",         "labels",      "rtt_ms",      "scanned_at",   "detected_service",
+        "product",     "version",        "extra_info",  "tls",         "cert_subject", "cert_san",
+        "cert_issuer", "cert_not_after", "fingerprint", "cpe",         "banner"};
     for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(lines[i].keys(), expected_keys);
 
     const Json& netbus = lines[0];  // the rarest ghost comes first
@@ -293,7 +295,43 @@ TEST(JsonSink, RowObjectsHaveTheCsvFieldsInOrder) {
         R"({"record":"port","host":"198.18.0.5","hostname":"nas.lan","port":1642,"proto":"tcp","state":"open",)"
         R"("reason":"syn-ack","port_range":"registered","service":"isis-am","description":"isis-am",)"
         R"("known_as":"netbus","registry_status":"assigned","prevalence":1.2e-05,"rarity":9.7,)"
-        R"("labels":["ghost","unauthorized-use-reported"],"rtt_ms":1.500,"scanned_at":"2026-11-22T10:00:01.250Z"})");
+        R"("labels":["ghost","unauthorized-use-reported"],"rtt_ms":1.500,"scanned_at":"2026-11-22T10:00:01.250Z",)"
+        R"("detected_service":"","product":"","version":"","extra_info":"","tls":"","cert_subject":"",)"
+        R"("cert_san":"","cert_issuer":"","cert_not_after":"","fingerprint":"","cpe":"","banner":""})");
+}
+
+TEST(JsonSink, ServiceFieldsAndConversationsOfAServiceScan) {
+    Report report = sample_report();
+    report.meta.service_scan = true;
+    ghostport::core::ServiceInfo& ssh = report.rows[0].service;  // 198.18.0.5:22
+    ssh.name = "ssh";
+    ssh.product = "OpenSSH";
+    ssh.version = "9.2p1 \"Debian\"\x1b[2J";
+    ssh.extra_info = "protocol 2.0";
+    ssh.cpe = "cpe:/a:openbsd:openssh:9.2p1";
+    ssh.fingerprint = "ssh-ed25519 SHA256:abc";
+    ssh.banner = "SSH-2.0-OpenSSH_9.2p1\\r\\n";
+    ssh.conversations = 2;
+    const auto lines = json_lines(report);
+    ASSERT_EQ(lines.size(), 5u);
+    const Json& row = lines[3];
+    ASSERT_EQ(row["port"].num(), 22);
+    EXPECT_EQ(row["detected_service"].str(), "ssh");
+    EXPECT_EQ(row["product"].str(), "OpenSSH");
+    EXPECT_EQ(row["version"].str(), "9.2p1 \"Debian\"\x1b[2J");
+    EXPECT_EQ(row["extra_info"].str(), "protocol 2.0");
+    EXPECT_EQ(row["cpe"].str(), "cpe:/a:openbsd:openssh:9.2p1");
+    EXPECT_EQ(row["fingerprint"].str(), "ssh-ed25519 SHA256:abc");
+    EXPECT_EQ(row["banner"].str(), "SSH-2.0-OpenSSH_9.2p1\\r\\n");
+    EXPECT_EQ(row["tls"].str(), "");
+    EXPECT_EQ(row["conversations"].num(), 2);
+    EXPECT_EQ(lines[0]["conversations"].num(), 0);  // not identified, still counted
+    EXPECT_TRUE(lines.back()["service_scan"].boolean());
+
+    report.meta.service_scan = false;  // without -sV: no conversations key
+    const auto plain = json_lines(report);
+    EXPECT_EQ(plain[3].keys().back(), "banner");
+    EXPECT_FALSE(plain.back()["service_scan"].boolean());
 }
 
 TEST(JsonSink, SummaryHoldsEveryMetaField) {
@@ -324,7 +362,10 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
                                                   "closed",
                                                   "filtered",
                                                   "ghosts",
-                                                  "partial"}));
+                                                  "partial",
+                                                  "service_scan",
+                                                  "ports_scanned",
+                                                  "hosts_up_list"}));
     EXPECT_EQ(s["record"].str(), "summary");
     EXPECT_EQ(s["command_line"].str(), report.meta.command_line);
     EXPECT_EQ(s["started_at"].str(), "2026-11-22T10:00:00.000Z");
@@ -344,6 +385,9 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
     EXPECT_EQ(s["filtered"].num(), 982961);
     EXPECT_EQ(s["ghosts"].num(), 2);
     EXPECT_TRUE(s["partial"].boolean());
+    EXPECT_FALSE(s["service_scan"].boolean());
+    EXPECT_EQ(s["ports_scanned"].str(), "");
+    EXPECT_TRUE(s["hosts_up_list"].arr().empty());
 }
 
 TEST(JsonSink, EmptyReportIsOnlyTheSummary) {

@@ -2,12 +2,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "core/csv.hpp"
 #include "core/errors.hpp"
 #include "output/csv_sink.hpp"
 #include "output/json_sink.hpp"
@@ -106,7 +108,8 @@ TEST(CsvChangeColumn, WrittenOnlyWithABaselineAndReadBack) {
     EXPECT_EQ(csv_of(test::sample_report()).find(",change\n"), std::string::npos);
     const auto original = with_baseline(test::sample_report());
     const std::string text = csv_of(original);
-    EXPECT_NE(text.find(",scanned_at,change\n"), std::string::npos);
+    EXPECT_NE(text.find(",scanned_at,detected_service,"), std::string::npos);
+    EXPECT_NE(text.find(",banner,change\n"), std::string::npos);
     EXPECT_NE(text.find(",new\n"), std::string::npos);
     const auto rows = read_csv_report(text);
     ASSERT_EQ(rows.size(), 4u);
@@ -129,7 +132,7 @@ TEST(ReportFile, TellsJsonFromCsvByContent) {
     EXPECT_EQ(error_of([&] { read_report_file(empty); }), empty + ": empty, not a report");
     const auto bad = dir.write("bad.csv", "host,port\n");
     EXPECT_EQ(error_of([&] { read_report_file(bad); }),
-              bad + ": line 1: header has 2 fields, expected 16 (not a ghostport CSV report)");
+              bad + ": line 1: header has 2 fields, expected 16 or 28 (not a ghostport CSV report)");
     EXPECT_EQ(error_of([&] { read_report_file((dir.path / "missing.csv").string()); }),
               (dir.path / "missing.csv").string() + ": cannot read it");
     EXPECT_EQ(error_of([&] { read_report_file(dir.path.string()); }),
@@ -153,4 +156,221 @@ TEST(ReportFile, NewestReportInAFolder) {
     EXPECT_NE(
         error_of([&] { newest_report_in((dir.path / "nope").string()); }).find("cannot list the folder"),
         std::string::npos);
+}
+
+// ---- service identification fields (scan -sV) and the layouts written before them ----
+
+namespace {
+
+// The report as a writer of the 16-column layout (before -sV) wrote it: each record cut to the first 16
+// fields, plus the change column when there is one.
+std::string legacy_csv_of(const core::Report& r) {
+    const std::string now = csv_of(r);
+    core::CsvReader reader(now);
+    std::vector<std::string> fields;
+    std::string out;
+    const bool change = r.meta.has_baseline();
+    while (reader.next(fields)) {
+        EXPECT_EQ(fields.size(), 28u + (change ? 1 : 0));
+        for (std::size_t i = 0; i < 16; ++i) out += (i ? "," : "") + core::csv_field(fields[i]);
+        if (change) out += "," + core::csv_field(fields.back());
+        out += "\n";
+    }
+    return out;
+}
+
+// The rows with their service cleared, as a 16-column report reads.
+core::Report without_service(core::Report r) {
+    for (auto& row : r.rows) row.service = {};
+    return r;
+}
+
+// A service string with every byte a CSV or a terminal cares about.
+const std::string hostile = std::string("Open\"SSH\", \x1b[31mred\x1b[0m\r\nnew line\0nul,", 41) + "\"";
+
+}  // namespace
+
+TEST(CsvServiceFields, RoundTripRowsToCsvAndBack) {
+    const core::Report original = test::service_report();
+    const std::string text = csv_of(original);
+    EXPECT_NE(text.find(",ssh,OpenSSH,9.2p1 Debian 2+deb12u3,protocol 2.0,,,,,,ssh-ed25519 SHA256:"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(",http,nginx,1.22.1,,TLSv1.3,\"CN=lab.test,O=ghostport\",DNS:lab.test;IP:198.18.0.9,"
+                        "\"CN=lab.test,O=ghostport\",2027-01-01T00:00:00Z,sha256:"),
+              std::string::npos)
+        << text;
+    const auto rows = read_csv_report(text);
+    ASSERT_EQ(rows.size(), 4u);
+    core::Report back;
+    back.rows = rows;
+    EXPECT_EQ(csv_of(back), text);
+
+    auto sorted = original.rows;
+    sort_rows(sorted);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const core::ServiceInfo& a = rows[i].service;
+        const core::ServiceInfo& b = sorted[i].service;
+        EXPECT_EQ(a.name, b.name);
+        EXPECT_EQ(a.product, b.product);
+        EXPECT_EQ(a.version, b.version);
+        EXPECT_EQ(a.extra_info, b.extra_info);
+        EXPECT_EQ(a.tls, b.tls);
+        EXPECT_EQ(a.cert_subject, b.cert_subject);
+        EXPECT_EQ(a.cert_san, b.cert_san);
+        EXPECT_EQ(a.cert_issuer, b.cert_issuer);
+        EXPECT_EQ(a.cert_not_after, b.cert_not_after);
+        EXPECT_EQ(a.fingerprint, b.fingerprint);
+        EXPECT_EQ(a.cpe, b.cpe);
+        EXPECT_EQ(a.banner, b.banner);
+        EXPECT_EQ(rows[i].label.labels, sorted[i].label.labels);  // borrowed, self-signed read back
+        EXPECT_EQ(a.conversations, 0u) << "not a CSV column";
+    }
+}
+
+TEST(CsvServiceFields, EveryEarlierLayoutStillLoads) {
+    const core::Report plain = test::service_report();
+    const core::Report changed = with_baseline(test::service_report());
+    struct Layout {
+        std::string name, text;
+        std::size_t columns;
+        bool service;
+    };
+    const std::vector<Layout> layouts{
+        {"16", legacy_csv_of(plain), 16, false},
+        {"16+change", legacy_csv_of(changed), 17, false},
+        {"28", csv_of(plain), 28, true},
+        {"28+change", csv_of(changed), 29, true},
+    };
+    for (const Layout& l : layouts) {
+        SCOPED_TRACE(l.name);
+        const std::string header = l.text.substr(0, l.text.find('\n'));
+        EXPECT_EQ(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1, l.columns);
+        const auto rows = read_csv_report(l.text);
+        ASSERT_EQ(rows.size(), 4u);
+        core::Report back;
+        back.rows = rows;
+        const core::Report& source = l.columns % 2 == 1 ? changed : plain;
+        if (l.columns % 2 == 1) back.meta.baseline_source = "b";
+        // Read back and written again, the rows are those of the source (without -sV for 16 columns).
+        const std::string expected = csv_of(l.service ? source : without_service(source));
+        EXPECT_EQ(csv_of(back), expected);
+        std::size_t identified = 0;
+        for (const auto& row : rows) identified += row.service.identified();
+        EXPECT_EQ(identified, l.service ? 3u : 0u);
+    }
+}
+
+TEST(CsvServiceFields, RecordsMustMatchTheHeaderLayout) {
+    const std::string text = csv_of(test::service_report());
+    const std::string legacy = legacy_csv_of(test::service_report());
+    // A 16-field record under the 28-field header, and the other way round.
+    const std::string header28 = text.substr(0, text.find('\n') + 1);
+    const std::string record16 = legacy.substr(legacy.find('\n') + 1);
+    EXPECT_EQ(error_of([&] { read_csv_report(header28 + record16); }), "line 2: 16 fields, expected 28");
+    const std::string header16 = legacy.substr(0, legacy.find('\n') + 1);
+    const std::string record28 = text.substr(text.find('\n') + 1);
+    EXPECT_EQ(error_of([&] { read_csv_report(header16 + record28); }), "line 2: 28 fields, expected 16");
+    // A header of 28 names whose service part is misspelt.
+    std::string renamed = text;
+    renamed.replace(renamed.find(",banner\n"), 8, ",banners\n");
+    EXPECT_EQ(error_of([&] { read_csv_report(renamed); }),
+              "line 1: header field 28 is \"banners\", expected \"banner\"");
+    // The change column is only a change column when it is last and named so.
+    std::string not_change = csv_of(with_baseline(test::service_report()));
+    not_change.replace(not_change.find(",change\n"), 8, ",chang\n");
+    EXPECT_EQ(error_of([&] { read_csv_report(not_change); }),
+              "line 1: header has 29 fields, expected 16 or 28 (not a ghostport CSV report)");
+}
+
+TEST(CsvServiceFields, HostileServiceStringsRoundTripByteForByte) {
+    core::Report report = test::service_report();
+    for (auto& row : report.rows) {
+        if (!row.service.identified()) continue;
+        row.service.product = hostile;
+        row.service.version = "1,2";
+        row.service.banner = hostile + "\n" + hostile;
+        row.service.cert_subject = "CN=\"evil, inc\"\n";
+    }
+    const std::string text = csv_of(report);
+    const auto rows = read_csv_report(text);
+    ASSERT_EQ(rows.size(), 4u);
+    std::size_t seen = 0;
+    for (const auto& row : rows) {
+        if (!row.service.identified()) continue;
+        ++seen;
+        EXPECT_EQ(row.service.product, hostile);
+        EXPECT_EQ(row.service.version, "1,2");
+        EXPECT_EQ(row.service.banner, hostile + "\n" + hostile);
+        EXPECT_EQ(row.service.cert_subject, "CN=\"evil, inc\"\n");
+    }
+    EXPECT_EQ(seen, 3u);
+    core::Report back;
+    back.rows = rows;
+    EXPECT_EQ(csv_of(back), text);
+}
+
+TEST(JsonServiceFields, RoundTripWithConversationsAndServiceScan) {
+    core::Report original = test::service_report();
+    original.meta.hosts_up_list = {*core::Address::parse("198.18.0.9"), *core::Address::parse("2001:db8::7"),
+                                   *core::Address::parse("198.18.0.5")};
+    original.meta.ports_scanned = "1-1024,1642,8080,49160";
+    for (auto& row : original.rows)
+        if (row.service.identified()) row.service.product += hostile;  // NUL, ESC, CRLF, quotes survive JSON
+    const std::string text = json_of(original);
+    const core::Report back = read_json_report(text);
+    EXPECT_EQ(json_of(back), text);
+    EXPECT_TRUE(back.meta.service_scan);
+    EXPECT_EQ(back.meta.ports_scanned, "1-1024,1642,8080,49160");
+    EXPECT_EQ(back.meta.hosts_up_list, original.meta.hosts_up_list);
+    auto sorted = original.rows;
+    sort_rows(sorted);
+    ASSERT_EQ(back.rows.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(back.rows[i].service.conversations, sorted[i].service.conversations);
+        EXPECT_EQ(back.rows[i].service.product, sorted[i].service.product);
+        EXPECT_EQ(back.rows[i].service.cert_san, sorted[i].service.cert_san);
+        EXPECT_EQ(back.rows[i].service.banner, sorted[i].service.banner);
+    }
+    EXPECT_EQ(back.rows[3].service.product, "OpenSSH" + hostile);  // 22/tcp sorts last
+}
+
+TEST(JsonServiceFields, AReportWrittenBeforeServiceFieldsReadsAsNotIdentified) {
+    core::Report plain = test::sample_report();
+    std::string text = json_of(plain);
+    const std::string service_keys =
+        R"(,"detected_service":"","product":"","version":"","extra_info":"","tls":"","cert_subject":"",)"
+        R"("cert_san":"","cert_issuer":"","cert_not_after":"","fingerprint":"","cpe":"","banner":"")";
+    std::size_t removed = 0;
+    for (std::size_t at; (at = text.find(service_keys)) != std::string::npos; ++removed)
+        text.erase(at, service_keys.size());
+    EXPECT_EQ(removed, 4u);
+    for (std::string_view key :
+         {R"(,"service_scan":false)", R"(,"ports_scanned":"")", R"(,"hosts_up_list":[])"}) {
+        ASSERT_NE(text.find(key), std::string::npos) << key;
+        text.erase(text.find(key), key.size());
+    }
+    const core::Report back = read_json_report(text);
+    ASSERT_EQ(back.rows.size(), 4u);
+    for (const auto& row : back.rows) EXPECT_FALSE(row.service.identified());
+    EXPECT_FALSE(back.meta.service_scan);
+    EXPECT_EQ(json_of(back), json_of(plain));
+}
+
+TEST(JsonServiceFields, BadServiceValuesAreErrors) {
+    const std::string good = json_of(test::service_report());
+    std::string bad = good;
+    bad.replace(bad.find("\"conversations\":1"), 17, "\"conversations\":256");
+    EXPECT_EQ(error_of([&] { read_json_report(bad); }),
+              "line 4: bad conversations (not a number from 0 to 255)");
+    bad = good;
+    bad.replace(bad.find("\"product\":\"OpenSSH\""), 19, "\"product\":{}");
+    EXPECT_EQ(error_of([&] { read_json_report(bad); }), "line 4: bad product (wrong JSON type)");
+    bad = good;
+    bad.replace(bad.find("\"service_scan\":true"), 19, "\"service_scan\":\"yes\"");
+    EXPECT_EQ(error_of([&] { read_json_report(bad); }), "line 5: bad service_scan in the summary");
+    bad = good;
+    bad.replace(bad.find("\"hosts_up_list\":[]"), 18, "\"hosts_up_list\":[\"198.18.0.300\"]");
+    EXPECT_EQ(error_of([&] { read_json_report(bad); }),
+              "line 5: bad address in hosts_up_list of the summary");
 }

@@ -74,4 +74,46 @@ inline core::Report sample_report() {
     return report;
 }
 
+// The sample as scan -sV reports it: the ssh row identified (product, version, CPE, host key), the
+// http-alt row identified as TLS-wrapped nginx with a self-signed certificate, the two ghosts left
+// unidentified (one "unknown", one not probed).
+inline core::Report service_report() {
+    core::Report report = sample_report();
+    report.meta.service_scan = true;
+    report.meta.command_line += " -sV";
+    for (core::ReportRow& row : report.rows) {
+        core::ServiceInfo& s = row.service;
+        if (row.result.port == 22) {
+            s.name = "ssh";
+            s.product = "OpenSSH";
+            s.version = "9.2p1 Debian 2+deb12u3";
+            s.extra_info = "protocol 2.0";
+            s.cpe = "cpe:/a:openbsd:openssh:9.2p1";
+            s.fingerprint = "ssh-ed25519 SHA256:Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6";
+            s.banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\\r\\n";
+            s.conversations = 1;
+        } else if (row.result.port == 8080) {
+            s.name = "http";
+            s.product = "nginx";
+            s.version = "1.22.1";
+            s.tls = "TLSv1.3";
+            s.cert_subject = "CN=lab.test,O=ghostport";
+            s.cert_san = "DNS:lab.test;IP:198.18.0.9";
+            s.cert_issuer = "CN=lab.test,O=ghostport";
+            s.cert_not_after = "2027-01-01T00:00:00Z";
+            s.cert_self_signed = true;
+            s.cpe = "cpe:/a:f5:nginx:1.22.1";
+            s.fingerprint = "sha256:" + std::string(64, 'a');
+            s.banner = "HTTP/1.1 400 Bad Request\\r\\nServer: nginx/1.22.1\\r\\n";
+            s.conversations = 3;
+            row.label.labels |= core::label_self_signed | core::label_borrowed;
+        } else if (row.result.port == 1642) {
+            s.name = "unknown";
+            s.banner = "\\x00\\x01netbus?";
+            s.conversations = 4;
+        }
+    }
+    return report;
+}
+
 }  // namespace ghostport::output::test
