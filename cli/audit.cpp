@@ -21,11 +21,11 @@ void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
             "in DIR; each listener is new, gone, changed or unchanged");
     cmd.add_option(
         "--expect", o.expect,
-        "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [NOTE]` lines): labelled "
-        "expected, never findings");
+        "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE]` lines): "
+        "labelled expected, never findings; with -sV another service than NAME is unexpected");
     cmd.add_option("--fail-on", o.fail_on,
-                   "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected "
-                   "(comma-separated)");
+                   "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected, "
+                   "borrowed (comma-separated)");
 }
 
 namespace {
@@ -71,6 +71,12 @@ Audit Audit::prepare(const AuditOptions& o, core::Report baseline, std::string b
     a.baseline_ = std::move(baseline);
     a.baseline_path_ = std::move(baseline_path);
     return a;
+}
+
+void Audit::check_service_scan(bool service_scan) const {
+    if (fail_on_ && fail_on_->needs_service_scan() && !service_scan)
+        throw core::InputError(
+            "--fail-on borrowed needs -sV (service identification names the service behind each port)");
 }
 
 void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {

@@ -34,6 +34,10 @@ class Audit {
     // The same with the baseline already read (`ghostport diff OLD NEW`).
     static Audit prepare(const AuditOptions& o, core::Report baseline, std::string baseline_path);
 
+    // Throws core::InputError when --fail-on names a condition only -sV can meet (borrowed) and
+    // `service_scan` is false (the scan runs without -sV, or the report was written without it).
+    void check_service_scan(bool service_scan) const;
+
     bool has_baseline() const { return baseline_.has_value(); }
     const core::Report* baseline() const { return baseline_ ? &*baseline_ : nullptr; }
 

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace ghostport::core {
 
@@ -21,6 +23,54 @@ bool is_listener(PortState s) {
 
 std::string_view shown_service(const std::string& service) {
     return service.empty() ? std::string_view("-") : std::string_view(service);
+}
+
+// The fingerprints of one kind from ServiceInfo::fingerprint (';'-separated): the TLS certificate's
+// ("sha256:<hex>") when `tls`, else the SSH host keys' ("<key type> SHA256:<base64>").
+std::vector<std::string_view> fingerprints(std::string_view all, bool tls) {
+    std::vector<std::string_view> out;
+    while (!all.empty()) {
+        const std::size_t semi = all.find(';');
+        std::string_view item = all.substr(0, semi);
+        all.remove_prefix(semi == std::string_view::npos ? all.size() : semi + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        if (item.empty()) continue;
+        if (item.starts_with("sha256:") == tls) out.push_back(item);
+    }
+    return out;
+}
+
+// The key type of an SSH fingerprint ("ssh-ed25519" of "ssh-ed25519 SHA256:...").
+std::string_view key_type(std::string_view fingerprint) {
+    return fingerprint.substr(0, fingerprint.find(' '));
+}
+
+// Whether an SSH host key of a type both sides saw differs (a side that offered only other key types says
+// nothing about these).
+bool host_key_changed(std::string_view before, std::string_view after) {
+    const auto old_keys = fingerprints(before, false), new_keys = fingerprints(after, false);
+    for (std::string_view o : old_keys)
+        for (std::string_view n : new_keys)
+            if (key_type(o) == key_type(n) && o != n) return true;
+    return false;
+}
+
+bool certificate_changed(std::string_view before, std::string_view after) {
+    const auto old_certs = fingerprints(before, true), new_certs = fingerprints(after, true);
+    return !old_certs.empty() && !new_certs.empty() && old_certs != new_certs;
+}
+
+// What -sV says changed between two identifications of one listener: "service ssh -> http",
+// "ssh host key changed", "certificate changed" (both joined by ", "); "" when nothing did, or when either
+// side was not identified (no -sV) or is unknown or tcpwrapped.
+std::string service_change(const ServiceInfo& before, const ServiceInfo& after) {
+    if (!before.named() || !after.named()) return "";
+    if (before.name != after.name) return fmt::format("service {} -> {}", before.name, after.name);
+    std::string detail;
+    if (host_key_changed(before.fingerprint, after.fingerprint)) detail = "ssh host key changed";
+    if (certificate_changed(before.fingerprint, after.fingerprint))
+        detail += detail.empty() ? "certificate changed" : ", certificate changed";
+    return detail;
 }
 
 void mark(ReportRow& row, Change change, std::string detail, DiffCounts& counts) {
@@ -73,6 +123,8 @@ DiffCounts compare_with_baseline(std::vector<ReportRow>& rows, const std::vector
                 mark(row, Change::changed,
                      fmt::format("state {} -> {}", to_string(old->result.state), to_string(row.result.state)),
                      counts);
+            } else if (std::string detail = service_change(old->service, row.service); !detail.empty()) {
+                mark(row, Change::changed, std::move(detail), counts);
             } else if (old->label.service != row.label.service) {
                 mark(row, Change::changed,
                      fmt::format("service {} -> {}", shown_service(old->label.service),
@@ -84,6 +136,7 @@ DiffCounts compare_with_baseline(std::vector<ReportRow>& rows, const std::vector
         } else if (!now && then) {
             // The row's label is this scan's; the listener's service is the baseline's.
             if (row.label.service.empty()) row.label = old->label;
+            if (!row.service.identified()) row.service = old->service;
             if (row.result.state == PortState::filtered)
                 mark(row, Change::changed, "now filtered (open in the baseline)", counts);
             else

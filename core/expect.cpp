@@ -123,6 +123,13 @@ void parse_port(std::string_view word, ExpectEntry& e) {
     e.port_hi = static_cast<std::uint16_t>(*hi);
 }
 
+// A service name as detected_service spells them: letters, digits, '-', '_', '.', '/' ("ssl/http").
+bool valid_service(std::string_view name) {
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
+    });
+}
+
 bool is_listener(const ReportRow& row) {
     return row.result.state == PortState::open || row.result.state == PortState::all_open ||
            row.change == Change::gone || row.change == Change::changed;
@@ -131,6 +138,22 @@ bool is_listener(const ReportRow& row) {
 }  // namespace
 
 bool ExpectEntry::matches(const ReportRow& row) const {
+    return matches_port(row) && service_mismatch(row).empty();
+}
+
+std::string ExpectEntry::service_mismatch(const ReportRow& row) const {
+    const ServiceInfo& found = row.service;
+    if (service.empty() || !found.named()) return "";
+    const std::string name = lower(found.name);
+    if (name == service) return "";
+    // "ssl/http" expected and http found inside TLS (not a STARTTLS upgrade), or the other way round.
+    const bool in_tls = !found.tls.empty() && !found.tls.starts_with("STARTTLS");
+    if (in_tls && service == "ssl/" + name) return "";
+    if (name.starts_with("ssl/") && name.substr(4) == service) return "";
+    return fmt::format("expected {}, found {}", service, found.name);
+}
+
+bool ExpectEntry::matches_port(const ReportRow& row) const {
     const PortResult& r = row.result;
     if (r.proto != proto) return false;
     // An all-open row stands for every port of its host.
@@ -166,9 +189,22 @@ ExpectList ExpectList::parse(std::string_view text) {
         parse_host(host, e);
         const std::string_view port = next_word(rest);
         if (port.empty())
-            throw InputError(fmt::format("line {}: \"{}\" has no port: use HOST PORT[/PROTO] [NOTE]", line_no,
-                                         shown(host)));
+            throw InputError(
+                fmt::format("line {}: \"{}\" has no port: use HOST PORT[/PROTO] [service=NAME] [NOTE]",
+                            line_no, shown(host)));
         parse_port(port, e);
+        std::string_view after_port = rest;
+        const std::string_view word = next_word(after_port);
+        if (lower(word).starts_with("service=")) {
+            const std::string_view name = word.substr(8);
+            if (!valid_service(name))
+                throw InputError(
+                    fmt::format("line {}: bad service \"{}\": use service=NAME (ssh, http, ...: letters, "
+                                "digits, - _ . /)",
+                                line_no, shown(word)));
+            e.service = lower(name);
+            rest = after_port;
+        }
         const std::size_t note = rest.find_first_not_of(" \t");
         if (note != std::string_view::npos) e.note = std::string(rest.substr(note));
         list.entries_.push_back(std::move(e));
@@ -203,6 +239,19 @@ std::uint64_t ExpectList::apply(std::vector<ReportRow>& rows) const {
             row.label.labels |= label_expected;
             row.expect_note = e->note;
             ++labelled;
+            continue;
+        }
+        // Only a listener open now is told why it is unexpected (a gone row shows the baseline's service).
+        const bool open_now =
+            (row.result.state == PortState::open || row.result.state == PortState::all_open) &&
+            row.change != Change::gone;
+        if (!open_now || (row.label.labels & label_expected)) continue;
+        for (const auto& e : entries_) {
+            if (!e.matches_port(row)) continue;
+            if (std::string why = e.service_mismatch(row); !why.empty()) {
+                row.expect_note = std::move(why);
+                break;
+            }
         }
     }
     return labelled;

@@ -11,10 +11,13 @@
 
 namespace ghostport::core {
 
-// One line of an expect file: `HOST-OR-CIDR PORT[/PROTO] [NOTE...]`.
+// One line of an expect file: `HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE...]`.
 //   HOST-OR-CIDR: an address (198.18.0.5, 2001:2::7), a CIDR block (198.18.0.0/24), a hostname matched
 //   case-insensitively against the report's hostname, or * for any host.
 //   PORT: a number 0..65535, a range 8000-8100, or *; PROTO: tcp (the default) or udp.
+//   service=NAME: the service -sV must find there (a detected_service name: ssh, http, ...; "ssl/NAME" is
+//   NAME inside TLS). A listener whose detected service is another named service does not match; when the
+//   scan ran without -sV, or found unknown or tcpwrapped, the service is not judged.
 //   NOTE: the rest of the line (why it is expected), shown in reports.
 // Blank lines and lines starting with # are skipped.
 struct ExpectEntry {
@@ -25,9 +28,16 @@ struct ExpectEntry {
     std::string name;         // kind name: lower case
     std::uint16_t port_lo = 0, port_hi = 65535;
     Proto proto = Proto::tcp;
+    std::string service;  // service=NAME, lower case; "" when any service will do
     std::string note;
     std::size_t line = 0;  // 1-based, for messages
 
+    // Whether the row's host, port and protocol are the entry's (the service is not looked at).
+    bool matches_port(const ReportRow& row) const;
+    // Whether the row's identified service is a named service other than `service`: "expected ssh, found
+    // http"; "" when it is not (no service=, the same service, or the row's service is not named).
+    std::string service_mismatch(const ReportRow& row) const;
+    // matches_port, and no service mismatch.
     bool matches(const ReportRow& row) const;
 };
 
@@ -41,7 +51,9 @@ class ExpectList {
     // The first entry matching the row, or nullptr.
     const ExpectEntry* match(const ReportRow& row) const;
     // Labels every listener row (open or all-open, or gone) that an entry matches: label_expected and the
-    // entry's note. Returns how many rows it labelled.
+    // entry's note. A listener that no entry matches but an entry matches by port with another service
+    // gets the first such entry's mismatch as its expect_note ("expected ssh, found http"), without the
+    // label: an unexpected finding that says why. Returns how many rows it labelled.
     std::uint64_t apply(std::vector<ReportRow>& rows) const;
 
     std::size_t size() const { return entries_.size(); }

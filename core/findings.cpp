@@ -41,6 +41,8 @@ FailOn FailOn::parse(std::string_view spec) {
             f.ghost = true;
         } else if (item == "unexpected") {
             f.unexpected = true;
+        } else if (item == "borrowed") {
+            f.borrowed = true;
         } else if (item.starts_with("rarity>=")) {
             const std::string_view number = item.substr(8);
             double value = 0;
@@ -52,8 +54,8 @@ FailOn FailOn::parse(std::string_view spec) {
             f.min_rarity = value;
         } else {
             throw InputError(
-                fmt::format("bad --fail-on '{}': use new, gone, changed, ghost, rarity>=N or unexpected "
-                            "(comma-separated)",
+                fmt::format("bad --fail-on '{}': use new, gone, changed, ghost, rarity>=N, unexpected or "
+                            "borrowed (comma-separated)",
                             shown(item)));
         }
         if (comma == std::string_view::npos) break;
@@ -76,7 +78,11 @@ std::string FailOn::reasons(const ReportRow& row) const {
         if (ghost && row.label.is_ghost()) add("ghost");
         if (min_rarity && row.label.rarity >= *min_rarity)
             add(fmt::format("rarity {:.1f} >= {}", row.label.rarity, *min_rarity));
-        if (unexpected) add("unexpected");
+        if (unexpected)
+            add(row.expect_note.empty() ? std::string("unexpected")
+                                        : fmt::format("unexpected ({})", row.expect_note));
+        if (borrowed && (row.label.labels & label_borrowed))
+            add(fmt::format("borrowed by {}", row.service.name));
     }
     return why;
 }

@@ -144,7 +144,11 @@ std::vector<ReportRow> merged_rows(std::vector<MergeInput>& inputs) {
             }
             ReportRow& kept = rows[it->second];
             const int a = evidence(row.result.state), b = evidence(kept.result.state);
-            if (a > b || (a == b && row.result.scanned_at > kept.result.scanned_at)) kept = std::move(row);
+            if (a > b || (a == b && row.result.scanned_at > kept.result.scanned_at)) std::swap(kept, row);
+            // Two listener rows: what -sV found on the one that lost is kept when the winner has none.
+            if (evidence(kept.result.state) == 2 && evidence(row.result.state) == 2 &&
+                !kept.service.identified() && row.service.identified())
+                kept.service = std::move(row.service);
         }
     }
     return rows;
@@ -277,6 +281,7 @@ MergeResult merge_reports(std::vector<MergeInput> inputs, const MergeOptions& op
         m.closed += im.closed;
         m.filtered += im.filtered;
         m.partial = m.partial || im.partial;
+        m.service_scan = m.service_scan || im.service_scan;
         largest_hosts_up = std::max(largest_hosts_up, im.hosts_up);
         every_answer_listed = every_answer_listed && lists_every_answer(in.report);
         if (m.baseline_source.empty() && !im.baseline_source.empty()) {

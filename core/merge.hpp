@@ -14,7 +14,9 @@
 //   of a CSV input are those of its rows).
 // - Rows are deduplicated by (host, port, proto); of two rows for one key the one with an answer wins
 //   (open/all-open over closed over filtered), then the later scanned_at, then the earlier input.
-//   Everything else of a row (hostname, label, change, expect note) is kept as it was.
+//   Everything else of a row (hostname, label, service, change, expect note) is kept as it was, except that
+//   of two listener rows (open/all-open) the winner takes the other's service (what -sV found) when it has
+//   none.
 // - Metadata: probes_done, open, closed and filtered are summed; probes_planned is the sum of the
 //   inputs', plus for each missing shard the present shards' average (so it shows as probes not done);
 //   hosts_up is recomputed from the rows (hosts with an open, closed or all-open row) when every input lists
@@ -23,7 +25,8 @@
 //   earliest, finished_at the latest; the command line is the first input's with --shard removed; seed,
 //   engine, hosts_targeted and ports_per_host are the first input's (engines that differ are joined: "syn,
 //   connect"). shard is "" when all N shards are present; when some are missing, partial is set and shard
-//   names the present ones ("1,3/4"). partial is also set when any input was partial. The baseline
+//   names the present ones ("1,3/4"). partial is also set when any input was partial; service_scan when any
+//   input's is. The baseline
 //   source and start are the first input's that has one; the change and expected counts are recounted from
 //   the merged rows. The registry fields are left for the caller.
 #pragma once

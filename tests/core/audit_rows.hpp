@@ -22,4 +22,13 @@ inline ReportRow row(std::string_view host, std::uint16_t port, PortState state 
     return r;
 }
 
+// The row with what -sV found on it: detected_service `name`, TLS version `tls`, fingerprints `fingerprint`.
+inline ReportRow identified(ReportRow r, std::string name, std::string tls = "",
+                            std::string fingerprint = "") {
+    r.service.name = std::move(name);
+    r.service.tls = std::move(tls);
+    r.service.fingerprint = std::move(fingerprint);
+    return r;
+}
+
 }  // namespace ghostport::core::test

@@ -92,3 +92,61 @@ TEST(Diff, EmptyBaselineMakesEveryListenerNew) {
     EXPECT_EQ(counts.added, 1u);
     EXPECT_EQ(now[1].change, Change::none);
 }
+
+namespace {
+
+const std::string ed25519_a = "ssh-ed25519 SHA256:AAAAC3NzaC1lZDI1NTE5AAAAIGhvc3Qta2V5LWEtZm9yLXRlc3Rz";
+const std::string ed25519_b = "ssh-ed25519 SHA256:AAAAC3NzaC1lZDI1NTE5AAAAIGhvc3Qta2V5LWItZm9yLXRlc3Rz";
+const std::string rsa_a = "ssh-rsa SHA256:cnNhLWhvc3Qta2V5LWEtZm9yLXRoZS1kaWZmLXRlc3RzLW9ubHkx";
+const std::string cert_a = "sha256:" + std::string(64, 'a');
+const std::string cert_b = "sha256:" + std::string(64, 'b');
+
+}  // namespace
+
+TEST(Diff, AnotherServiceOrKeyOnTheSamePortIsAChange) {
+    using test::identified;
+    const std::vector<ReportRow> baseline{
+        identified(row("198.18.0.10", 1642, PortState::open, "isis-am"), "ssh", "", ed25519_a),
+        identified(row("198.18.0.10", 22, PortState::open, "ssh"), "ssh", "", ed25519_a),
+        identified(row("198.18.0.10", 443, PortState::open, "https"), "http", "TLSv1.3", cert_a),
+        identified(row("198.18.0.10", 2222, PortState::open), "ssh", "", rsa_a + ";" + ed25519_a),
+        identified(row("198.18.0.10", 8443, PortState::open), "http", "TLSv1.3", cert_a)};
+    std::vector<ReportRow> now{
+        identified(row("198.18.0.10", 1642, PortState::open, "isis-am"), "http"),
+        identified(row("198.18.0.10", 22, PortState::open, "ssh"), "ssh", "", ed25519_b),
+        identified(row("198.18.0.10", 443, PortState::open, "https"), "http", "TLSv1.3", cert_b),
+        identified(row("198.18.0.10", 2222, PortState::open), "ssh", "", ed25519_a),
+        identified(row("198.18.0.10", 8443, PortState::open), "http", "TLSv1.3", cert_a)};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.changed, 3u);
+    EXPECT_EQ(counts.unchanged, 2u);
+    EXPECT_EQ(find(now, "198.18.0.10", 1642)->change_detail, "service ssh -> http");
+    EXPECT_EQ(find(now, "198.18.0.10", 22)->change_detail, "ssh host key changed");
+    EXPECT_EQ(find(now, "198.18.0.10", 443)->change_detail, "certificate changed");
+    // The same ed25519 key; the RSA key was not seen this time, which says nothing about it.
+    EXPECT_EQ(find(now, "198.18.0.10", 2222)->change, Change::unchanged);
+    EXPECT_EQ(find(now, "198.18.0.10", 8443)->change, Change::unchanged);
+}
+
+TEST(Diff, ASideWithoutANamedServiceIsNoServiceChange) {
+    using test::identified;
+    const std::vector<ReportRow> baseline{
+        identified(row("198.18.0.10", 1642), "ssh", "", ed25519_a), row("198.18.0.10", 1643),
+        identified(row("198.18.0.10", 1644), "unknown"), identified(row("198.18.0.10", 1645), "ssh")};
+    std::vector<ReportRow> now{row("198.18.0.10", 1642),  // this scan ran without -sV
+                               identified(row("198.18.0.10", 1643), "http"),
+                               identified(row("198.18.0.10", 1644), "http"),
+                               identified(row("198.18.0.10", 1645), "tcpwrapped")};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.unchanged, 4u);
+    EXPECT_EQ(counts.changed, 0u);
+}
+
+TEST(Diff, AGoneListenerKeepsTheBaselinesService) {
+    const std::vector<ReportRow> baseline{
+        test::identified(row("198.18.0.10", 1642, PortState::open, "isis-am"), "ssh")};
+    std::vector<ReportRow> now{row("198.18.0.10", 1642, PortState::closed)};
+    EXPECT_EQ(compare_with_baseline(now, baseline, probed_all).gone, 1u);
+    EXPECT_EQ(now[0].service.name, "ssh");
+    EXPECT_EQ(now[0].label.service, "isis-am");
+}

@@ -60,7 +60,8 @@ TEST(Expect, BadLinesSayWhichAndWhy) {
         }
         return std::string("no error");
     };
-    EXPECT_EQ(error_of("198.18.0.5\n"), "line 1: \"198.18.0.5\" has no port: use HOST PORT[/PROTO] [NOTE]");
+    EXPECT_EQ(error_of("198.18.0.5\n"),
+              "line 1: \"198.18.0.5\" has no port: use HOST PORT[/PROTO] [service=NAME] [NOTE]");
     EXPECT_EQ(error_of("# ok\n198.18.0.5 70000\n"),
               "line 2: bad port \"70000\": use 0..65535, a range 8000-8100 or *");
     EXPECT_EQ(error_of("198.18.0.5 90-80\n"),
@@ -72,6 +73,12 @@ TEST(Expect, BadLinesSayWhichAndWhy) {
     EXPECT_EQ(error_of("bad\x1bhost 22\n"),
               "line 1: bad host \"bad?host\": use an address, a CIDR block, a hostname or *");
     EXPECT_EQ(error_of(std::string_view("a\0b 22\n", 7)), "line 1: a NUL byte (not a text file)");
+    EXPECT_EQ(
+        error_of("# ok\n\n198.18.0.5 22 service= sshd\n"),
+        "line 3: bad service \"service=\": use service=NAME (ssh, http, ...: letters, digits, - _ . /)");
+    EXPECT_EQ(
+        error_of("198.18.0.5 22 service=s\x1bh\n"),
+        "line 1: bad service \"service=s?h\": use service=NAME (ssh, http, ...: letters, digits, - _ . /)");
 }
 
 TEST(Expect, LoadNamesTheFile) {
@@ -81,4 +88,51 @@ TEST(Expect, LoadNamesTheFile) {
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()), "/nonexistent/expect.txt: cannot read the expect file");
     }
+}
+
+TEST(Expect, ServiceNamesTheServiceThatMustRunThere) {
+    const auto list = ExpectList::parse(
+        "198.18.0.10 1642/tcp service=ssh backup sshd\n"
+        "198.18.0.10 443 Service=SSL/HTTP\n"
+        "198.18.0.10 80 service=http\n");
+    EXPECT_EQ(list.size(), 3u);
+    auto ssh = test::identified(row("198.18.0.10", 1642), "ssh");
+    ASSERT_NE(list.match(ssh), nullptr);
+    EXPECT_EQ(list.match(ssh)->service, "ssh");
+    EXPECT_EQ(list.match(ssh)->note, "backup sshd");
+    EXPECT_EQ(list.match(test::identified(row("198.18.0.10", 1642), "http")), nullptr);
+    // Inside TLS: ssl/http is http with the tls field set (STARTTLS is not "inside").
+    EXPECT_NE(list.match(test::identified(row("198.18.0.10", 443), "http", "TLSv1.3")), nullptr);
+    EXPECT_NE(list.match(test::identified(row("198.18.0.10", 443), "ssl/http")), nullptr);
+    EXPECT_EQ(list.match(test::identified(row("198.18.0.10", 443), "http")), nullptr);
+    EXPECT_EQ(list.match(test::identified(row("198.18.0.10", 443), "http", "STARTTLS TLSv1.3")), nullptr);
+    EXPECT_NE(list.match(test::identified(row("198.18.0.10", 80), "ssl/http")), nullptr);
+}
+
+TEST(Expect, ServiceIsNotJudgedWithoutANamedService) {
+    const auto list = ExpectList::parse("198.18.0.10 1642 service=ssh\n");
+    for (std::string_view found : {"", "unknown", "tcpwrapped"}) {
+        std::vector<ReportRow> rows{test::identified(row("198.18.0.10", 1642), std::string(found))};
+        EXPECT_EQ(list.apply(rows), 1u) << found;
+        EXPECT_TRUE(rows[0].label.labels & label_expected) << found;
+    }
+}
+
+TEST(Expect, AnotherServiceIsUnexpectedAndSaysWhy) {
+    const auto list = ExpectList::parse(
+        "198.18.0.10 1642 service=ssh backup sshd\n"
+        "198.18.0.10 1642 service=ssl/ssh\n"
+        "198.18.0.10 2000-2010 service=smtp\n"
+        "198.18.0.10 2005 service=http\n");
+    std::vector<ReportRow> rows{test::identified(row("198.18.0.10", 1642), "http"),
+                                test::identified(row("198.18.0.10", 2005), "http"),
+                                test::identified(row("198.18.0.10", 2006), "imap"),
+                                test::identified(row("198.18.0.10", 2007, PortState::closed), "")};
+    EXPECT_EQ(list.apply(rows), 1u);
+    EXPECT_FALSE(rows[0].label.labels & label_expected);
+    EXPECT_EQ(rows[0].expect_note, "expected ssh, found http");  // the first line that names the port
+    EXPECT_TRUE(rows[1].label.labels & label_expected);          // a later line allows http there
+    EXPECT_EQ(rows[1].expect_note, "");
+    EXPECT_EQ(rows[2].expect_note, "expected smtp, found imap");
+    EXPECT_EQ(rows[3].expect_note, "");  // not a listener
 }

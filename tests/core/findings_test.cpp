@@ -9,8 +9,10 @@ using namespace ghostport::core;
 using test::row;
 
 TEST(FailOn, ParsesEveryCondition) {
-    const auto f = FailOn::parse("new,gone,changed,ghost,rarity>=8.5,unexpected");
-    EXPECT_TRUE(f.added && f.gone && f.changed && f.ghost && f.unexpected);
+    const auto f = FailOn::parse("new,gone,changed,ghost,rarity>=8.5,unexpected,borrowed");
+    EXPECT_TRUE(f.added && f.gone && f.changed && f.ghost && f.unexpected && f.borrowed);
+    EXPECT_TRUE(f.needs_service_scan());
+    EXPECT_FALSE(FailOn::parse("new,unexpected").needs_service_scan());
     ASSERT_TRUE(f.min_rarity);
     EXPECT_DOUBLE_EQ(*f.min_rarity, 8.5);
     EXPECT_TRUE(f.needs_baseline());
@@ -26,8 +28,8 @@ TEST(FailOn, BadItemsAreNamed) {
         FailOn::parse("new,bogus");
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "bad --fail-on 'bogus': use new, gone, changed, ghost, rarity>=N or unexpected "
-                  "(comma-separated)");
+                  "bad --fail-on 'bogus': use new, gone, changed, ghost, rarity>=N, unexpected or "
+                  "borrowed (comma-separated)");
     }
 }
 
@@ -55,4 +57,29 @@ TEST(FailOn, FindsMatchingRowsAndNeverExpectedOnes) {
     // unexpected: open now and matched by no --expect line; the gone and closed rows are not listeners now.
     EXPECT_EQ(findings(rows, FailOn::parse("unexpected")).size(), 2u);
     EXPECT_TRUE(findings(rows, FailOn::parse("changed")).empty());
+}
+
+TEST(FailOn, BorrowedOpenRowsNameTheService) {
+    auto borrowed = test::identified(
+        row("198.18.0.10", 1642, PortState::open, "isis-am", 9.5, label_ghost | label_borrowed), "ssh");
+    auto expected_borrowed = borrowed;
+    expected_borrowed.label.labels |= label_expected;
+    auto gone = borrowed;
+    gone.change = Change::gone;
+    auto own_port = test::identified(row("198.18.0.10", 22, PortState::open, "ssh", 0.9), "ssh");
+    const std::vector<ReportRow> rows{borrowed, expected_borrowed, gone, own_port};
+    const auto found = findings(rows, FailOn::parse("borrowed"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].row, &rows[0]);
+    EXPECT_EQ(found[0].why, "borrowed by ssh");
+    EXPECT_EQ(findings(rows, FailOn::parse("ghost,borrowed"))[0].why, "ghost, borrowed by ssh");
+}
+
+TEST(FailOn, UnexpectedServiceSaysWhatWasExpected) {
+    auto r = test::identified(row("198.18.0.10", 1642), "http");
+    r.expect_note = "expected ssh, found http";
+    const std::vector<ReportRow> rows{r};
+    const auto found = findings(rows, FailOn::parse("unexpected"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].why, "unexpected (expected ssh, found http)");
 }

@@ -224,3 +224,43 @@ TEST(Merge, NormalizedCommandLineDropsShardAndOutput) {
     EXPECT_EQ(normalized_command_line("ghostport scan --shards 2 --outputs x -- -o"),
               (W{"scan", "--shards", "2", "--outputs", "x", "--", "-o"}));
 }
+
+TEST(Merge, ServiceTravelsWithItsRow) {
+    auto a =
+        test::identified(row("198.18.0.1", 22, PortState::open, "ssh"), "ssh", "", "ssh-ed25519 SHA256:x");
+    a.service.product = "OpenSSH";
+    auto b = test::identified(row("198.18.0.2", 443, PortState::open, "https"), "http", "TLSv1.3");
+    auto sa = shard("a.json", 1, 2, {a});
+    auto sb = shard("b.json", 2, 2, {b});
+    sa.report.meta.service_scan = sb.report.meta.service_scan = true;
+    const auto r = merge_reports({sa, sb}, {});
+    ASSERT_EQ(r.report.rows.size(), 2u);
+    EXPECT_EQ(r.report.rows[0].service.product, "OpenSSH");
+    EXPECT_EQ(r.report.rows[0].service.fingerprint, "ssh-ed25519 SHA256:x");
+    EXPECT_EQ(r.report.rows[1].service.tls, "TLSv1.3");
+    EXPECT_TRUE(r.report.meta.service_scan);
+    EXPECT_FALSE(
+        merge_reports({shard("a.json", 1, 1, {row("198.18.0.1", 22)})}, {}).report.meta.service_scan);
+}
+
+TEST(Merge, ADuplicateListenerWithoutAServiceTakesTheOthers) {
+    using std::chrono::seconds;
+    auto early = test::identified(row("198.18.0.1", 22), "ssh");
+    early.result.scanned_at = std::chrono::system_clock::time_point{seconds(10)};
+    auto late = row("198.18.0.1", 22);  // a later scan without -sV
+    late.result.scanned_at = std::chrono::system_clock::time_point{seconds(20)};
+    late.hostname = "late.example";
+    auto closed = test::identified(row("198.18.0.1", 23, PortState::closed), "");
+    auto open23 = test::identified(row("198.18.0.1", 23), "telnet");
+    auto later_unknown = test::identified(row("198.18.0.1", 24), "unknown");
+    later_unknown.result.scanned_at = late.result.scanned_at;
+    auto earlier_http = test::identified(row("198.18.0.1", 24), "http");
+    const auto r = merge_reports({shard("a.csv", 1, 1, {early, closed, earlier_http}),
+                                  shard("b.csv", 1, 1, {late, open23, later_unknown})},
+                                 {.unchecked = true});
+    ASSERT_EQ(r.report.rows.size(), 3u);
+    EXPECT_EQ(r.report.rows[0].hostname, "late.example");  // the later row wins
+    EXPECT_EQ(r.report.rows[0].service.name, "ssh");       // and keeps what -sV found earlier
+    EXPECT_EQ(r.report.rows[1].service.name, "telnet");
+    EXPECT_EQ(r.report.rows[2].service.name, "unknown");  // identified (unknown) is kept as it is
+}

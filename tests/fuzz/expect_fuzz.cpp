@@ -13,13 +13,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rows[0].result.host = Address::parse("198.18.0.5").value();
         rows[0].result.port = 22;
         rows[0].result.state = PortState::open;
+        rows[0].service.name = "ssh";
         rows[1].result.host = Address::parse("2001:2::7").value();
         rows[1].result.port = 1642;
         rows[1].result.state = PortState::open;
         rows[1].hostname = "db.example";
         rows[1].label.service = "isis-am";
+        rows[1].service.name = "http";
+        rows[1].service.tls = "TLSv1.3";
         rows[2] = rows[0];
         rows[2].result.port = 65535;
+        rows[2].service.name = "unknown";
         list.apply(rows);
     } catch (const InputError&) {
     }
