@@ -477,7 +477,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
     auto note_silence = [&](const Conn& conv, bool got_bytes) {
         silent_streak = (!got_bytes && !conv.peer_closed) ? silent_streak + 1 : 0;
     };
-    std::optional<probes::MatchHit> hard;
+    std::optional<probes::MatchHit> hard, soft_hit;
 
     // Matches `answer` (what probe `probe` got) and keeps the verdict; true on a hard match.
     auto judge = [&](int probe, std::string_view answer) {
@@ -490,7 +490,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
         }
         if (soft.empty()) {
             soft = hit->service;
-            apply(info, *hit);
+            soft_hit = std::move(hit);
         }
         return false;
     };
@@ -550,8 +550,13 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                     conv->close();
                     continue;
                 }
-                // Inside TLS: a greeting first, then the in-tls probes, the first on this connection.
+                // Inside TLS: a greeting first, then the in-tls probes, the first on this connection. A
+                // soft "ssl" (a plain answer saying TLS is expected) has done its job: what is inside counts.
                 every_close_silent = false;
+                if (soft == "ssl") {
+                    soft.clear();
+                    soft_hit.reset();
+                }
                 co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_));
                 if (!conv->bytes.empty()) {
                     keep_banner(info, conv->bytes);
@@ -607,9 +612,8 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
 
     if (hard) {
         apply(info, *hard);
-    } else if (!soft.empty()) {
-        info.name = soft;
-        info.soft = true;
+    } else if (soft_hit) {
+        apply(info, *soft_hit);
     } else if (info.name.empty()) {
         info.name = (!any_bytes && every_close_silent) ? core::service_tcpwrapped : core::service_unknown;
         if (!any_bytes && info.name == core::service_unknown)
