@@ -59,7 +59,11 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
     scanner::TargetSource walk(*walk_hosts, ports, seed, shard, low);
     collector.track([&walk](const core::PortResult& r) { return walk.position_of(r.host, r.port); },
                     core::WalkMark(low, resumed ? resumed->above : decltype(resumed->above){}));
-    if (resumed) collector.restore(resumed->results, resumed->counts, resumed->responsive);
+    if (resumed) {
+        collector.restore(resumed->results, resumed->counts, resumed->responsive);
+        for (const auto& r : collector.restore_services(resumed->services))
+            if (identify_again) identify_again(r);
+    }
 
     auto save = [&] {
         auto snap = collector.snapshot();
@@ -68,6 +72,7 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
         state.counts = snap.counts;
         state.responsive = std::move(snap.responsive);
         state.results = std::move(snap.results);
+        state.services = std::move(snap.services);
         save_resume_file(o.resume_path, state, o.file_mode);
     };
     save();

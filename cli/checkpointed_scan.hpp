@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct Checkpointed {
     bool discover;
     const std::string& engine_name;
     const scanner::EngineOptions& engine_opt;
+    // -sV: called for each restored open result that identification had not finished (the stages take it).
+    std::function<void(const core::PortResult&)> identify_again{};
     std::vector<bool> host_up{};
     bool discovery_complete = true;
 

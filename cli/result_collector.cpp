@@ -34,12 +34,23 @@ void ResultCollector::restore(std::vector<core::PortResult> results,
     responsive_.insert(responsive.begin(), responsive.end());
 }
 
+std::vector<core::PortResult> ResultCollector::restore_services(
+    std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services) {
+    std::lock_guard lock(mutex_);
+    services_ = std::move(services);
+    std::vector<core::PortResult> unidentified;
+    for (const auto& r : kept_)
+        if (r.state == core::PortState::open && !services_.contains({r.host, r.port})) unidentified.push_back(r);
+    return unidentified;
+}
+
 ResultCollector::Snapshot ResultCollector::snapshot() {
     std::lock_guard lock(mutex_);
     Snapshot s;
     s.results = kept_;
     s.counts = counts_;
     s.responsive.assign(responsive_.begin(), responsive_.end());
+    s.services = services_;
     if (mark_) {
         s.low = mark_->low();
         s.above = mark_->above();

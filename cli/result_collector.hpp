@@ -42,6 +42,9 @@ class ResultCollector {
     // --resume: the results, counters and responsive hosts of the interrupted run.
     void restore(std::vector<core::PortResult> results, const std::array<std::uint64_t, 4>& counts,
                  const std::vector<core::Address>& responsive);
+    // --resume: what identification had found; returns the restored open results it had not identified.
+    std::vector<core::PortResult> restore_services(
+        std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services);
     // A consistent copy for a checkpoint, taken under the lock.
     struct Snapshot {
         std::vector<core::PortResult> results;
@@ -49,6 +52,7 @@ class ResultCollector {
         std::vector<core::Address> responsive;
         std::uint64_t low = 0;
         std::vector<std::pair<std::uint64_t, std::uint64_t>> above;
+        std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services;
     };
     Snapshot snapshot();
 

@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "output/atomic_file.hpp"
+#include "output/fields.hpp"
 
 namespace ghostport::cli {
 
@@ -67,6 +68,18 @@ ResumeState parse(const json& j) {
         p.scanned_at = from_millis(r.at(5).get<std::int64_t>());
         s.results.push_back(p);
     }
+    if (j.contains("services")) {
+        for (const auto& entry : j.at("services")) {
+            core::ServiceInfo info;
+            for (std::size_t i = 0; i < output::detail::service_field_members.size(); ++i)
+                info.*output::detail::service_field_members[i] =
+                    entry.at("fields").at(i).get<std::string>();
+            info.soft = entry.value("soft", false);
+            info.cert_self_signed = entry.value("self_signed", false);
+            info.conversations = entry.value("conversations", std::uint8_t{0});
+            s.services[{address_of(entry.at("host")), entry.at("port").get<std::uint16_t>()}] = std::move(info);
+        }
+    }
     s.started_at = from_millis(j.at("started_at").get<std::int64_t>());
     return s;
 }
@@ -110,6 +123,20 @@ void save_resume_file(const std::string& path, const ResumeState& s, unsigned mo
         results.push_back({r.host.to_string(), r.port, static_cast<unsigned>(r.state),
                            static_cast<unsigned>(r.reason), r.rtt_us, millis(r.scanned_at)});
     j["results"] = std::move(results);
+    if (!s.services.empty()) {
+        json services = json::array();
+        for (const auto& [key, info] : s.services) {
+            json fields = json::array();
+            for (auto member : output::detail::service_field_members) fields.push_back(info.*member);
+            services.push_back({{"host", key.first.to_string()},
+                                {"port", key.second},
+                                {"fields", std::move(fields)},
+                                {"soft", info.soft},
+                                {"self_signed", info.cert_self_signed},
+                                {"conversations", info.conversations}});
+        }
+        j["services"] = std::move(services);
+    }
     j["started_at"] = millis(s.started_at);
     output::AtomicFile file(path, mode);
     file.stream() << j.dump() << '\n';

@@ -4,11 +4,12 @@
 //
 // The file is JSON (one object): the scan's own arguments, the seed it drew, the live hosts when discovery
 // had finished, the walk position (every probe below `low` decided, and the runs decided above it), the
-// result counters and the results kept so far. It is written atomically, so it is never seen half-written.
+// result counters, the results kept so far and (with -sV) the services identified so far. It is written atomically, so it is never seen half-written.
 #pragma once
 
 #include <array>
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/service.hpp"
 
 namespace ghostport::cli {
 
@@ -28,6 +30,8 @@ struct ResumeState {
     std::array<std::uint64_t, 4> counts{};  // by core::PortState
     std::vector<core::Address> responsive;
     std::vector<core::PortResult> results;
+    // -sV: what identification had found, by (host, port); an open result with none is identified again.
+    std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services;
     std::chrono::system_clock::time_point started_at{};
 };
 

@@ -49,13 +49,14 @@ scanner::Pipeline make_pipeline(const ScanSetup& s, ResultCollector& collector) 
 
 // The sweep in one of its three shapes: checkpointed (--resume), with host discovery overlapped (more than
 // one address), or one walk over every pair.
-SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& collector,
+SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& collector, scanner::Pipeline& stages,
                        const scanner::EngineHooks& hooks, const std::atomic<bool>& stop) {
     SweepOutcome out;
     out.discovered = !o.no_discovery && s.targets.size() > 1;
     if (!o.resume_path.empty()) {
         Checkpointed run{o,       s.resumed, s.seed,        s.started_at,  s.targets,
                          s.ports, s.shard,   out.discovered, s.engine_name, s.engine_opt};
+        run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
         out.stats = run.scan(*s.engine, collector, hooks, stop);
         out.host_up = std::move(run.host_up);
         out.discovery_complete = run.discovery_complete;
@@ -125,7 +126,7 @@ int run_scan(const ScanOptions& o) {
     };
     hooks.stop = &stop;
 
-    SweepOutcome swept = run_sweep(o, s, collector, hooks, stop);
+    SweepOutcome swept = run_sweep(o, s, collector, stages, hooks, stop);
     progress.finish();
     stages.finish(&stop);  // identification completes what the sweep handed it
     swept.stopped = stop.load();

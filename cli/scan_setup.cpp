@@ -90,6 +90,7 @@ ScanSetup prepare_scan(const ScanOptions& o) {
     s.output_path = expand_time_patterns(o.output_path, s.started_at);
     s.format = choose_format(o.format, s.output_path);
     s.audit = Audit::prepare(o.audit, o.quiet);
+    s.audit.check_service_scan(o.identify);
     auto& e = s.engine_opt;
     e.timeout = parse_duration(o.timeout, "--timeout");
     e.retries = o.retries;

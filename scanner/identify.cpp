@@ -113,10 +113,14 @@ awaitable<bool> send(Conn& c, std::string_view data, clock::time_point deadline)
 }
 
 // Reads into c.bytes until `done(c.bytes)` says enough, the peer closes, answer_cap is reached or the
-// deadline passes. Returns whether anything new was read.
+// deadline passes; with a `grace`, what arrives within it after `done` first says enough is read too (an
+// answer split across segments: a status line matched before the header that names the product). Returns
+// whether anything new was read.
 template <typename Done>
-awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done) {
+awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done,
+                           clock::duration grace = clock::duration::zero()) {
     const std::size_t before = c.bytes.size();
+    bool satisfied = false;
     std::array<char, 4096> buf;
     while (!c.peer_closed && c.bytes.size() < answer_cap && clock::now() < deadline) {
         error_code ec;
@@ -132,7 +136,11 @@ awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done) {
             if (ec != asio::error::operation_aborted) c.peer_closed = true;  // eof, reset, TLS alert
             break;
         }
-        if (done(std::string_view(c.bytes))) break;
+        if (!satisfied && done(std::string_view(c.bytes))) {
+            if (grace <= clock::duration::zero()) break;
+            satisfied = true;
+            deadline = std::min(deadline, clock::now() + grace);
+        }
     }
     co_return c.bytes.size() > before;
 }
@@ -494,6 +502,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
         }
         return false;
     };
+    const auto grace = std::chrono::milliseconds(40) + 2 * rtt;
     // A read's stop condition: the answer so far is a hard match for `probe`.
     auto hard_match = [&](int probe) {
         return [&, probe](std::string_view a) {
@@ -512,7 +521,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
         co_return info;
     }
     const auto greeted_at = clock::now();
-    co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_));
+    co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_), grace);
     note_silence(*c, !c->bytes.empty());
     if (!c->bytes.empty()) {
         any_bytes = true;
@@ -557,7 +566,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                     soft.clear();
                     soft_hit.reset();
                 }
-                co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_));
+                co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_), grace);
                 if (!conv->bytes.empty()) {
                     keep_banner(info, conv->bytes);
                     judge(greeting_, conv->bytes);
@@ -581,7 +590,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                     first = false;
                     t->bytes.clear();
                     if (co_await send(*t, p.payload, until(answer_wait(rtt, p.wait))))
-                        co_await read_until(*t, until(answer_wait(rtt, p.wait)), hard_match(static_cast<int>(inner)));
+                        co_await read_until(*t, until(answer_wait(rtt, p.wait)), hard_match(static_cast<int>(inner)), grace);
                     keep_banner(info, t->bytes);
                     judge(static_cast<int>(inner), t->bytes);
                     t->close();
@@ -594,7 +603,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                 conv->close();
                 continue;
             }
-            co_await read_until(*conv, until(answer_wait(rtt, probe.wait)), hard_match(static_cast<int>(index)));
+            co_await read_until(*conv, until(answer_wait(rtt, probe.wait)), hard_match(static_cast<int>(index)), grace);
             note_silence(*conv, !conv->bytes.empty());
             if (!conv->bytes.empty()) {
                 any_bytes = true;

@@ -31,6 +31,9 @@ const std::set<std::string> borrowed_ports{
     "9100",   // hp-pdl-datastr, serving the Node Exporter's http
 };
 
+// Plain ports whose daemons offer STARTTLS (smtp, pop3, imap, ldap, postgresql) with the zoo's certificate.
+const std::set<std::string> upgrades{"25", "110", "143", "389", "5432"};
+
 // The hostile services on 198.18.0.10 (gp_service) and what each must come out as.
 const std::vector<std::pair<std::string, std::string>> hostile{
     {"7001", "silent"},  {"7002", "close"},   {"7003", "escapes"},    {"7004", "flood"},
@@ -141,8 +144,15 @@ TEST_P(IdentifyLab, EveryDaemonNamedExactly) {
         EXPECT_EQ(row->at("state"), "open");
         EXPECT_EQ(row->at("detected_service"), m.service);
         EXPECT_EQ(row->at("product"), m.product);
-        if (!m.version.empty()) EXPECT_EQ(row->at("version"), m.version);
-        EXPECT_EQ(!row->at("tls").empty(), m.tls == "yes") << row->at("tls");
+        if (!m.version.empty()) {
+            EXPECT_EQ(row->at("version"), m.version);
+        }
+        const std::string& tls = row->at("tls");
+        EXPECT_EQ(!tls.empty() && !tls.starts_with("STARTTLS"), m.tls == "yes") << tls;
+        if (upgrades.contains(m.port)) {
+            EXPECT_TRUE(tls.starts_with("STARTTLS TLSv1.")) << tls;
+            EXPECT_NE(row->at("cert_subject").find("CN=zoo.lab.test"), std::string::npos);
+        }
         if (!m.cert_subject.empty()) {
             EXPECT_NE(row->at("cert_subject").find(m.cert_subject), std::string::npos) << row->at("cert_subject");
             EXPECT_TRUE(has_label(*row, "self-signed")) << row->at("labels");

@@ -248,6 +248,9 @@ std::string listener_binary() {
 std::string responder_binary() {
     return GP_RESPONDER_BINARY;
 }
+std::string service_binary() {
+    return GP_SERVICE_BINARY;
+}
 
 std::string test_registry() {
     std::string p = std::string(GHOSTPORT_SHARED_DIR) + "/data/iana/service-names-port-numbers.csv";

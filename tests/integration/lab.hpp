@@ -111,6 +111,7 @@ std::unique_ptr<Background> start_responder(Lab& lab, const std::vector<std::str
 std::string ghostport_binary();
 std::string listener_binary();
 std::string responder_binary();
+std::string service_binary();  // gp_service: plain and hostile TCP services (tests/lab/service.cpp)
 // The registry tests use: the 2025 snapshot in ../shared when present, else "" (the binary's own search).
 std::string test_registry();
 

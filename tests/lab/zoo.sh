@@ -17,7 +17,9 @@
 #                                     port, detected_service, product, version, tls ("yes" or ""), cert subject
 #                                     Names follow NAMES.md. The version is read at start from the installed
 #                                     package and written as the daemon puts it on the wire; it is empty
-#                                     where the daemon sends no version before authentication.
+#                                     where the daemon sends no version before authentication, and
+#                                     the product is empty where the wire names none (XMPP's
+#                                     stream header, SOCKS5, RFB and SMB2 carry no product).
 #
 # DIR is made mode 0755 (daemons that drop privileges must reach their files in it). Every daemon binds the
 # wildcard addresses (IPv4 and IPv6) so every lab host address serves it. The TLS certificate is made anew
@@ -468,7 +470,7 @@ EOF
 start_prosody() {
     local d=$dir/prosody
     mkd root "$d" "$d/data"
-    offer xmpp 5222 prosody xmpp-client Prosody "" ""
+    offer xmpp 5222 prosody xmpp-client "" "" ""
     cat >"$d/prosody.cfg.lua" <<EOF
 run_as_root = true
 daemonize = false
@@ -502,7 +504,7 @@ EOF
 start_dante() {
     local d=$dir/dante
     mkd root "$d"
-    offer socks 1080 dante socks5 "Dante socks5" "" ""
+    offer socks 1080 dante socks5 "" "" ""
     cat >"$d/danted.conf" <<EOF
 logoutput: stderr
 internal: 0.0.0.0 port = $(p socks)
@@ -597,7 +599,7 @@ start_node_exporter() {
 start_xvnc() {
     local d=$dir/xvnc n
     mkd root "$d"
-    offer vnc 5900 xvnc vnc TigerVNC "" ""
+    offer vnc 5900 xvnc vnc "" "" ""
     # X display numbers share /tmp/.X*-lock with every other X server on the machine: take a free one.
     for ((n = 100 + $$ % 400; n < 600; n++)); do
         [[ -e /tmp/.X$n-lock ]] || break
@@ -644,7 +646,7 @@ start_smbd() {
     local d=$dir/samba
     mkd root "$d" "$d/lock" "$d/state" "$d/cache" "$d/run" "$d/ncalrpc" "$d/binddns"
     install -d -m 0700 "$d/private"
-    offer microsoft-ds 445 smbd microsoft-ds "Samba smbd" "" ""
+    offer microsoft-ds 445 smbd microsoft-ds "" "" ""
     cat >"$d/smb.conf" <<EOF
 [global]
 netbios name = ZOO

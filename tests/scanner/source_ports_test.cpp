@@ -30,9 +30,10 @@ TEST(SourcePorts, WindowNeverOverlapsTheEphemeralRange) {
                 const unsigned last = first + count - 1;
                 ASSERT_LE(last, 65535u);
                 const bool outside = last < eph.first || first > eph.second;
-                if (eph.first > 1024 + count || eph.second + count <= 65535)
+                if (eph.first > 1024 + count || eph.second + count <= 65535) {
                     EXPECT_TRUE(outside) << eph.first << "-" << eph.second << " count " << count << " r " << r
                                          << " -> " << first;
+                }
                 EXPECT_GE(first, 1024u);
             }
         }
