@@ -40,7 +40,8 @@ std::vector<core::PortResult> ResultCollector::restore_services(
     services_ = std::move(services);
     std::vector<core::PortResult> unidentified;
     for (const auto& r : kept_)
-        if (r.state == core::PortState::open && !services_.contains({r.host, r.port})) unidentified.push_back(r);
+        if (r.state == core::PortState::open && !services_.contains({r.host, r.port}))
+            unidentified.push_back(r);
     return unidentified;
 }
 

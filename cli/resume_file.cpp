@@ -72,12 +72,12 @@ ResumeState parse(const json& j) {
         for (const auto& entry : j.at("services")) {
             core::ServiceInfo info;
             for (std::size_t i = 0; i < output::detail::service_field_members.size(); ++i)
-                info.*output::detail::service_field_members[i] =
-                    entry.at("fields").at(i).get<std::string>();
+                info.*output::detail::service_field_members[i] = entry.at("fields").at(i).get<std::string>();
             info.soft = entry.value("soft", false);
             info.cert_self_signed = entry.value("self_signed", false);
             info.conversations = entry.value("conversations", std::uint8_t{0});
-            s.services[{address_of(entry.at("host")), entry.at("port").get<std::uint16_t>()}] = std::move(info);
+            s.services[{address_of(entry.at("host")), entry.at("port").get<std::uint16_t>()}] =
+                std::move(info);
         }
     }
     s.started_at = from_millis(j.at("started_at").get<std::int64_t>());

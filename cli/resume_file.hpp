@@ -4,13 +4,14 @@
 //
 // The file is JSON (one object): the scan's own arguments, the seed it drew, the live hosts when discovery
 // had finished, the walk position (every probe below `low` decided, and the runs decided above it), the
-// result counters, the results kept so far and (with -sV) the services identified so far. It is written atomically, so it is never seen half-written.
+// result counters, the results kept so far and (with -sV) the services identified so far. It is written
+// atomically, so it is never seen half-written.
 #pragma once
 
 #include <array>
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>

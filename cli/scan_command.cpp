@@ -49,12 +49,13 @@ scanner::Pipeline make_pipeline(const ScanSetup& s, ResultCollector& collector) 
 
 // The sweep in one of its three shapes: checkpointed (--resume), with host discovery overlapped (more than
 // one address), or one walk over every pair.
-SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& collector, scanner::Pipeline& stages,
-                       const scanner::EngineHooks& hooks, const std::atomic<bool>& stop) {
+SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& collector,
+                       scanner::Pipeline& stages, const scanner::EngineHooks& hooks,
+                       const std::atomic<bool>& stop) {
     SweepOutcome out;
     out.discovered = !o.no_discovery && s.targets.size() > 1;
     if (!o.resume_path.empty()) {
-        Checkpointed run{o,       s.resumed, s.seed,        s.started_at,  s.targets,
+        Checkpointed run{o,       s.resumed, s.seed,         s.started_at,  s.targets,
                          s.ports, s.shard,   out.discovered, s.engine_name, s.engine_opt};
         run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
         out.stats = run.scan(*s.engine, collector, hooks, stop);

@@ -32,7 +32,6 @@ std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const
     return rows;
 }
 
-
 // The label of a host that answered SYN-ACK on more than --port-threshold ports.
 core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_scanned) {
     core::ServiceLabel label;
@@ -42,8 +41,8 @@ core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_sc
     return label;
 }
 
-// A host whose every open port (at least `min_ports` of them) accepted but never sent a byte, to any probe, is
-// a middlebox or tarpit completing handshakes on behalf of nothing: say so on each row, not "a service".
+// A host whose every open port (at least `min_ports` of them) accepted but never sent a byte, to any probe,
+// is a middlebox or tarpit completing handshakes on behalf of nothing: say so on each row, not "a service".
 void mark_middleboxes(std::vector<core::ReportRow>& rows, std::size_t min_ports = 5) {
     std::map<core::Address, std::pair<std::size_t, std::size_t>> silent_of;  // host -> (open, silent)
     auto silent = [](const core::ReportRow& r) {

@@ -106,7 +106,8 @@ ScanSetup prepare_scan(const ScanOptions& o) {
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
     s.registry = std::make_unique<registry::Registry>(registry::Registry::load(registry_choice.path));
-    if (auto p = registry::locate_prevalence(o.prevalence_file)) s.prevalence = registry::Prevalence::load(*p);
+    if (auto p = registry::locate_prevalence(o.prevalence_file))
+        s.prevalence = registry::Prevalence::load(*p);
     if (o.identify) s.identification = load_identification(o, e);
 
     if (o.top_ports > 0) {

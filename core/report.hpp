@@ -23,10 +23,10 @@ enum Label : std::uint32_t {
     label_dynamic = 1u << 4,
     label_unauthorized_use_reported = 1u << 5,
     label_locally_common = 1u << 6,
-    label_expected = 1u << 7,  // matched a line of the --expect allowlist: never a finding
-    label_borrowed = 1u << 8,  // -sV named a service that is not the port's registered one (nor an alias)
-    label_self_signed = 1u << 9,   // its TLS certificate is issued by its own key
-    label_cert_expired = 1u << 10, // its TLS certificate's not-after is before the scan
+    label_expected = 1u << 7,     // matched a line of the --expect allowlist: never a finding
+    label_borrowed = 1u << 8,     // -sV named a service that is not the port's registered one (nor an alias)
+    label_self_signed = 1u << 9,  // its TLS certificate is issued by its own key
+    label_cert_expired = 1u << 10,  // its TLS certificate's not-after is before the scan
 };
 using Labels = std::uint32_t;
 std::string labels_to_string(Labels labels);  // "ghost;unassigned"; "" when none
@@ -79,7 +79,7 @@ struct ReportMeta {
     std::uint64_t probes_planned = 0;  // hosts x ports
     std::uint64_t probes_done = 0;     // (host, port) pairs decided
     std::uint64_t open = 0, closed = 0, filtered = 0;
-    bool partial = false;  // interrupted before every pair was decided
+    bool partial = false;       // interrupted before every pair was decided
     bool service_scan = false;  // -sV: open ports were identified (ReportRow::service)
     // Every host that answered (hosts_up of them), rows or not: the XML report lists each as up. Empty in a
     // report that did not record it (read from CSV, or written before it existed).

@@ -21,7 +21,9 @@ namespace {
 constexpr std::size_t max_file_bytes = 4u << 20;  // 4 MiB: far above any real definitions file
 constexpr auto max_wait = std::chrono::milliseconds(60'000);
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // A name (probe or service): lowercase letters, digits, '-', '_', '.', starting with a letter or digit.
 bool valid_name(std::string_view s) {
@@ -347,9 +349,8 @@ ServiceDefs ServiceDefs::parse(std::string_view text, std::string_view file_name
     for (const auto& p : defs.probes)
         for (const auto& f : p.fallback)
             if (defs.find(f) < 0)
-                throw core::InputError(
-                    fmt::format("{}:{}: probe \"{}\" falls back to unknown probe \"{}\"", file_name, p.line,
-                                p.name, f));
+                throw core::InputError(fmt::format("{}:{}: probe \"{}\" falls back to unknown probe \"{}\"",
+                                                   file_name, p.line, p.name, f));
     return defs;
 }
 

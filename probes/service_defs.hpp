@@ -18,13 +18,13 @@ struct MatchTemplate {
 };
 
 struct ServiceMatch {
-    std::string service;      // "ssh", "http", ...
-    bool soft = false;        // names the service only; probing goes on for product and version
-    std::string pattern;      // PCRE2 source
-    bool caseless = false;    // flag i
-    bool dotall = false;      // flag s
+    std::string service;    // "ssh", "http", ...
+    bool soft = false;      // names the service only; probing goes on for product and version
+    std::string pattern;    // PCRE2 source
+    bool caseless = false;  // flag i
+    bool dotall = false;    // flag s
     MatchTemplate tmpl;
-    std::size_t line = 0;     // where it stands in the file
+    std::size_t line = 0;  // where it stands in the file
 };
 
 enum class ProbeKind : std::uint8_t {
@@ -36,19 +36,19 @@ enum class ProbeKind : std::uint8_t {
 struct ServiceProbe {
     std::string name;  // unique: "greeting", "http-get", "tls", "redis-ping"
     ProbeKind kind = ProbeKind::send;
-    std::string payload;  // bytes, escapes decoded
+    std::string payload;                                         // bytes, escapes decoded
     std::vector<std::pair<std::uint16_t, std::uint16_t>> ports;  // port hints: inclusive ranges
-    unsigned rarity = 5;                     // 1 (send to any port) .. 9 (only where the port hints fit)
-    bool in_tls = false;                     // also sent inside TLS once a handshake succeeded
-    std::chrono::milliseconds wait{0};       // how long to wait for the answer; 0 = the engine's default
-    std::vector<std::string> fallback;       // probes whose matches also apply to this probe's answers
-    std::vector<ServiceMatch> matches;       // in file order: the first hard match wins
+    unsigned rarity = 5;                // 1 (send to any port) .. 9 (only where the port hints fit)
+    bool in_tls = false;                // also sent inside TLS once a handshake succeeded
+    std::chrono::milliseconds wait{0};  // how long to wait for the answer; 0 = the engine's default
+    std::vector<std::string> fallback;  // probes whose matches also apply to this probe's answers
+    std::vector<ServiceMatch> matches;  // in file order: the first hard match wins
     std::size_t line = 0;
     bool fits_port(std::uint16_t port) const;
 };
 
 struct ServiceDefs {
-    std::string source;  // the file it was read from
+    std::string source;                // the file it was read from
     std::vector<ServiceProbe> probes;  // in file order
 
     // Throws core::InputError "FILE:LINE: what is wrong" for any malformed line, an unknown directive, a

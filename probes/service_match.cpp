@@ -38,7 +38,9 @@ unsigned highest_reference(const MatchTemplate& t) {
     return hi;
 }
 
-bool is_blank(unsigned char u) { return u == ' ' || u == '\t' || u == '\r' || u == '\n'; }
+bool is_blank(unsigned char u) {
+    return u == ' ' || u == '\t' || u == '\r' || u == '\n';
+}
 
 // A group's bytes as printable text: tab, CR and LF become spaces, other control bytes are dropped, bytes
 // 0x80-0xff become \xHH; trimmed; at most Matcher::max_group_chars characters, never splitting an escape.
@@ -170,8 +172,8 @@ std::optional<MatchHit> Matcher::match(std::size_t probe, std::string_view data,
             const ServiceMatch& m = *c.match;
             if (!only_service.empty() && m.service != only_service) continue;
             if (m.soft && soft) continue;  // the first soft match is all that can be used
-            const int rc = pcre2_match(c.code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
-                                       0, md, impl_->context);
+            const int rc = pcre2_match(c.code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
+                                       0, 0, md, impl_->context);
             if (rc < 0) continue;  // no match, or a limit hit: either way not this one
             MatchHit hit;
             hit.service = m.service;

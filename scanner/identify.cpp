@@ -62,9 +62,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
     ssl::stream<tcp::socket> stream;
     asio::steady_timer timer;
     std::uint64_t generation = 0;
-    bool tls = false;         // the handshake succeeded: reads and writes go through TLS
+    bool tls = false;  // the handshake succeeded: reads and writes go through TLS
     bool peer_closed = false;
-    std::string bytes;        // everything read, at most answer_cap
+    std::string bytes;  // everything read, at most answer_cap
 
     tcp::socket& socket() { return stream.next_layer(); }
     void arm(clock::time_point deadline) {
@@ -129,7 +129,8 @@ awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done,
         if (c.tls)
             n = co_await c.stream.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
         else
-            n = co_await c.socket().async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+            n = co_await c.socket().async_read_some(asio::buffer(buf),
+                                                    asio::redirect_error(use_awaitable, ec));
         c.disarm();
         c.bytes.append(buf.data(), std::min(n, answer_cap - c.bytes.size()));
         if (ec) {
@@ -303,7 +304,8 @@ class IdentifyStage final : public Stage {
 
     // One port's identification; see the README's "Service identification" for the order it follows.
     awaitable<core::ServiceInfo> identify(const Job& job);
-    awaitable<bool> tls_handshake(Conn& c, const Job& job, clock::time_point deadline, core::ServiceInfo& info);
+    awaitable<bool> tls_handshake(Conn& c, const Job& job, clock::time_point deadline,
+                                  core::ServiceInfo& info);
     awaitable<void> ssh_host_key(const Job& job, clock::time_point deadline, core::ServiceInfo& info);
     awaitable<void> starttls(const Job& job, clock::time_point deadline, core::ServiceInfo& info);
 
@@ -590,7 +592,8 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                     first = false;
                     t->bytes.clear();
                     if (co_await send(*t, p.payload, until(answer_wait(rtt, p.wait))))
-                        co_await read_until(*t, until(answer_wait(rtt, p.wait)), hard_match(static_cast<int>(inner)), grace);
+                        co_await read_until(*t, until(answer_wait(rtt, p.wait)),
+                                            hard_match(static_cast<int>(inner)), grace);
                     keep_banner(info, t->bytes);
                     judge(static_cast<int>(inner), t->bytes);
                     t->close();
@@ -603,7 +606,8 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
                 conv->close();
                 continue;
             }
-            co_await read_until(*conv, until(answer_wait(rtt, probe.wait)), hard_match(static_cast<int>(index)), grace);
+            co_await read_until(*conv, until(answer_wait(rtt, probe.wait)),
+                                hard_match(static_cast<int>(index)), grace);
             note_silence(*conv, !conv->bytes.empty());
             if (!conv->bytes.empty()) {
                 any_bytes = true;

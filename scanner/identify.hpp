@@ -16,12 +16,12 @@
 namespace ghostport::scanner {
 
 struct IdentifyOptions {
-    unsigned intensity = 7;                    // --version-intensity 0-9: probes of rarity above it only
-                                               // where their port hints fit
-    std::chrono::milliseconds timeout{6000};   // --version-timeout: the longest identification of one port
-    unsigned per_host = 16;                    // conversations at once with one host
-    unsigned concurrency = 0;                  // conversations at once in all; 0 = from the open-file limit
-    std::uint64_t port_threshold = 1000;       // a host with more open ports is all-open: not identified
+    unsigned intensity = 7;                   // --version-intensity 0-9: probes of rarity above it only
+                                              // where their port hints fit
+    std::chrono::milliseconds timeout{6000};  // --version-timeout: the longest identification of one port
+    unsigned per_host = 16;                   // conversations at once with one host
+    unsigned concurrency = 0;                 // conversations at once in all; 0 = from the open-file limit
+    std::uint64_t port_threshold = 1000;      // a host with more open ports is all-open: not identified
 };
 
 // What the stage hands on, once per open port it took (from its own thread): the port and what it is.

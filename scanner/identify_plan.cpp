@@ -6,7 +6,8 @@
 
 namespace ghostport::scanner {
 
-std::vector<std::size_t> probe_order(const probes::ServiceDefs& defs, std::uint16_t port, unsigned intensity) {
+std::vector<std::size_t> probe_order(const probes::ServiceDefs& defs, std::uint16_t port,
+                                     unsigned intensity) {
     std::vector<std::size_t> hinted, rest;
     for (std::size_t i = 0; i < defs.probes.size(); ++i) {
         const auto& p = defs.probes[i];
@@ -79,7 +80,8 @@ ReplyVerdict ehlo_reply(std::string_view a) {
 ReplyVerdict imap_greeting(std::string_view a) {
     const std::string_view line = last_line(a);
     if (line.empty()) return ReplyVerdict::need_more;
-    return line.starts_with("* OK") || line.starts_with("* PREAUTH") ? ReplyVerdict::ok : ReplyVerdict::refused;
+    return line.starts_with("* OK") || line.starts_with("* PREAUTH") ? ReplyVerdict::ok
+                                                                     : ReplyVerdict::refused;
 }
 
 // RFC 3501 6.2.1: untagged lines may come first; the tagged "gp1 OK" ends it.
@@ -140,11 +142,13 @@ const StartTlsDialogue* starttls_dialogue(std::string_view service) {
         {"pop3", {true, pop3_reply, {{"STLS\r\n", pop3_reply}}}},
         {"ftp", {true, numbered_reply<220>, {{"AUTH TLS\r\n", numbered_reply<234>}}}},
         {"ldap",
-         {false, nullptr, {{std::string_view(ldap_starttls_request, sizeof ldap_starttls_request - 1),
-                            ldap_starttls}}}},
+         {false,
+          nullptr,
+          {{std::string_view(ldap_starttls_request, sizeof ldap_starttls_request - 1), ldap_starttls}}}},
         {"postgresql",
-         {false, nullptr, {{std::string_view(postgresql_ssl_request, sizeof postgresql_ssl_request - 1),
-                            postgresql_ssl}}}},
+         {false,
+          nullptr,
+          {{std::string_view(postgresql_ssl_request, sizeof postgresql_ssl_request - 1), postgresql_ssl}}}},
     }};
     for (const auto& [name, dialogue] : dialogues)
         if (name == service) return &dialogue;

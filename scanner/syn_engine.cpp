@@ -30,8 +30,8 @@
 #include "scanner/raw_sender.hpp"
 #include "scanner/retry_budget.hpp"
 #include "scanner/route.hpp"
-#include "scanner/source_ports.hpp"
 #include "scanner/rtt_estimator.hpp"
+#include "scanner/source_ports.hpp"
 
 namespace ghostport::scanner {
 

@@ -10,7 +10,8 @@
 namespace {
 
 const ghostport::probes::ServiceDefs& defs() {
-    static const auto d = ghostport::probes::ServiceDefs::load(GHOSTPORT_SOURCE_DIR "/probes/tcp_services.txt");
+    static const auto d =
+        ghostport::probes::ServiceDefs::load(GHOSTPORT_SOURCE_DIR "/probes/tcp_services.txt");
     return d;
 }
 

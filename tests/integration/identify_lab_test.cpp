@@ -36,8 +36,8 @@ const std::set<std::string> upgrades{"25", "110", "143", "389", "5432"};
 
 // The hostile services on 198.18.0.10 (gp_service) and what each must come out as.
 const std::vector<std::pair<std::string, std::string>> hostile{
-    {"7001", "silent"},  {"7002", "close"},   {"7003", "escapes"},    {"7004", "flood"},
-    {"7005", "drip"},    {"7006", "endless"}, {"7007", "tlsgarbage"},
+    {"7001", "silent"}, {"7002", "close"},   {"7003", "escapes"},    {"7004", "flood"},
+    {"7005", "drip"},   {"7006", "endless"}, {"7007", "tlsgarbage"},
 };
 
 std::string zoo_script() {
@@ -58,10 +58,12 @@ struct ZooLab {
         dir = std::make_unique<ScratchDir>("zoo");
         auto started = run({zoo_script(), "start", lab->name() + "t", dir->path()}, std::chrono::seconds(90));
         if (started.exit_code != 0 || started.out.find("ready") == std::string::npos) {
-            failure = "zoo.sh start failed (install the daemons with scripts/deps.sh --tests): " + started.err;
+            failure =
+                "zoo.sh start failed (install the daemons with scripts/deps.sh --tests): " + started.err;
             return;
         }
-        std::vector<std::string> argv{"ip", "netns", "exec", lab->name() + "t", service_binary(), "--seconds", "900"};
+        std::vector<std::string> argv{"ip",        "netns", "exec", lab->name() + "t", service_binary(),
+                                      "--seconds", "900"};
         for (const auto& [port, behaviour] : hostile) argv.push_back("198.18.0.10:" + port + "=" + behaviour);
         hostile_services = std::make_unique<Background>(argv, "ready");
         auto m = run({zoo_script(), "manifest", dir->path()});
@@ -73,7 +75,8 @@ struct ZooLab {
             f.resize(6);
             if (!f[0].empty()) manifest.push_back({f[0], f[1], f[2], f[3], f[4], f[5]});
         }
-        if (manifest.size() < 25) failure = "zoo manifest lists only " + std::to_string(manifest.size()) + " ports";
+        if (manifest.size() < 25)
+            failure = "zoo manifest lists only " + std::to_string(manifest.size()) + " ports";
     }
     ~ZooLab() {
         hostile_services.reset();
@@ -86,9 +89,9 @@ ZooLab& zoo() {
     return z;
 }
 
-#define GP_REQUIRE_ZOO()                                  \
-    do {                                                  \
-        GP_REQUIRE_LAB();                                 \
+#define GP_REQUIRE_ZOO()                                     \
+    do {                                                     \
+        GP_REQUIRE_LAB();                                    \
         ASSERT_TRUE(zoo().failure.empty()) << zoo().failure; \
     } while (0)
 
@@ -117,8 +120,8 @@ const RunResult& scan_of(const std::string& engine) {
     static std::map<std::string, RunResult> done;
     if (!done.contains(engine)) {
         const auto t0 = std::chrono::steady_clock::now();
-        done[engine] = run(zoo().lab->in_scanner(scan_args(
-                               {"198.18.0.10", "-sV", "--engine", engine, "-p", port_list(), "--format", "csv"})),
+        done[engine] = run(zoo().lab->in_scanner(scan_args({"198.18.0.10", "-sV", "--engine", engine, "-p",
+                                                            port_list(), "--format", "csv"})),
                            std::chrono::seconds(120));
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
         std::fprintf(stderr, "-sV scan with %s: %.2f s\n", engine.c_str(), took.count());
@@ -154,7 +157,8 @@ TEST_P(IdentifyLab, EveryDaemonNamedExactly) {
             EXPECT_NE(row->at("cert_subject").find("CN=zoo.lab.test"), std::string::npos);
         }
         if (!m.cert_subject.empty()) {
-            EXPECT_NE(row->at("cert_subject").find(m.cert_subject), std::string::npos) << row->at("cert_subject");
+            EXPECT_NE(row->at("cert_subject").find(m.cert_subject), std::string::npos)
+                << row->at("cert_subject");
             EXPECT_TRUE(has_label(*row, "self-signed")) << row->at("labels");
             EXPECT_EQ(row->at("fingerprint").rfind("sha256:", 0), 0u) << row->at("fingerprint");
         }
@@ -191,19 +195,23 @@ TEST_P(IdentifyLab, HostileAnswersStayInTheirRows) {
         return row ? row->at("detected_service") : std::string("(no row)");
     };
     EXPECT_EQ(detected("7001"), "unknown");
-    EXPECT_NE(row_of(rows, "198.18.0.10", "7001")->at("extra_info").find("never sent a byte"), std::string::npos);
+    EXPECT_NE(row_of(rows, "198.18.0.10", "7001")->at("extra_info").find("never sent a byte"),
+              std::string::npos);
     EXPECT_EQ(detected("7002"), "tcpwrapped");
-    for (const std::string port : {"7003", "7004", "7005", "7006", "7007"}) EXPECT_EQ(detected(port), "unknown") << port;
+    for (const std::string port : {"7003", "7004", "7005", "7006", "7007"})
+        EXPECT_EQ(detected(port), "unknown") << port;
     const CsvRow* escapes = row_of(rows, "198.18.0.10", "7003");
     ASSERT_NE(escapes, nullptr);
     EXPECT_NE(escapes->at("banner").find("\\x1b]0;pwned"), std::string::npos) << escapes->at("banner");
-    for (const std::string port : {"7004", "7006"}) EXPECT_LE(row_of(rows, "198.18.0.10", port)->at("banner").size(), 256u);
+    for (const std::string port : {"7004", "7006"})
+        EXPECT_LE(row_of(rows, "198.18.0.10", port)->at("banner").size(), 256u);
 }
 
 // The table a person reads carries the DETECTED column, escaped.
 TEST_P(IdentifyLab, TableShowsWhatIsDetected) {
     GP_REQUIRE_ZOO();
-    auto r = run(zoo().lab->in_scanner(scan_args({"198.18.0.10", "-sV", "--engine", GetParam(), "-p", "22,1642,443,7003"})),
+    auto r = run(zoo().lab->in_scanner(
+                     scan_args({"198.18.0.10", "-sV", "--engine", GetParam(), "-p", "22,1642,443,7003"})),
                  std::chrono::seconds(60));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("DETECTED"), std::string::npos) << r.out;

@@ -139,19 +139,20 @@ TEST(Table, DetectedColumnOnlyWithServiceScan) {
     report.meta.service_scan = false;
     EXPECT_EQ(table_of(report).find("DETECTED"), std::string::npos);
 
-    EXPECT_EQ(table_of(service_report()),
-              "  HOST                  PORT       RANGE       SERVICE               DETECTED                     "
-              "       RARITY  LABELS\n"
-              "! 198.18.0.5 (nas.lan)  1642/tcp   registered  isis-am (aka netbus)  unknown                      "
-              "          9.7  ghost;unauthorized-use-reported\n"
-              "! 2001:db8::7           49160/tcp  dynamic     -                     -                            "
-              "          8.2  ghost;dynamic\n"
-              "  198.18.0.9            8080/tcp   registered  http-alt              ssl/http nginx 1.22.1        "
-              "          2.5  borrowed;self-signed\n"
-              "  198.18.0.5 (nas.lan)  22/tcp     well-known  ssh                   ssh OpenSSH 9.2p1 Debian 2+deb"
-              "12u3     0.3  privileged\n"
-              "\n" +
-                  sample_summary + "prevalence: /usr/share/ghostport/prevalence.csv\n");
+    EXPECT_EQ(
+        table_of(service_report()),
+        "  HOST                  PORT       RANGE       SERVICE               DETECTED                     "
+        "       RARITY  LABELS\n"
+        "! 198.18.0.5 (nas.lan)  1642/tcp   registered  isis-am (aka netbus)  unknown                      "
+        "          9.7  ghost;unauthorized-use-reported\n"
+        "! 2001:db8::7           49160/tcp  dynamic     -                     -                            "
+        "          8.2  ghost;dynamic\n"
+        "  198.18.0.9            8080/tcp   registered  http-alt              ssl/http nginx 1.22.1        "
+        "          2.5  borrowed;self-signed\n"
+        "  198.18.0.5 (nas.lan)  22/tcp     well-known  ssh                   ssh OpenSSH 9.2p1 Debian 2+deb"
+        "12u3     0.3  privileged\n"
+        "\n" +
+            sample_summary + "prevalence: /usr/share/ghostport/prevalence.csv\n");
 }
 
 TEST(Table, DetectedServiceStringsAreTerminalSafe) {
@@ -159,7 +160,9 @@ TEST(Table, DetectedServiceStringsAreTerminalSafe) {
     for (auto& row : report.rows) {
         if (row.result.port != 22) continue;
         row.service.product = std::string("Open\x1b]0;owned\x07SSH\0\r\n", 20);
-        row.service.version = "\xC2\x9B" "31m\xFF";  // C1 CSI and a stray byte
+        row.service.version =
+            "\xC2\x9B"
+            "31m\xFF";  // C1 CSI and a stray byte
         row.label.labels |= ghostport::core::label_cert_expired;
     }
     const std::string text = table_of(report);

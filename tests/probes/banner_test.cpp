@@ -32,9 +32,9 @@ TEST(Banner, OutputHasOnlyPrintableAscii) {
 
 TEST(Banner, CutsAtMaxCharsWithoutSplittingAnEscape) {
     EXPECT_EQ(printable_banner("abcdef", 4), "abcd");
-    EXPECT_EQ(printable_banner("ab\x01z", 4), "ab");    // \x01 needs 4: stops before it
+    EXPECT_EQ(printable_banner("ab\x01z", 4), "ab");  // \x01 needs 4: stops before it
     EXPECT_EQ(printable_banner("ab\x01z", 6), "ab\\x01");
-    EXPECT_EQ(printable_banner("a\r\n", 2), "a");       // \r needs 2
+    EXPECT_EQ(printable_banner("a\r\n", 2), "a");  // \r needs 2
     EXPECT_EQ(printable_banner("abc", 0), "");
 }
 

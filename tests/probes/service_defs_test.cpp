@@ -33,7 +33,8 @@ TEST(ServiceDefs, ParsesEveryDirective) {
         "  rarity 1\n"
         "  in-tls\n"
         "  wait 5s\n"
-        "  match ssh /^SSH-([\\d.]+)-OpenSSH_(\\S+)/ product=\"OpenSSH\" version=\"$2\" info=\"p \\\"$1\\\"\"\n"
+        "  match ssh /^SSH-([\\d.]+)-OpenSSH_(\\S+)/ product=\"OpenSSH\" version=\"$2\" info=\"p "
+        "\\\"$1\\\"\"\n"
         "\n"
         "probe http-get send\r\n"
         "  payload \"GET / HTTP/1.0\\r\\n\\r\\n\\x00\\t\\0\\\\\\\"\"\n"
@@ -101,7 +102,8 @@ TEST(ServiceDefs, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of("# x\nmatch ssh /x/\n"), "t.txt:2: \"match\" before any probe");
     EXPECT_EQ(error_of("probe g greeting\npayload \"x\"\n"),
               "t.txt:2: payload on a greeting probe (only send probes have one)");
-    EXPECT_EQ(error_of("probe t tls\npayload \"x\"\n"), "t.txt:2: payload on a tls probe (only send probes have one)");
+    EXPECT_EQ(error_of("probe t tls\npayload \"x\"\n"),
+              "t.txt:2: payload on a tls probe (only send probes have one)");
     EXPECT_EQ(error_of("probe s send\nrarity 3\n"), "t.txt:1: send probe \"s\" has no payload");
     EXPECT_EQ(error_of(p + "match ssh /abc\n"), "t.txt:3: unterminated pattern");
     EXPECT_EQ(error_of(p + "match ssh /a/ product=\"abc\n"), "t.txt:3: unterminated string");
@@ -137,7 +139,8 @@ TEST(ServiceDefs, LoadNamesAnUnreadableFile) {
         ServiceDefs::load("/nonexistent/ghostport/defs.txt");
         FAIL() << "no error";
     } catch (const core::InputError& e) {
-        EXPECT_EQ(std::string(e.what()), "/nonexistent/ghostport/defs.txt: cannot read: No such file or directory");
+        EXPECT_EQ(std::string(e.what()),
+                  "/nonexistent/ghostport/defs.txt: cannot read: No such file or directory");
     }
     EXPECT_THROW(ServiceDefs::load("/"), core::InputError);
 }
@@ -178,9 +181,12 @@ TEST(ServiceDefs, RealFilePayloadsHaveTheirDeclaredLengths) {
     auto be32 = [](const std::string& s, std::size_t at) {
         return (std::uint32_t{static_cast<unsigned char>(s[at])} << 24) |
                (std::uint32_t{static_cast<unsigned char>(s[at + 1])} << 16) |
-               (std::uint32_t{static_cast<unsigned char>(s[at + 2])} << 8) | static_cast<unsigned char>(s[at + 3]);
+               (std::uint32_t{static_cast<unsigned char>(s[at + 2])} << 8) |
+               static_cast<unsigned char>(s[at + 3]);
     };
-    auto payload = [&](const char* name) { return defs.probes.at(static_cast<std::size_t>(defs.find(name))).payload; };
+    auto payload = [&](const char* name) {
+        return defs.probes.at(static_cast<std::size_t>(defs.find(name))).payload;
+    };
     EXPECT_EQ(be32(payload("postgresql"), 0), payload("postgresql").size());
     EXPECT_EQ(be32(payload("smb2-negotiate"), 0), payload("smb2-negotiate").size() - 4);
     EXPECT_EQ(be32(payload("rpc-null"), 0) & 0x7fffffffu, payload("rpc-null").size() - 4);
@@ -196,7 +202,8 @@ TEST(ServiceDefs, RealFilePayloadsHaveTheirDeclaredLengths) {
     const auto git = payload("git-upload-pack");
     EXPECT_EQ(std::stoul(git.substr(0, 4), nullptr, 16), git.size());
     const auto mqtt = payload("mqtt-connect");
-    EXPECT_EQ(static_cast<unsigned char>(mqtt[1]) + 2u + static_cast<unsigned char>(mqtt[17]) + 2u, mqtt.size());
+    EXPECT_EQ(static_cast<unsigned char>(mqtt[1]) + 2u + static_cast<unsigned char>(mqtt[17]) + 2u,
+              mqtt.size());
 }
 
 }  // namespace

@@ -53,46 +53,57 @@ const Case cases[] = {
      "Dropbear sshd", "2022.83", "protocol 2.0"},
     {"RFC 4253 4.2, unknown software", "greeting", "SSH-2.0-Go\r\n", "ssh", "", "", "protocol 2.0"},
     {"vsftpd.conf(5) ftpd_banner default", "greeting", "220 (vsFTPd 3.0.3)\r\n", "ftp", "vsftpd", "3.0.3"},
-    {"ProFTPD ServerIdent docs", "greeting", "220 ProFTPD 1.3.8 Server (Debian) [::ffff:127.0.0.1]\r\n", "ftp",
-     "ProFTPD", "1.3.8", "Debian"},
-    {"ProFTPD ServerIdent docs (version hidden)", "greeting", "220 ProFTPD Server (Debian) [::ffff:127.0.0.1]\r\n",
-     "ftp", "ProFTPD", "", "Debian"},
+    {"ProFTPD ServerIdent docs", "greeting", "220 ProFTPD 1.3.8 Server (Debian) [::ffff:127.0.0.1]\r\n",
+     "ftp", "ProFTPD", "1.3.8", "Debian"},
+    {"ProFTPD ServerIdent docs (version hidden)", "greeting",
+     "220 ProFTPD Server (Debian) [::ffff:127.0.0.1]\r\n", "ftp", "ProFTPD", "", "Debian"},
     {"Pure-FTPd welcome banner", "greeting",
-     "220---------- Welcome to Pure-FTPd [privsep] [TLS] ----------\r\n220-You are user number 1 of 50 allowed.\r\n",
+     "220---------- Welcome to Pure-FTPd [privsep] [TLS] ----------\r\n220-You are user number 1 of 50 "
+     "allowed.\r\n",
      "ftp", "Pure-FTPd", ""},
     {"Exim smtp_banner default ($smtp_active_hostname ESMTP Exim $version_number $tod_full)", "greeting",
-     "220 mail.example.org ESMTP Exim 4.96 Mon, 01 Jan 2024 00:00:00 +0000\r\n", "smtp", "Exim smtpd", "4.96"},
+     "220 mail.example.org ESMTP Exim 4.96 Mon, 01 Jan 2024 00:00:00 +0000\r\n", "smtp", "Exim smtpd",
+     "4.96"},
     {"Postfix smtpd_banner default ($myhostname ESMTP $mail_name ($mail_version)), Debian's", "greeting",
      "220 mail.example.org ESMTP Postfix (Debian/GNU)\r\n", "smtp", "Postfix smtpd", "", "Debian/GNU"},
     {"RFC 5321 4.2 greeting", "greeting", "220 mx.example.org ESMTP ready\r\n", "smtp", "", ""},
     {"Dovecot login_greeting with capabilities (RFC 9051 7.1.1)", "greeting",
-     "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot "
+     "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] "
+     "Dovecot "
      "(Debian) ready.\r\n",
      "imap", "Dovecot imapd", "", "Debian"},
-    {"Dovecot POP3 greeting (RFC 1939 4)", "greeting", "+OK Dovecot (Debian) ready.\r\n", "pop3", "Dovecot pop3d",
-     "", "Debian"},
+    {"Dovecot POP3 greeting (RFC 1939 4)", "greeting", "+OK Dovecot (Debian) ready.\r\n", "pop3",
+     "Dovecot pop3d", "", "Debian"},
     {"MariaDB handshake v10 (MariaDB client/server protocol docs)", "greeting",
-     "\x5b\x00\x00\x00\x0a" "5.5.5-10.11.6-MariaDB-0+deb12u1\x00\x08\x00\x00\x00" "abcdefgh\x00\xfe\xf7\x2d\x02\x00"s,
+     "\x5b\x00\x00\x00\x0a"
+     "5.5.5-10.11.6-MariaDB-0+deb12u1\x00\x08\x00\x00\x00"
+     "abcdefgh\x00\xfe\xf7\x2d\x02\x00"s,
      "mysql", "MariaDB", "10.11.6"},
     {"MySQL handshake v10 (MySQL internals, Protocol::HandshakeV10)", "greeting",
-     "\x4a\x00\x00\x00\x0a" "8.0.36\x00\x0b\x00\x00\x00" "abcdefgh\x00\xff\xff"s, "mysql", "MySQL", "8.0.36"},
+     "\x4a\x00\x00\x00\x0a"
+     "8.0.36\x00\x0b\x00\x00\x00"
+     "abcdefgh\x00\xff\xff"s,
+     "mysql", "MySQL", "8.0.36"},
     {"MySQL ERR_Packet 1130 before handshake", "greeting",
-     "\x45\x00\x00\x00\xff\x6a\x04Host '192.0.2.7' is not allowed to connect to this MariaDB server"s, "mysql",
-     "MariaDB", "", "host not allowed"},
+     "\x45\x00\x00\x00\xff\x6a\x04Host '192.0.2.7' is not allowed to connect to this MariaDB server"s,
+     "mysql", "MariaDB", "", "host not allowed"},
     {"RFC 6143 7.1.1 ProtocolVersion", "greeting", "RFB 003.008\n", "vnc", "", "", "RFB 003.008"},
     {"rsyncd greeting (rsync daemon protocol)", "greeting", "@RSYNCD: 31.0\n", "rsync", "rsyncd", "",
      "protocol 31.0"},
     {"INN innd greeting (RFC 3977 5.1.1)", "greeting",
      "200 news.example.org InterNetNews server INN 2.7.1 ready (transit mode)\r\n", "nntp", "INN", "2.7.1"},
-    {"INN nnrpd greeting", "greeting", "200 news.example.org InterNetNews NNRP server INN 2.7.1 ready (posting ok)\r\n",
-     "nntp", "INN", "2.7.1"},
+    {"INN nnrpd greeting", "greeting",
+     "200 news.example.org InterNetNews NNRP server INN 2.7.1 ready (posting ok)\r\n", "nntp", "INN",
+     "2.7.1"},
     {"NATS client protocol INFO", "greeting",
-     "INFO {\"server_id\":\"NDJ2\",\"server_name\":\"NDJ2\",\"version\":\"2.9.15\",\"proto\":1,\"go\":\"go1.19\"}\r\n",
+     "INFO "
+     "{\"server_id\":\"NDJ2\",\"server_name\":\"NDJ2\",\"version\":\"2.9.15\",\"proto\":1,\"go\":\"go1.19\"}"
+     "\r\n",
      "nats", "NATS server", "2.9.15"},
     {"RFC 854 option negotiation (IAC DO TERMINAL-TYPE)", "greeting", "\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23"s,
      "telnet", "", ""},
-    {"RFC 2812 NOTICE during host lookup", "greeting", ":irc.example.net NOTICE * :*** Looking up your hostname\r\n",
-     "irc", "", "", nullptr, true},
+    {"RFC 2812 NOTICE during host lookup", "greeting",
+     ":irc.example.net NOTICE * :*** Looking up your hostname\r\n", "irc", "", "", nullptr, true},
 
     {"RFC 9110 Server header, nginx's 'nginx/VERSION'", "http-get",
      http("200 OK", "Server: nginx/1.22.1\r\nContent-Type: text/html\r\n", "<html></html>"), "http", "nginx",
@@ -102,23 +113,26 @@ const Case cases[] = {
     {"lighttpd server.tag default", "http-get", http("404 Not Found", "Server: lighttpd/1.4.69\r\n"), "http",
      "lighttpd", "1.4.69"},
     {"Python http.server (BaseHTTPRequestHandler.version_string)", "http-get",
-     "HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\n\r\n", "http", "Python http.server", "3.11.2"},
-    {"Jetty Server header", "http-get", http("200 OK", "Server: Jetty(9.4.51.v20230217)\r\n"), "http", "Jetty",
-     "9.4.51.v20230217"},
+     "HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\n\r\n", "http", "Python http.server",
+     "3.11.2"},
+    {"Jetty Server header", "http-get", http("200 OK", "Server: Jetty(9.4.51.v20230217)\r\n"), "http",
+     "Jetty", "9.4.51.v20230217"},
     {"Squid ERR_INVALID_URL page", "http-get",
-     "HTTP/1.1 400 Bad Request\r\nServer: squid/5.7\r\nMime-Version: 1.0\r\nX-Squid-Error: ERR_INVALID_URL 0\r\n\r\n",
+     "HTTP/1.1 400 Bad Request\r\nServer: squid/5.7\r\nMime-Version: 1.0\r\nX-Squid-Error: ERR_INVALID_URL "
+     "0\r\n\r\n",
      "http-proxy", "Squid http proxy", "5.7"},
-    {"Tinyproxy error page", "http-get", "HTTP/1.0 400 Bad Request\r\nServer: tinyproxy/1.11.1\r\n\r\n", "http-proxy",
-     "Tinyproxy", "1.11.1"},
-    {"CUPS Server header (cupsd.conf ServerTokens)", "http-get", http("200 OK", "Server: CUPS/2.4 IPP/2.1\r\n"),
-     "ipp", "CUPS", "2.4", "IPP 2.1"},
+    {"Tinyproxy error page", "http-get", "HTTP/1.0 400 Bad Request\r\nServer: tinyproxy/1.11.1\r\n\r\n",
+     "http-proxy", "Tinyproxy", "1.11.1"},
+    {"CUPS Server header (cupsd.conf ServerTokens)", "http-get",
+     http("200 OK", "Server: CUPS/2.4 IPP/2.1\r\n"), "ipp", "CUPS", "2.4", "IPP 2.1"},
     {"Elasticsearch GET / (REST API root)", "http-get",
      http("200 OK", "X-elastic-product: Elasticsearch\r\ncontent-type: application/json\r\n",
           "{\n  \"name\" : \"n1\",\n  \"version\" : {\n    \"number\" : \"8.11.1\",\n    \"build_flavor\" : "
           "\"default\"\n  },\n  \"tagline\" : \"You Know, for Search\"\n}\n"),
      "elasticsearch", "Elasticsearch", "8.11.1"},
     {"Docker Engine API response headers", "http-get",
-     http("404 Not Found", "Api-Version: 1.43\r\nContent-Type: application/json\r\nServer: Docker/24.0.7 (linux)\r\n",
+     http("404 Not Found",
+          "Api-Version: 1.43\r\nContent-Type: application/json\r\nServer: Docker/24.0.7 (linux)\r\n",
           "{\"message\":\"page not found\"}\n"),
      "docker", "Docker Engine API", "24.0.7", "linux"},
     {"node_exporter landing page", "http-get",
@@ -126,7 +140,8 @@ const Case cases[] = {
           "<html>\n<head><title>Node Exporter</title></head>\n<body><h1>Node Exporter</h1></body></html>\n"),
      "http", "Prometheus Node Exporter", ""},
     {"MongoDB's HTTP-on-driver-port answer", "http-get",
-     "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 85\r\n\r\nIt looks like "
+     "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 85\r\n\r\nIt looks "
+     "like "
      "you are trying to access MongoDB over HTTP on the native driver port.\r\n",
      "mongodb", "", "", nullptr, true},
     {"Kubernetes Status object (API conventions)", "http-get",
@@ -135,105 +150,132 @@ const Case cases[] = {
      "kubernetes", "", "", nullptr, true},
     {"Redis inline GET with two arguments (Redis error replies)", "http-get",
      "-ERR wrong number of arguments for 'get' command\r\n", "redis", "", "", nullptr, true},
-    {"memcached protocol.txt: unknown command", "http-get", "ERROR\r\nERROR\r\n", "memcached", "", "", nullptr, true},
+    {"memcached protocol.txt: unknown command", "http-get", "ERROR\r\nERROR\r\n", "memcached", "", "",
+     nullptr, true},
     {"nginx 400 for plain HTTP on its TLS port", "http-get",
      http("400 Bad Request", "Server: nginx/1.22.1\r\n",
           "<center>The plain HTTP request was sent to HTTPS port</center>"),
      "ssl", "", "", nullptr, true},
     {"SSH answering an HTTP request: greeting first (fallback greeting)", "http-get",
-     "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\nInvalid SSH identification string.\r\n", "ssh", "OpenSSH", "9.2p1"},
+     "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\nInvalid SSH identification string.\r\n", "ssh", "OpenSSH",
+     "9.2p1"},
     {"Postfix answering an HTTP request (fallback greeting)", "http-get",
      "220 mail.example.org ESMTP Postfix (Debian/GNU)\r\n502 5.5.2 Error: command not recognized\r\n", "smtp",
      "Postfix smtpd", ""},
-    {"RTSP 1.0 status line (RFC 2326 7.1)", "http-get", "RTSP/1.0 400 Bad Request\r\nServer: GStreamer RTSP server\r\n\r\n",
-     "rtsp", "GStreamer RTSP server", ""},
+    {"RTSP 1.0 status line (RFC 2326 7.1)", "http-get",
+     "RTSP/1.0 400 Bad Request\r\nServer: GStreamer RTSP server\r\n\r\n", "rtsp", "GStreamer RTSP server",
+     ""},
     {"RFC 3261 response to OPTIONS", "sip-options",
-     "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP localhost\r\nServer: Asterisk PBX 20.5.0\r\nContent-Length: 0\r\n\r\n", "sip",
-     "Asterisk PBX 20.5.0", ""},
+     "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP localhost\r\nServer: Asterisk PBX 20.5.0\r\nContent-Length: "
+     "0\r\n\r\n",
+     "sip", "Asterisk PBX 20.5.0", ""},
     {"HTTP without Server header", "http-get", http("200 OK", "Content-Length: 0\r\n"), "http", "", ""},
 
     {"etcd /version endpoint", "http-version",
-     http("200 OK", "Content-Type: application/json\r\n", "{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}"),
+     http("200 OK", "Content-Type: application/json\r\n",
+          "{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}"),
      "etcd", "etcd", "3.4.23", "cluster 3.4.0"},
     {"Kubernetes /version (version.Info)", "http-version",
      http("200 OK", "Content-Type: application/json\r\n",
-          "{\n  \"major\": \"1\",\n  \"minor\": \"29\",\n  \"gitVersion\": \"v1.29.0\",\n  \"goVersion\": \"go1.21\"\n}"),
+          "{\n  \"major\": \"1\",\n  \"minor\": \"29\",\n  \"gitVersion\": \"v1.29.0\",\n  \"goVersion\": "
+          "\"go1.21\"\n}"),
      "kubernetes", "Kubernetes API server", "1.29.0"},
     {"Docker Engine API GET /version", "http-version",
      http("200 OK", "Api-Version: 1.43\r\nContent-Type: application/json\r\n",
-          "{\"Platform\":{\"Name\":\"Docker Engine - Community\"},\"Components\":[{\"Name\":\"Engine\",\"Version\":"
+          "{\"Platform\":{\"Name\":\"Docker Engine - "
+          "Community\"},\"Components\":[{\"Name\":\"Engine\",\"Version\":"
           "\"24.0.7\"}],\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\",\"MinAPIVersion\":\"1.12\"}"),
      "docker", "Docker Engine API", "24.0.7", "API 1.43"},
     {"Go net/http NotFound handler", "http-version",
-     "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n\r\n404 "
+     "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: "
+     "nosniff\r\n\r\n404 "
      "page not found\n",
      "http", "Go net/http", ""},
     {"node_exporter /metrics build info", "node-metrics",
-     http("200 OK", "Content-Type: text/plain\r\n",
-          "# TYPE node_exporter_build_info gauge\nnode_exporter_build_info{branch=\"\",goversion=\"go1.19.8\","
-          "revision=\"\",tags=\"netgo\",version=\"1.5.0\"} 1\n"),
+     http(
+         "200 OK", "Content-Type: text/plain\r\n",
+         "# TYPE node_exporter_build_info gauge\nnode_exporter_build_info{branch=\"\",goversion=\"go1.19.8\","
+         "revision=\"\",tags=\"netgo\",version=\"1.5.0\"} 1\n"),
      "http", "Prometheus Node Exporter", "1.5.0"},
 
     {"PostgreSQL protocol: ErrorResponse to StartupMessage", "postgresql",
-     "E\x00\x00\x00\x6bSFATAL\x00VFATAL\x00" "C28000\x00Mrole \"ghostport\" does not exist\x00" "Fmiscinit.c\x00L694\x00"
+     "E\x00\x00\x00\x6bSFATAL\x00VFATAL\x00"
+     "C28000\x00Mrole \"ghostport\" does not exist\x00"
+     "Fmiscinit.c\x00L694\x00"
      "\x00"s,
      "postgresql", "PostgreSQL", ""},
     {"PostgreSQL protocol: AuthenticationSASL", "postgresql",
      "R\x00\x00\x00\x17\x00\x00\x00\x0aSCRAM-SHA-256\x00\x00"s, "postgresql", "PostgreSQL", "",
      "authentication required"},
     {"PostgreSQL protocol: AuthenticationOk then ParameterStatus", "postgresql",
-     "R\x00\x00\x00\x08\x00\x00\x00\x00S\x00\x00\x00\x1a" "application_name\x00\x00S\x00\x00\x00\x2bserver_version\x00"
+     "R\x00\x00\x00\x08\x00\x00\x00\x00S\x00\x00\x00\x1a"
+     "application_name\x00\x00S\x00\x00\x00\x2bserver_version\x00"
      "15.5 (Debian 15.5-0+deb12u1)\x00"s,
      "postgresql", "PostgreSQL", "15.5", "Debian 15.5-0+deb12u1"},
     {"Redis INFO server (RESP bulk string)", "redis-info",
-     "$3741\r\n# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n", "redis", "Redis key-value store",
-     "7.0.15"},
-    {"Redis NOAUTH error", "redis-info", "-NOAUTH Authentication required.\r\n", "redis", "Redis key-value store", ""},
-    {"memcached protocol.txt: version", "memcached-version", "VERSION 1.6.18\r\n", "memcached", "Memcached", "1.6.18"},
+     "$3741\r\n# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n", "redis",
+     "Redis key-value store", "7.0.15"},
+    {"Redis NOAUTH error", "redis-info", "-NOAUTH Authentication required.\r\n", "redis",
+     "Redis key-value store", ""},
+    {"memcached protocol.txt: version", "memcached-version", "VERSION 1.6.18\r\n", "memcached", "Memcached",
+     "1.6.18"},
     {"MongoDB OP_MSG reply to buildinfo (BSON spec)", "mongodb-buildinfo",
-     "\x60\x00\x00\x00\x11\x22\x33\x44\x2a\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00\x4b\x00\x00\x00\x02version"
-     "\x00\x06\x00\x00\x00" "7.0.5\x00\x02gitVersion\x00\x02\x00\x00\x00x\x00\x01ok\x00\x00\x00\x00\x00\x00\x00\xf0?\x00"s,
+     "\x60\x00\x00\x00\x11\x22\x33\x44\x2a\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00\x4b\x00\x00\x00"
+     "\x02version"
+     "\x00\x06\x00\x00\x00"
+     "7.0.5\x00\x02gitVersion\x00\x02\x00\x00\x00x\x00\x01ok\x00\x00\x00\x00\x00\x00\x00\xf0?\x00"s,
      "mongodb", "MongoDB", "7.0.5"},
     {"RFC 4511 searchResEntry for the root DSE (OpenLDAP's OpenLDAProotDSE)", "ldap-rootdse",
-     "\x30\x3a\x02\x01\x01\x64\x35\x04\x00\x30\x31\x30\x2f\x04\x0bobjectClass\x31\x20\x04\x03top\x04\x0fOpenLDAProotDSE"
+     "\x30\x3a\x02\x01\x01\x64\x35\x04\x00\x30\x31\x30\x2f\x04\x0bobjectClass\x31\x20\x04\x03top\x04\x0fOpenL"
+     "DAProotDSE"
      "\x30\x0c\x02\x01\x01\x65\x07\x0a\x01\x00\x04\x00\x04\x00"s,
      "ldap", "OpenLDAP slapd", ""},
     {"MS-RDPBCGR 2.2.1.2 Connection Confirm, xrdp's zero refs", "rdp",
-     "\x03\x00\x00\x13\x0e\xd0\x00\x00\x00\x00\x00\x02\x00\x08\x00\x01\x00\x00\x00"s, "ms-wbt-server", "xrdp", ""},
+     "\x03\x00\x00\x13\x0e\xd0\x00\x00\x00\x00\x00\x02\x00\x08\x00\x01\x00\x00\x00"s, "ms-wbt-server", "xrdp",
+     ""},
     {"MS-SMB2 2.2.4 NEGOTIATE response, dialect 2.1", "smb2-negotiate",
      "\x00\x00\x00\xf8\xfeSMB\x40\x00"s + std::string(58, '\0') + "\x41\x00\x01\x00\x10\x02\x00\x00"s,
      "microsoft-ds", "", "", "SMB 2.1"},
     {"RFC 1035 answer: dnsmasq's version.bind", "dns-version-bind",
-     "\x00\x3a\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04" "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
-     "\x00\x03\x00\x00\x00\x00\x00\x0d\x0c" "dnsmasq-2.89"s,
+     "\x00\x3a\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04"
+     "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
+     "\x00\x03\x00\x00\x00\x00\x00\x0d\x0c"
+     "dnsmasq-2.89"s,
      "domain", "dnsmasq", "2.89"},
     {"RFC 1035 answer: BIND's version", "dns-version-bind",
-     "\x00\x46\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04" "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
-     "\x00\x03\x00\x00\x00\x00\x00\x19\x18" "9.18.28-1~deb12u2-Debian"s,
+     "\x00\x46\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04"
+     "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
+     "\x00\x03\x00\x00\x00\x00\x00\x19\x18"
+     "9.18.28-1~deb12u2-Debian"s,
      "domain", "ISC BIND", "9.18.28", "1~deb12u2-Debian"},
     {"RFC 1035 answer: Unbound's version", "dns-version-bind",
-     "\x00\x3c\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04" "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
-     "\x00\x03\x00\x00\x00\x00\x00\x0f\x0e" "unbound 1.17.1"s,
+     "\x00\x3c\x67\x70\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04"
+     "bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10"
+     "\x00\x03\x00\x00\x00\x00\x00\x0f\x0e"
+     "unbound 1.17.1"s,
      "domain", "Unbound", "1.17.1"},
     {"MQTT 3.1.1 CONNACK, SUBACK, PUBLISH of $SYS/broker/version (mosquitto(8))", "mqtt-connect",
-     "\x20\x02\x00\x00\x90\x03\x00\x01\x00\x31\x2a\x00\x13$SYS/broker/versionmosquitto version 2.0.11"s, "mqtt",
-     "Mosquitto", "2.0.11"},
+     "\x20\x02\x00\x00\x90\x03\x00\x01\x00\x31\x2a\x00\x13$SYS/broker/versionmosquitto version 2.0.11"s,
+     "mqtt", "Mosquitto", "2.0.11"},
     {"MQTT 3.1.1 CONNACK refused, not authorized", "mqtt-connect", "\x20\x02\x00\x05"s, "mqtt", "", "",
      "not authorized"},
     {"AMQP 0-9-1 Connection.Start with RabbitMQ server-properties", "amqp-header",
      "\x01\x00\x00\x00\x00\x01\x00\x00\x0a\x00\x0a\x00\x09\x00\x00\x01\x00\x08platformS\x00\x00\x00\x0f"
-     "Erlang/OTP 25.3\x07productS\x00\x00\x00\x08RabbitMQ\x07versionS\x00\x00\x00\x06" "3.12.1\xce"s,
+     "Erlang/OTP 25.3\x07productS\x00\x00\x00\x08RabbitMQ\x07versionS\x00\x00\x00\x06"
+     "3.12.1\xce"s,
      "amqp", "RabbitMQ", "3.12.1"},
     {"Kafka ApiVersions v0 response", "kafka-apiversions",
      "\x00\x00\x01\x00gpka\x00\x00\x00\x00\x00\x3c\x00\x00\x00\x00\x00\x09\x00\x01\x00\x00\x00\x0d"s, "kafka",
      "Apache Kafka", ""},
     {"ZooKeeper srvr (administrator's guide)", "zookeeper-srvr",
-     "Zookeeper version: 3.8.0-5a02a05eddb59aee6ac762f7ea82e92a68eb9c0f, built on 2022-02-25 08:49 UTC\nLatency "
+     "Zookeeper version: 3.8.0-5a02a05eddb59aee6ac762f7ea82e92a68eb9c0f, built on 2022-02-25 08:49 "
+     "UTC\nLatency "
      "min/avg/max: 0/0.0/0\n",
      "zookeeper", "Apache ZooKeeper", "3.8.0"},
     {"ZooKeeper 4lw refused", "zookeeper-srvr", "srvr is not executed because it is not in the whitelist.\n",
      "zookeeper", "Apache ZooKeeper", ""},
-    {"RFC 1928 3 method selection: no authentication", "socks5", "\x05\x00"s, "socks5", "", "", "no authentication"},
+    {"RFC 1928 3 method selection: no authentication", "socks5", "\x05\x00"s, "socks5", "", "",
+     "no authentication"},
     {"RFC 1928 3 method selection: no acceptable methods", "socks5", "\x05\xff"s, "socks5", "", "",
      "no acceptable methods"},
     {"RFC 5531 accepted reply over record marking", "rpc-null",
@@ -241,7 +283,8 @@ const Case cases[] = {
      "rpcbind", "rpcbind", ""},
     {"RFC 2812 5.1 RPL_YOURHOST from ngircd", "irc-register",
      ":irc.example.net 001 gpscan :Welcome to the Internet Relay Network gpscan!~gpscan@localhost\r\n"
-     ":irc.example.net 002 gpscan :Your host is irc.example.net, running version ngircd-26.1 (x86_64/pc/linux-gnu)\r\n",
+     ":irc.example.net 002 gpscan :Your host is irc.example.net, running version ngircd-26.1 "
+     "(x86_64/pc/linux-gnu)\r\n",
      "irc", "ngircd", "26.1"},
     {"RFC 6120 4.7 stream header (Prosody)", "xmpp-stream",
      "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xml:lang='en' "
@@ -250,15 +293,19 @@ const Case cases[] = {
     {"git pack-protocol ERR pkt-line", "git-upload-pack",
      "0048ERR access denied or repository not exported: /ghostport.git", "git", "git daemon", ""},
     {"AJP13 CPong reply", "ajp-cping", "AB\x00\x01\x09"s, "ajp13", "Apache Jserv", ""},
-    {"Java RMI ProtocolAck (RMI spec 10.3)", "java-rmi", "\x4e\x00\x09" "127.0.0.1\x00\x00\xc3\x50"s, "java-rmi",
-     "Java RMI", ""},
+    {"Java RMI ProtocolAck (RMI spec 10.3)", "java-rmi",
+     "\x4e\x00\x09"
+     "127.0.0.1\x00\x00\xc3\x50"s,
+     "java-rmi", "Java RMI", ""},
     {"X11 setup Failed reply (X protocol 8)", "x11-setup",
      "\x00\x16\x0b\x00\x00\x00\x06\x00No protocol specified\n\x00\x00"s, "x11", "X.Org", "", "access denied"},
     {"OpenVPN P_CONTROL_HARD_RESET_SERVER_V2 acking our packet 0", "openvpn-reset",
      "\x00\x1a\x40srvsess1\x01\x00\x00\x00\x00gpovpnid\x00\x00\x00\x00"s, "openvpn", "OpenVPN", ""},
     {"RFC 2637 Start-Control-Connection-Reply", "pptp-start",
-     "\x00\x9c\x00\x01\x1a\x2b\x3c\x4d\x00\x02\x00\x00\x01\x00\x01\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x01\x00\x01"
-     "local"s + std::string(59, '\0') + "linux" + std::string(59, '\0'),
+     "\x00\x9c\x00\x01\x1a\x2b\x3c\x4d\x00\x02\x00\x00\x01\x00\x01\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00"
+     "\x01\x00\x01"
+     "local"s +
+         std::string(59, '\0') + "linux" + std::string(59, '\0'),
      "pptp", "linux", ""},
 };
 
@@ -281,7 +328,8 @@ TEST_P(RealAnswers, NameServiceProductAndVersion) {
 INSTANTIATE_TEST_SUITE_P(Tcp, RealAnswers, ::testing::ValuesIn(cases));
 
 TEST(ServiceMatch, OpenSshCpeCarriesTheVersion) {
-    const auto hit = real_matcher().match(probe_index("greeting"), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    const auto hit =
+        real_matcher().match(probe_index("greeting"), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
     ASSERT_TRUE(hit);
     EXPECT_EQ(hit->cpe, "cpe:/a:openbsd:openssh:9.2p1");
 }
