@@ -25,6 +25,8 @@ hosts=16
 name="gpt-$$-"
 work=$(mktemp -d /tmp/gpt-bench-XXXXXX)
 chmod 755 "$work"
+out="$work/out"  # a SYN scan writes its report as the user it drops to (nobody)
+mkdir -m 1777 "$out"
 cleanup() {
     "$zoo" stop "$work/zoo" >/dev/null 2>&1 || true
     "$lab" down "$name" >/dev/null 2>&1 || true
@@ -50,7 +52,7 @@ for tool in ghostport nmap; do
         t0=$(date +%s.%N)
         case $tool in
             ghostport) timeout 600 ip netns exec "${name}s" "$bin" scan "$range" -sV -Pn -n -p "$ports" \
-                           --no-progress -q --format json -o "$work/g.json" ;;
+                           --no-progress -q --format json -o "$out/g.json" ;;
             nmap) timeout 1800 ip netns exec "${name}s" nmap -sV -T4 -Pn -n -p "$ports" "$range" \
                       -oX "$work/n.xml" >/dev/null ;;
         esac
@@ -61,7 +63,7 @@ for tool in ghostport nmap; do
     med[$tool]=$(printf '%s\n' "${times[@]}" | median)
 done
 
-python3 - "$work/truth.tsv" "$work/g.json" "$work/n.xml" "$hosts" "${med[ghostport]}" "${med[nmap]}" <<'PY'
+python3 - "$work/truth.tsv" "$out/g.json" "$work/n.xml" "$hosts" "${med[ghostport]}" "${med[nmap]}" <<'PY'
 import json, sys, statistics, xml.etree.ElementTree as ET
 truth_file, gjson, nxml, hosts, gsec, nsec = sys.argv[1:7]
 truth = {}
@@ -122,7 +124,7 @@ rss() {  # prints peak RSS in MB of the command
     echo "$(($(tail -1 "$work/rss") / 1024))"
 }
 echo "peak RSS, -sV over $hosts hosts x 65536 ports: $(rss timeout 900 ip netns exec "${name}s" "$bin" scan "$range" \
-    -sV -Pn -n -p- --no-progress -q --format csv -o "$work/all.csv") MB (target <= 150)"
+    -sV -Pn -n -p- --no-progress -q --format csv -o "$out/all.csv") MB (target <= 150)"
 specs=()
 for ((p = 20000; p < 21000; p++)); do
     specs+=("198.18.0.11:$p=$([[ $((p % 2)) == 0 ]] && echo close || echo silent)")
@@ -130,5 +132,5 @@ done
 ip netns exec "${name}t" "$service" --seconds 900 "${specs[@]}" >"$work/service.out" &
 for _ in $(seq 100); do grep -q ready "$work/service.out" 2>/dev/null && break; sleep 0.05; done
 echo "peak RSS, -sV over 1 host with 1,000 open ports: $(rss timeout 900 ip netns exec "${name}s" "$bin" scan \
-    198.18.0.11 -sV -Pn -n -p 20000-20999 --port-threshold 2000 --no-progress -q --format csv -o "$work/k.csv") MB (target <= 150)"
+    198.18.0.11 -sV -Pn -n -p 20000-20999 --port-threshold 2000 --no-progress -q --format csv -o "$out/k.csv") MB (target <= 150)"
 kill %1 2>/dev/null || true

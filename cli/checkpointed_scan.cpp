@@ -96,6 +96,7 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
     scanner::EngineStats stats;
     try {
         stats = engine.run(walk, hooks);
+        if (after_sweep) after_sweep();
     } catch (...) {
         {
             std::lock_guard lock(mutex);

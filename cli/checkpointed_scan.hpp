@@ -39,6 +39,8 @@ struct Checkpointed {
     const scanner::EngineOptions& engine_opt;
     // -sV: called for each restored open result that identification had not finished (the stages take it).
     std::function<void(const core::PortResult&)> identify_again{};
+    // Called once the sweep has returned, while checkpoints still go on (the stages finishing their work).
+    std::function<void()> after_sweep{};
     std::vector<bool> host_up{};
     bool discovery_complete = true;
 

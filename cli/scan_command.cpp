@@ -58,6 +58,7 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
         Checkpointed run{o,       s.resumed, s.seed,         s.started_at,  s.targets,
                          s.ports, s.shard,   out.discovered, s.engine_name, s.engine_opt};
         run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
+        run.after_sweep = [&stages, &stop] { stages.finish(&stop); };  // checkpointed as it goes
         out.stats = run.scan(*s.engine, collector, hooks, stop);
         out.host_up = std::move(run.host_up);
         out.discovery_complete = run.discovery_complete;
@@ -129,7 +130,7 @@ int run_scan(const ScanOptions& o) {
 
     SweepOutcome swept = run_sweep(o, s, collector, stages, hooks, stop);
     progress.finish();
-    stages.finish(&stop);  // identification completes what the sweep handed it
+    stages.finish(&stop);  // identification completes what the sweep handed it (done already with --resume)
     swept.stopped = stop.load();
 
     // The names the lookups found, waiting at most a second for those still running: the scan is over and

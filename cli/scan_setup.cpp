@@ -19,6 +19,7 @@
 #include "core/errors.hpp"
 #include "registry/registry_source.hpp"
 #include "scanner/discovery.hpp"
+#include "scanner/fd_limit.hpp"
 #include "scanner/port_spec.hpp"
 #include "scanner/target_spec.hpp"
 
@@ -55,14 +56,13 @@ void drop_to_least_privilege(const ScanOptions& o, const std::string& output_pat
 }
 
 // -sV's definitions, loaded and compiled (a bad entry is an InputError naming file and line).
-std::unique_ptr<Identification> load_identification(const ScanOptions& o, const scanner::EngineOptions& e) {
+std::unique_ptr<Identification> load_identification(const ScanOptions& o) {
     auto id = std::make_unique<Identification>();
     id->defs = probes::ServiceDefs::load(locate_service_probes(o.service_probes));
     id->matcher = std::make_unique<probes::Matcher>(id->defs);
     id->options.intensity = o.version_intensity;
     id->options.timeout = parse_duration(o.version_timeout, "--version-timeout");
     id->options.port_threshold = o.port_threshold;
-    id->options.concurrency = e.concurrency;
     return id;
 }
 
@@ -102,13 +102,18 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         throw core::InputError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
     e.concurrency = o.concurrency;
     s.engine_name = choose_engine(o.engine, o.quiet);
-    s.engine = scanner::make_engine(s.engine_name, e);
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
     s.registry = std::make_unique<registry::Registry>(registry::Registry::load(registry_choice.path));
     if (auto p = registry::locate_prevalence(o.prevalence_file))
         s.prevalence = registry::Prevalence::load(*p);
-    if (o.identify) s.identification = load_identification(o, e);
+    if (o.identify) {
+        s.identification = load_identification(o);
+        // A connect sweep and the conversations share the open-file limit: the engine gets half of it.
+        if (e.concurrency == 0 && s.engine_name == "connect")
+            e.concurrency = std::max(1u, scanner::concurrency_for(scanner::raise_fd_limit(), 0) / 2);
+    }
+    s.engine = scanner::make_engine(s.engine_name, e);
 
     if (o.top_ports > 0) {
         if (!s.prevalence)

@@ -1,6 +1,8 @@
 // SSH key exchange up to the host key: packet builders and the reader (see ssh_kex.hpp).
 #include "probes/ssh_kex.hpp"
 
+#include <cctype>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -264,7 +266,14 @@ SshKexReader::Status SshKexReader::on_packet(std::string_view payload) {
         !detail::get_string(payload, at, signature))
         return fail();
     std::size_t in_blob = 0;
-    if (!detail::get_string(blob, in_blob, key_type) || key_type.empty()) return fail();
+    // The key type goes into reports and is split on when diffing: only a plain algorithm name is accepted
+    // (RFC 4251 6: printable US-ASCII, no comma, at most 64 characters; we allow the usual [A-Za-z0-9@._-]).
+    if (!detail::get_string(blob, in_blob, key_type) || key_type.empty() || key_type.size() > 64)
+        return fail();
+    for (char ch : key_type)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '@' || ch == '.' || ch == '_' ||
+              ch == '-'))
+            return fail();
     key_blob_.assign(blob);
     key_type_.assign(key_type);
     stage_ = Stage::done;

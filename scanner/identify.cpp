@@ -20,6 +20,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -64,7 +66,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
     std::uint64_t generation = 0;
     bool tls = false;  // the handshake succeeded: reads and writes go through TLS
     bool peer_closed = false;
-    std::string bytes;  // everything read, at most answer_cap
+    std::string bytes;                          // everything read, at most answer_cap
+    clock::time_point asked{};                  // connected, or last sent to: when an answer could start
+    std::optional<clock::duration> answered{};  // how long after `asked` the first byte came
 
     tcp::socket& socket() { return stream.next_layer(); }
     void arm(clock::time_point deadline) {
@@ -91,13 +95,27 @@ struct Conn : std::enable_shared_from_this<Conn> {
     }
 };
 
-awaitable<bool> connect(Conn& c, const tcp::endpoint& ep, clock::time_point deadline) {
+// How a conversation's connection attempt ended: the port's answer, or a failure of this machine's own
+// (out of descriptors or local ports), which says nothing about the port.
+enum class Connected : std::uint8_t { yes, refused, timed_out, local_failure };
+
+awaitable<Connected> connect(Conn& c, const tcp::endpoint& ep, clock::time_point deadline) {
     error_code ec;
     c.arm(deadline);
     co_await c.socket().async_connect(ep, asio::redirect_error(use_awaitable, ec));
     c.disarm();
-    if (!ec) c.socket().set_option(tcp::no_delay(true), ec);
-    co_return !ec;
+    if (!ec) {
+        c.socket().set_option(tcp::no_delay(true), ec);
+        c.asked = clock::now();
+        co_return Connected::yes;
+    }
+    if (ec == asio::error::operation_aborted || ec == asio::error::timed_out) co_return Connected::timed_out;
+    if (ec == asio::error::connection_refused || ec == asio::error::connection_reset)
+        co_return Connected::refused;
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == asio::error::address_in_use || ec.value() == EADDRNOTAVAIL)
+        co_return Connected::local_failure;
+    co_return Connected::refused;  // unreachable, prohibited: the port is gone for us
 }
 
 awaitable<bool> send(Conn& c, std::string_view data, clock::time_point deadline) {
@@ -109,12 +127,16 @@ awaitable<bool> send(Conn& c, std::string_view data, clock::time_point deadline)
     else
         co_await asio::async_write(c.socket(), asio::buffer(data), asio::redirect_error(use_awaitable, ec));
     c.disarm();
+    c.asked = clock::now();
+    c.answered.reset();
     co_return !ec;
 }
 
 // Reads into c.bytes until `done(c.bytes)` says enough, the peer closes, answer_cap is reached or the
-// deadline passes; with a `grace`, what arrives within it after `done` first says enough is read too (an
-// answer split across segments: a status line matched before the header that names the product). Returns
+// deadline passes. With a `grace`, what arrives within it after `done` first says enough is read too (an
+// answer split across segments: a status line matched before the header that names the product), and an
+// answer that `done` never accepts ends once the service has been quiet for `grace` after it began
+// (a soft match or an error line is complete; waiting out the deadline would only cost time). Returns
 // whether anything new was read.
 template <typename Done>
 awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done,
@@ -122,9 +144,13 @@ awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done,
     const std::size_t before = c.bytes.size();
     bool satisfied = false;
     std::array<char, 4096> buf;
+    const clock::duration quiet =
+        grace > clock::duration::zero() ? grace + std::chrono::milliseconds(150) : grace;
     while (!c.peer_closed && c.bytes.size() < answer_cap && clock::now() < deadline) {
         error_code ec;
-        c.arm(deadline);
+        const bool answering = c.bytes.size() > before;
+        c.arm(answering && quiet > clock::duration::zero() ? std::min(deadline, clock::now() + quiet)
+                                                           : deadline);
         std::size_t n = 0;
         if (c.tls)
             n = co_await c.stream.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
@@ -132,6 +158,7 @@ awaitable<bool> read_until(Conn& c, clock::time_point deadline, Done done,
             n = co_await c.socket().async_read_some(asio::buffer(buf),
                                                     asio::redirect_error(use_awaitable, ec));
         c.disarm();
+        if (n > 0 && !c.answered) c.answered = clock::now() - c.asked;
         c.bytes.append(buf.data(), std::min(n, answer_cap - c.bytes.size()));
         if (ec) {
             if (ec != asio::error::operation_aborted) c.peer_closed = true;  // eof, reset, TLS alert
@@ -164,8 +191,11 @@ class IdentifyStage final : public Stage {
           tls_(ssl::context::tls_client),
           work_(asio::make_work_guard(io_)) {
         greeting_ = defs_.find("greeting");
+        trace_ = std::getenv("GHOSTPORT_TRACE") != nullptr;  // undocumented, like the SYN engine's
+        // Two sockets a conversation at most (a TLS probe opens the next while the last closes), and the
+        // sweep's engine holds its own share of the descriptors (scan_setup gives it half).
         if (opt_.concurrency == 0)
-            opt_.concurrency = std::min(default_concurrency, concurrency_for(raise_fd_limit(), 0) / 2 + 1);
+            opt_.concurrency = std::min(default_concurrency, concurrency_for(raise_fd_limit(), 0) / 4 + 1);
         opt_.per_host = std::max(1u, opt_.per_host);
         // Old and odd servers are still servers: offer every protocol version and cipher, verify nothing
         // (the certificate is reported, not trusted).
@@ -192,6 +222,7 @@ class IdentifyStage final : public Stage {
     }
 
     void finish(const std::atomic<bool>* stop) override {
+        if (!thread_.joinable()) return;  // finished already
         asio::post(io_, [this] {
             draining_ = true;
             maybe_done();
@@ -207,6 +238,9 @@ class IdentifyStage final : public Stage {
 
   private:
     struct HostState {
+        // The slowest first answer any of the host's services gave (capped): a loaded host's waits grow
+        // with it, where the network round trip alone would cut them short.
+        std::chrono::microseconds answer_latency{0};
         unsigned running = 0;
         std::uint64_t open = 0;
         bool all_open = false;
@@ -297,12 +331,26 @@ class IdentifyStage final : public Stage {
 
     std::shared_ptr<Conn> new_conn() {
         auto c = std::make_shared<Conn>(io_, tls_);
-        std::erase_if(live_, [](const std::weak_ptr<Conn>& w) { return w.expired(); });
+        // Pruned only when it has grown well past the conversations in flight: amortised O(1) a connection.
+        if (live_.size() > 2 * static_cast<std::size_t>(active_) + 64)
+            std::erase_if(live_, [](const std::weak_ptr<Conn>& w) { return w.expired(); });
         live_.push_back(c);
         return c;
     }
 
-    // One port's identification; see the README's "Service identification" for the order it follows.
+    // A new conversation with the port, counted in info.conversations; nullptr when it could not be
+    // connected (`how` says why).
+    awaitable<std::shared_ptr<Conn>> open(const Job& job, clock::time_point deadline, core::ServiceInfo& info,
+                                          Connected& how) {
+        auto c = new_conn();
+        ++info.conversations;
+        how = co_await connect(
+            *c, to_endpoint(job.result.host, job.result.port),
+            std::min(deadline, clock::now() + connect_wait(std::chrono::microseconds(job.result.rtt_us))));
+        co_return how == Connected::yes ? c : nullptr;
+    }
+
+    // One port's identification; see the man page's SERVICE IDENTIFICATION for the order it follows.
     awaitable<core::ServiceInfo> identify(const Job& job);
     awaitable<bool> tls_handshake(Conn& c, const Job& job, clock::time_point deadline,
                                   core::ServiceInfo& info);
@@ -315,6 +363,7 @@ class IdentifyStage final : public Stage {
     HostNameOf name_of_;
     ServiceFound found_;
     int greeting_ = -1;
+    bool trace_ = false;
 
     asio::io_context io_{1};
     ssl::context tls_;
@@ -390,11 +439,9 @@ awaitable<bool> IdentifyStage::tls_handshake(Conn& c, const Job& job, clock::tim
 
 awaitable<void> IdentifyStage::ssh_host_key(const Job& job, clock::time_point deadline,
                                             core::ServiceInfo& info) {
-    auto c = new_conn();
-    ++info.conversations;
-    const auto ep = to_endpoint(job.result.host, job.result.port);
-    const std::chrono::microseconds rtt(job.result.rtt_us);
-    if (!co_await connect(*c, ep, std::min(deadline, clock::now() + connect_wait(rtt)))) co_return;
+    Connected how;
+    auto c = co_await open(job, deadline, info, how);
+    if (!c) co_return;
     probes::SshKexReader reader;
     if (!co_await send(*c, probes::ssh_client_banner() + probes::ssh_kexinit_packet(), deadline)) co_return;
     std::size_t fed = 0;
@@ -422,11 +469,10 @@ awaitable<void> IdentifyStage::ssh_host_key(const Job& job, clock::time_point de
 awaitable<void> IdentifyStage::starttls(const Job& job, clock::time_point deadline, core::ServiceInfo& info) {
     const StartTlsDialogue* d = starttls_dialogue(info.name);
     if (!d) co_return;
-    auto c = new_conn();
-    ++info.conversations;
     const std::chrono::microseconds rtt(job.result.rtt_us);
-    const auto ep = to_endpoint(job.result.host, job.result.port);
-    if (!co_await connect(*c, ep, std::min(deadline, clock::now() + connect_wait(rtt)))) co_return;
+    Connected how;
+    auto c = co_await open(job, deadline, info, how);
+    if (!c) co_return;
     auto step_deadline = [&] { return std::min(deadline, clock::now() + answer_wait(rtt, {})); };
     ReplyVerdict v = ReplyVerdict::ok;
     if (d->read_greeting) {
@@ -455,40 +501,44 @@ awaitable<void> IdentifyStage::starttls(const Job& job, clock::time_point deadli
             co_return;
         }
     }
-    core::ServiceInfo tls_info;
-    if (co_await tls_handshake(*c, job, deadline, tls_info)) {
-        info.tls = "STARTTLS " + tls_info.tls;
-        info.cert_subject = tls_info.cert_subject;
-        info.cert_san = tls_info.cert_san;
-        info.cert_issuer = tls_info.cert_issuer;
-        info.cert_not_after = tls_info.cert_not_after;
-        info.cert_self_signed = tls_info.cert_self_signed;
-        add_fingerprint(info, tls_info.fingerprint);
-    }
+    if (co_await tls_handshake(*c, job, deadline, info)) info.tls = "STARTTLS " + info.tls;
     c->close();
 }
 
 awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
     core::ServiceInfo info;
-    const auto start = clock::now();
-    const auto end = start + opt_.timeout;
-    const std::chrono::microseconds rtt(job.result.rtt_us);
-    const auto ep = to_endpoint(job.result.host, job.result.port);
+    const auto end = clock::now() + opt_.timeout;
+    HostState& host = hosts_[job.result.host];
+    // The waits follow the round trip, or the host's slowest answer so far when that is longer.
+    const std::chrono::microseconds network_rtt(job.result.rtt_us);
+    std::chrono::microseconds rtt = std::max(network_rtt, host.answer_latency);
+    auto learn = [&](const Conn& conv) {
+        if (!conv.answered) return;
+        const auto took = std::min<std::chrono::microseconds>(
+            std::chrono::duration_cast<std::chrono::microseconds>(*conv.answered), std::chrono::seconds(1));
+        host.answer_latency = std::max(host.answer_latency, took);
+        rtt = std::max(network_rtt, host.answer_latency);
+    };
     auto until = [&](std::chrono::milliseconds d) { return std::min(end, clock::now() + d); };
+    // A TLS handshake costs the server real work; give it more than a plain answer gets.
+    auto handshake_wait = [&](const probes::ServiceProbe& p) {
+        return std::max(answer_wait(rtt, p.wait), std::chrono::milliseconds(2000));
+    };
 
     std::string soft;  // the service a soft match named: later probes must be able to name it
-    bool any_bytes = false, every_close_silent = true;
+    std::optional<probes::MatchHit> hard, soft_hit;
+    bool any_bytes = false;
     // Waits in a row that ended with the connection open and not a byte read: after `silent_limit` of them
     // (the greeting and two probes) the port is called silent. A service that needs another probe closes
     // or complains when it reads bytes it does not understand; one that keeps quiet through three will not
     // speak to a fourth, and a middlebox must not cost a whole --version-timeout per port.
     constexpr unsigned silent_limit = 3;
     unsigned silent_streak = 0;
-    auto note_silence = [&](const Conn& conv, bool got_bytes) {
-        silent_streak = (!got_bytes && !conv.peer_closed) ? silent_streak + 1 : 0;
+    auto note_silence = [&](const Conn& conv) {
+        learn(conv);
+        any_bytes = any_bytes || !conv.bytes.empty();
+        silent_streak = (conv.bytes.empty() && !conv.peer_closed) ? silent_streak + 1 : 0;
     };
-    std::optional<probes::MatchHit> hard, soft_hit;
-
     // Matches `answer` (what probe `probe` got) and keeps the verdict; true on a hard match.
     auto judge = [&](int probe, std::string_view answer) {
         if (probe < 0 || answer.empty()) return false;
@@ -504,7 +554,8 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
         }
         return false;
     };
-    const auto grace = std::chrono::milliseconds(40) + 2 * rtt;
+    const auto grace =
+        std::chrono::milliseconds(40) + 2 * std::chrono::duration_cast<std::chrono::milliseconds>(rtt);
     // A read's stop condition: the answer so far is a hard match for `probe`.
     auto hard_match = [&](int probe) {
         return [&, probe](std::string_view a) {
@@ -513,113 +564,124 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
             return hit && !hit->soft;
         };
     };
+    // Connects and lets the service speak first; nullptr when no connection could be made.
+    Connected how = Connected::yes;
+    auto greet = [&]() -> awaitable<std::shared_ptr<Conn>> {
+        auto c = co_await open(job, end, info, how);
+        if (c) co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_), grace);
+        co_return c;
+    };
 
-    // Conversation 1: connect and let the service speak first.
-    auto c = new_conn();
-    ++info.conversations;
-    if (!co_await connect(*c, ep, until(connect_wait(rtt)))) {
+    // Conversation 1: the greeting. A close without a byte is tried once more a moment later before the
+    // port is called tcpwrapped: a daemon shedding load (sshd's MaxStartups) closes the same way.
+    auto c = co_await greet();
+    for (int again = 0; c && c->bytes.empty() && c->peer_closed && again < 1 && !abandoned_; ++again) {
+        c->close();
+        asio::steady_timer pause(io_);
+        pause.expires_after(std::chrono::milliseconds(250));
+        error_code ignored;
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ignored));
+        c = co_await greet();
+    }
+    if (!c) {
+        // The port closed meanwhile, or this machine ran out of descriptors: either way nothing was learnt.
+        if (how == Connected::local_failure) co_return core::ServiceInfo{};
         info.name = core::service_unknown;
         info.extra_info = "the port no longer accepted connections";
         co_return info;
     }
-    const auto greeted_at = clock::now();
-    co_await read_until(*c, until(greeting_wait(rtt)), hard_match(greeting_), grace);
-    note_silence(*c, !c->bytes.empty());
-    if (!c->bytes.empty()) {
-        any_bytes = true;
-        every_close_silent = false;
-        keep_banner(info, c->bytes);
-        judge(greeting_, c->bytes);
-    } else if (c->peer_closed && clock::now() - greeted_at < greeting_wait(rtt)) {
-        // Closed before the greeting wait was over, without a byte: a wrapper that refused us.
+    if (c->bytes.empty() && c->peer_closed) {
         c->close();
         info.name = core::service_tcpwrapped;
         co_return info;
     }
+    note_silence(*c);
+    keep_banner(info, c->bytes);
+    judge(greeting_, c->bytes);
+    if (trace_)
+        std::fprintf(stderr, "identify %s:%u greeting: %zu bytes%s\n", job.result.host.to_string().c_str(),
+                     job.result.port, c->bytes.size(), hard ? ", matched" : "");
     // A silent, still open first connection carries the first probe too: one conversation saved.
     std::shared_ptr<Conn> reusable = (c->bytes.empty() && !c->peer_closed) ? c : nullptr;
     if (!reusable) c->close();
 
-    if (!hard) {
-        for (std::size_t index : probe_order(defs_, job.result.port, opt_.intensity)) {
-            if (clock::now() >= end || info.conversations >= max_conversations || abandoned_ ||
-                silent_streak >= silent_limit)
-                break;
-            const auto& probe = defs_.probes[index];
-            if (!soft.empty() && !matcher_.can_name(index, soft) && probe.kind != probes::ProbeKind::tls)
+    auto stopped = [&] {
+        return hard || clock::now() >= end || info.conversations >= max_conversations || abandoned_ ||
+               silent_streak >= silent_limit;
+    };
+    for (std::size_t index : probe_order(defs_, job.result.port, opt_.intensity)) {
+        if (stopped()) break;
+        const auto& probe = defs_.probes[index];
+        // After a soft match only the probes that can name that service; TLS only when that service is TLS.
+        if (!soft.empty() && !matcher_.can_name(index, soft) &&
+            (probe.kind != probes::ProbeKind::tls || soft != "ssl"))
+            continue;
+        std::shared_ptr<Conn> conv = std::exchange(reusable, nullptr);
+        if (!conv && !(conv = co_await open(job, end, info, how))) continue;
+        if (probe.kind == probes::ProbeKind::tls) {
+            const auto shake_start = clock::now();
+            const bool shaken = co_await tls_handshake(*conv, job, until(handshake_wait(probe)), info);
+            if (trace_)
+                std::fprintf(
+                    stderr, "identify %s:%u tls: %s after %lld ms\n", job.result.host.to_string().c_str(),
+                    job.result.port, shaken ? "handshake" : "no handshake",
+                    static_cast<long long>(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - shake_start)
+                            .count()));
+            if (!shaken) {
+                note_silence(*conv);
+                conv->close();
                 continue;
-            std::shared_ptr<Conn> conv = std::exchange(reusable, nullptr);
-            if (!conv) {
-                conv = new_conn();
-                ++info.conversations;
-                if (!co_await connect(*conv, ep, until(connect_wait(rtt)))) continue;
             }
-            if (probe.kind == probes::ProbeKind::tls) {
-                if (!info.tls.empty()) continue;
-                if (!co_await tls_handshake(*conv, job, until(answer_wait(rtt, probe.wait)), info)) {
-                    if (!conv->bytes.empty()) any_bytes = true;
-                    conv->close();
-                    continue;
-                }
-                // Inside TLS: a greeting first, then the in-tls probes, the first on this connection. A
-                // soft "ssl" (a plain answer saying TLS is expected) has done its job: what is inside counts.
-                every_close_silent = false;
-                if (soft == "ssl") {
-                    soft.clear();
-                    soft_hit.reset();
-                }
-                co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_), grace);
-                if (!conv->bytes.empty()) {
-                    keep_banner(info, conv->bytes);
-                    judge(greeting_, conv->bytes);
-                }
-                bool first = conv->bytes.empty() && !conv->peer_closed;
-                for (std::size_t inner : probe_order(defs_, job.result.port, 9)) {
-                    if (hard || clock::now() >= end || info.conversations >= max_conversations) break;
-                    const auto& p = defs_.probes[inner];
-                    if (!p.in_tls || p.kind != probes::ProbeKind::send) continue;
-                    if (!soft.empty() && !matcher_.can_name(inner, soft)) continue;
-                    std::shared_ptr<Conn> t = first ? conv : new_conn();
-                    if (!first) {
-                        ++info.conversations;
-                        core::ServiceInfo ignored;
-                        if (!co_await connect(*t, ep, until(connect_wait(rtt))) ||
-                            !co_await tls_handshake(*t, job, until(answer_wait(rtt, p.wait)), ignored)) {
-                            t->close();
-                            continue;
-                        }
+            // Inside TLS: a greeting first, then the in-tls probes, the first on this connection. A soft
+            // "ssl" (a plain answer saying TLS is expected) has done its job: what is inside counts.
+            if (soft == "ssl") {
+                soft.clear();
+                soft_hit.reset();
+            }
+            co_await read_until(*conv, until(greeting_wait(rtt)), hard_match(greeting_), grace);
+            keep_banner(info, conv->bytes);
+            judge(greeting_, conv->bytes);
+            std::shared_ptr<Conn> inside = (conv->bytes.empty() && !conv->peer_closed) ? conv : nullptr;
+            for (std::size_t inner : probe_order(defs_, job.result.port, 9)) {
+                if (hard || clock::now() >= end || info.conversations >= max_conversations || abandoned_)
+                    break;
+                const auto& p = defs_.probes[inner];
+                if (!p.in_tls || p.kind != probes::ProbeKind::send) continue;
+                if (!soft.empty() && !matcher_.can_name(inner, soft)) continue;
+                std::shared_ptr<Conn> t = std::exchange(inside, nullptr);
+                if (!t) {
+                    core::ServiceInfo again;  // the certificate is known already
+                    if (!(t = co_await open(job, end, info, how))) continue;
+                    if (!co_await tls_handshake(*t, job, until(handshake_wait(p)), again)) {
+                        t->close();
+                        continue;
                     }
-                    first = false;
-                    t->bytes.clear();
-                    if (co_await send(*t, p.payload, until(answer_wait(rtt, p.wait))))
-                        co_await read_until(*t, until(answer_wait(rtt, p.wait)),
-                                            hard_match(static_cast<int>(inner)), grace);
-                    keep_banner(info, t->bytes);
-                    judge(static_cast<int>(inner), t->bytes);
-                    t->close();
                 }
-                conv->close();
-                if (!hard && soft.empty()) info.name = "ssl";
-                break;
+                t->bytes.clear();
+                if (co_await send(*t, p.payload, until(answer_wait(rtt, p.wait))))
+                    co_await read_until(*t, until(answer_wait(rtt, p.wait)),
+                                        hard_match(static_cast<int>(inner)), grace);
+                learn(*t);
+                keep_banner(info, t->bytes);
+                judge(static_cast<int>(inner), t->bytes);
+                t->close();
             }
-            if (!co_await send(*conv, probe.payload, until(answer_wait(rtt, probe.wait)))) {
-                conv->close();
-                continue;
-            }
+            conv->close();
+            if (!hard && soft.empty()) info.name = "ssl";
+            break;
+        }
+        if (co_await send(*conv, probe.payload, until(answer_wait(rtt, probe.wait))))
             co_await read_until(*conv, until(answer_wait(rtt, probe.wait)),
                                 hard_match(static_cast<int>(index)), grace);
-            note_silence(*conv, !conv->bytes.empty());
-            if (!conv->bytes.empty()) {
-                any_bytes = true;
-                every_close_silent = false;
-                keep_banner(info, conv->bytes);
-            } else if (!conv->peer_closed) {
-                every_close_silent = false;
-            }
-            const bool matched = judge(static_cast<int>(index), conv->bytes);
-            conv->close();
-            if (matched) break;
-        }
+        note_silence(*conv);
+        keep_banner(info, conv->bytes);
+        judge(static_cast<int>(index), conv->bytes);
+        if (trace_)
+            std::fprintf(stderr, "identify %s:%u %s: %zu bytes%s%s\n", job.result.host.to_string().c_str(),
+                         job.result.port, probe.name.c_str(), conv->bytes.size(),
+                         conv->peer_closed ? ", closed" : "", hard ? ", matched" : "");
+        conv->close();
     }
     if (reusable) reusable->close();
 
@@ -628,14 +690,13 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
     } else if (soft_hit) {
         apply(info, *soft_hit);
     } else if (info.name.empty()) {
-        info.name = (!any_bytes && every_close_silent) ? core::service_tcpwrapped : core::service_unknown;
-        if (!any_bytes && info.name == core::service_unknown)
-            info.extra_info = "accepted connections but never sent a byte";
+        info.name = core::service_unknown;
+        if (!any_bytes) info.extra_info = "accepted connections but never sent a byte";
     }
-    if (abandoned_) co_return info;
-    const auto extra_deadline = clock::now() + opt_.timeout / 2;
-    if (info.name == "ssh") co_await ssh_host_key(job, extra_deadline, info);
-    if (info.tls.empty() && info.named()) co_await starttls(job, extra_deadline, info);
+    // The SSH host key and STARTTLS, within what is left of --version-timeout.
+    if (abandoned_ || clock::now() >= end) co_return info;
+    if (info.name == "ssh") co_await ssh_host_key(job, end, info);
+    if (info.tls.empty() && info.named() && !abandoned_) co_await starttls(job, end, info);
     co_return info;
 }
 

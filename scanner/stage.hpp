@@ -18,11 +18,13 @@ class Stage {
     // never blocks (the work is queued).
     virtual void take(const core::PortResult& result) = 0;
     // The sweep is over: completes the work in hand and returns once every result has been handed on; when
-    // `stop` becomes true it abandons what is left promptly (what was found is still handed on).
+    // `stop` becomes true it abandons what is left promptly (what was found is still handed on). A second
+    // call returns at once.
     virtual void finish(const std::atomic<bool>* stop) = 0;
 };
 
-// The stages of one scan, in order, behind the sweep's one result hook.
+// The stages of one scan, in order, behind the sweep's one result hook. Each folder keeps its one factory;
+// a stage's (make_identify_stage) lives beside the engines', and this list is where the scan wires them.
 class Pipeline {
   public:
     void add(std::unique_ptr<Stage> stage) { stages_.push_back(std::move(stage)); }

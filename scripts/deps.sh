@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what ghostport needs on Debian 12, as root, with no prompts. Idempotent: does nothing when all is there.
-#   build:    cmake, ninja, g++, Boost (Asio), libpcap, CLI11, fmt, libcurl, nlohmann-json, GoogleTest
+#   build:    cmake, ninja, g++, Boost (Asio), libpcap, CLI11, fmt, libcurl, nlohmann-json, GoogleTest, PCRE2
+#             (matching service answers, -sV) and OpenSSL (TLS handshakes and certificates, SSH key exchange)
 #   run time: nmap-common (observed open-frequency, for rarity), ipv6toolkit (an IANA registry snapshot)
-#   tests:    iproute2 and nftables (the namespace lab); bench: nmap (the peer it is measured against)
-#   --tests adds what only the test suite needs: ndiff (reads the XML reports), chromium (renders the HTML),
-#           libcap2-bin (setcap: the file-capabilities test), and the daemons of the -sV zoo (tests/lab/zoo.sh),
+#   tests:    iproute2 and nftables (the namespace lab); bench: nmap (the peer it is measured against), GNU
+#             time (peak memory) and python3 (bench/identify.sh reads both tools' reports)
+#   --tests adds what only the test suite needs: ndiff and python3-libnmap (read the XML reports), chromium
+#           (renders the HTML), libcap2-bin (setcap: the file-capabilities test), and the daemons of the -sV zoo (tests/lab/zoo.sh),
 #           which only ever run inside a test's namespace: the install must not start them as system services,
 #           so a policy-rc.d that refuses every start (exit 101) stands while apt-get runs, and debconf is
 #           preseeded where a package would ask. vsftpd and proftpd conflict (ftp-server): vsftpd only.
@@ -12,14 +14,14 @@
 #           post-install fails on a machine without a fully qualified host name.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-dev libpcap-dev libcli11-dev libfmt-dev libcurl4-openssl-dev
-          nlohmann-json3-dev googletest libgtest-dev nmap-common ipv6toolkit iproute2 nftables nmap bc
-          ca-certificates)
+          nlohmann-json3-dev googletest libgtest-dev libpcre2-dev libssl-dev nmap-common ipv6toolkit iproute2
+          nftables nmap bc time python3 ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(ndiff chromium libcap2-bin)
+    packages+=(ndiff python3-libnmap chromium libcap2-bin)
     zoo=(openssh-server nginx apache2-bin lighttpd vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
          dnsmasq-base mariadb-server postgresql redis-server memcached slapd mosquitto rsync ngircd prosody
          inetutils-inetd inetutils-telnetd dante-server tinyproxy cups-daemon prometheus-node-exporter
-         tigervnc-standalone-server samba etcd-server xrdp squid netcat-openbsd openssl curl)
+         tigervnc-standalone-server samba etcd-server xrdp squid git netcat-openbsd openssl curl)
     packages+=("${zoo[@]}")
 fi
 missing=()

@@ -65,6 +65,9 @@ struct ZooLab {
         std::vector<std::string> argv{"ip",        "netns", "exec", lab->name() + "t", service_binary(),
                                       "--seconds", "900"};
         for (const auto& [port, behaviour] : hostile) argv.push_back("198.18.0.10:" + port + "=" + behaviour);
+        // A middlebox: 198.18.0.11 accepts on six ports and never says a word.
+        for (int port = 7101; port <= 7106; ++port)
+            argv.push_back("198.18.0.11:" + std::to_string(port) + "=silent");
         hostile_services = std::make_unique<Background>(argv, "ready");
         auto m = run({zoo_script(), "manifest", dir->path()});
         std::stringstream lines(m.out);
@@ -218,6 +221,69 @@ TEST_P(IdentifyLab, TableShowsWhatIsDetected) {
     EXPECT_NE(r.out.find("ssh OpenSSH"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("ssl/http nginx"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+}
+
+// A host whose every port accepts and none speaks is told apart from a service: a middlebox.
+TEST_P(IdentifyLab, MiddleboxIsNotAService) {
+    GP_REQUIRE_ZOO();
+    auto r = run(zoo().lab->in_scanner(scan_args(
+                     {"198.18.0.11", "-sV", "--engine", GetParam(), "-p", "7101-7106", "--format", "csv"})),
+                 std::chrono::seconds(60));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = parse_csv_report(r.out);
+    ASSERT_EQ(rows.size(), 6u) << r.out;
+    for (const auto& row : rows) {
+        EXPECT_EQ(row.at("detected_service"), "unknown");
+        EXPECT_NE(row.at("extra_info").find("middlebox"), std::string::npos) << row.at("extra_info");
+        EXPECT_FALSE(has_label(row, "borrowed"));
+    }
+}
+
+// A host over --port-threshold is one all-open row that says why it was not identified port by port.
+TEST_P(IdentifyLab, AllOpenHostIsNotIdentifiedPortByPort) {
+    GP_REQUIRE_ZOO();
+    auto r = run(zoo().lab->in_scanner(scan_args({"198.18.0.10", "-sV", "--engine", GetParam(), "-p",
+                                                  port_list(), "--port-threshold", "10", "--format", "csv"})),
+                 std::chrono::seconds(60));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = parse_csv_report(r.out);
+    ASSERT_EQ(rows.size(), 1u) << r.out;
+    EXPECT_EQ(rows[0].at("state"), "all-open");
+    EXPECT_EQ(rows[0].at("detected_service"), "");
+    EXPECT_NE(rows[0].at("extra_info").find("not identified port by port"), std::string::npos);
+}
+
+// --fail-on borrowed: exit 1, the finding named with the service that borrowed the number.
+TEST_P(IdentifyLab, FailOnBorrowedNamesTheService) {
+    GP_REQUIRE_ZOO();
+    auto r = run(zoo().lab->in_scanner(scan_args({"198.18.0.10", "-sV", "--engine", GetParam(), "-p",
+                                                  "22,1642", "--fail-on", "borrowed", "-q"})),
+                 std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("1642"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("borrowed by ssh"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("198.18.0.10:22 "), std::string::npos) << r.err;
+}
+
+// Ctrl-C while identification runs: FILE.partial holds what was found, exit 3.
+TEST(IdentifyLabStop, CtrlCDuringIdentificationWritesWhatWasFound) {
+    GP_REQUIRE_ZOO();
+    ScratchDir dir("idstop");
+    // The drip port keeps identification busy for the whole --version-timeout; ssh is named at once.
+    Background scan(
+        zoo().lab->in_scanner(scan_args({"198.18.0.10", "-sV", "--engine", "connect", "-p", "22,7005",
+                                         "--version-timeout", "30s", "-q", "-o", dir / "report.csv"})));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    ASSERT_EQ(kill(scan.pid(), SIGINT), 0);
+    auto r = scan.wait(std::chrono::seconds(10));
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    const auto rows = parse_csv_report(read_file(dir / "report.csv.partial"));
+    const CsvRow* ssh = row_of(rows, "198.18.0.10", "22");
+    ASSERT_NE(ssh, nullptr);
+    EXPECT_EQ(ssh->at("detected_service"), "ssh");
+    const CsvRow* drip = row_of(rows, "198.18.0.10", "7005");
+    ASSERT_NE(drip, nullptr);
+    EXPECT_EQ(drip->at("state"), "open");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, IdentifyLab, ::testing::Values("syn", "connect"));

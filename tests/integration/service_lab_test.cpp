@@ -10,43 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "../loopback.hpp"
 #include "lab.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A port on 127.0.0.1 that was free a moment ago.
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    int port = -1;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0)
-        port = ntohs(sa.sin_port);
-    close(fd);
-    return port;
-}
-
-// A socket connected to 127.0.0.1:port (receive timeout 300 ms), closed on destruction.
+// A socket connected to 127.0.0.1:port (timeouts 300 ms), closed on destruction.
 struct Client {
     int fd = -1;
-    explicit Client(int port) {
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        timeval tv{0, 300000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons(static_cast<std::uint16_t>(port));
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-            close(fd);
-            fd = -1;
-        }
-    }
+    explicit Client(int port) : fd(gp_test::connect_local(port, std::chrono::milliseconds(300))) {}
     ~Client() {
         if (fd >= 0) close(fd);
     }
@@ -73,7 +47,7 @@ struct Client {
 
 TEST(ServiceLab, Behaviours) {
     std::vector<int> ports;
-    for (int i = 0; i < 9; ++i) ports.push_back(free_port());
+    for (int i = 0; i < 9; ++i) ports.push_back(gp_test::free_port());
     auto spec = [&](int i, const std::string& b) {
         return "127.0.0.1:" + std::to_string(ports[i]) + "=" + b;
     };

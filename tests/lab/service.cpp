@@ -36,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "listen_spec.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -138,43 +140,6 @@ bool parse_behaviour(const std::string& name, Listener& l) {
     return false;
 }
 
-// Binds and listens on "ADDR:PORT" or "[V6]:PORT" (non-blocking); -1 with a message on failure.
-int listen_on(const std::string& spec) {
-    auto colon = spec.rfind(':');
-    if (colon == std::string::npos) return -1;
-    std::string host = spec.substr(0, colon);
-    int port = std::atoi(spec.c_str() + colon + 1);
-    if (port <= 0 || port > 65535) return -1;
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    int family = AF_INET;
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        family = AF_INET6;
-        auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
-        sa->sin6_family = AF_INET6;
-        sa->sin6_port = htons(static_cast<std::uint16_t>(port));
-        if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &sa->sin6_addr) != 1) return -1;
-        len = sizeof *sa;
-    } else {
-        auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
-        sa->sin_family = AF_INET;
-        sa->sin_port = htons(static_cast<std::uint16_t>(port));
-        if (inet_pton(AF_INET, host.c_str(), &sa->sin_addr) != 1) return -1;
-        len = sizeof *sa;
-    }
-    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (fd < 0) return -1;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, 1024) != 0) {
-        std::fprintf(stderr, "gp_service: %s: %s\n", spec.c_str(), std::strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 // Sets up a freshly accepted connection: what it sends first, and whether it closes once that is sent.
 void on_accept(Conn& c, const std::string& flood, const std::string& escapes) {
     c.opened = Clock::now();
@@ -255,7 +220,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "gp_service: '%s' is not ADDR:PORT=BEHAVIOUR\n", a.c_str());
             return 2;
         }
-        l.fd = listen_on(a.substr(0, eq));
+        l.fd = gp_lab::listen_on(a.substr(0, eq), "gp_service", 1024);
         if (l.fd < 0) {
             std::fprintf(stderr, "gp_service: cannot listen on '%s'\n", a.c_str());
             return 2;

@@ -39,6 +39,7 @@
 #   vnc=5900 TigerVNC Xvnc             redis=6379 Redis                  redis-dynamic=50379 Redis (dynamic)
 #   irc=6667 ngIRCd (ircu)             tinyproxy=8888 Tinyproxy (ddi-tcp-1)
 #   node-exporter=9100 Prometheus Node Exporter (hp-pdl-datastr)        memcached=11211 memcached
+#   git=9418 git daemon
 # MariaDB gets one locked account for every host ('zoo'@'%'): without it, it answers a scanner with "Host
 # is not allowed to connect" instead of its greeting. PostgreSQL trusts every login but sends its version only
 # after one, so its version column is empty. ZOO_TRACE=1 prints when each port opened and how long stop took;
@@ -64,7 +65,7 @@ cmd=${1:-}
 cn=zoo.lab.test
 daemons=(sshd nginx apache2 lighttpd vsftpd exim dovecot dnsmasq mariadb postgresql redis redis-dynamic
          memcached slapd mosquitto rsyncd ngircd prosody telnetd dante tinyproxy squid cups node-exporter
-         xvnc xrdp smbd etcd)
+         xvnc xrdp smbd etcd gitd)
 
 # The upstream version of an installed package ("1:9.2p1-2+deb12u10" -> "9.2p1"); empty when not installed.
 deb_version() {
@@ -132,6 +133,9 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin no
 StrictModes no
+# One daemon plays every lab host, and every scan comes from one address: the per-client limits that a real
+# host would apply to one scanner are lifted so that 16 "hosts" do not share one host's budget.
+MaxStartups 1000
 EOF
     [[ -d /run/sshd ]] || install -d -m 0755 /run/sshd  # its privilege-separation folder
     launch sshd /usr/sbin/sshd -D -e -f "$d/sshd_config"
@@ -288,6 +292,11 @@ ssl_key = <$dir/tls/key.pem
 default_login_user = dovenull
 default_internal_user = dovecot
 mail_location = maildir:~/Maildir
+# One daemon plays every lab host (see sshd's MaxStartups): room for many logins at once, each on its own
+# process, and no per-address connection cap.
+default_process_limit = 1000
+default_client_limit = 4000
+mail_max_userip_connections = 1000
 passdb {
   driver = passwd-file
   args = $d/passwd
@@ -296,7 +305,12 @@ userdb {
   driver = passwd-file
   args = $d/passwd
 }
+# Logins served by long-lived processes (Dovecot's "high-performance mode"): with one process per
+# connection, a hundred scans at once from every lab host make a new TLS login wait seconds.
 service imap-login {
+  service_count = 0
+  process_min_avail = 2
+  client_limit = 1000
   inet_listener imap {
     port = $(p imap)
   }
@@ -306,6 +320,9 @@ service imap-login {
   }
 }
 service pop3-login {
+  service_count = 0
+  process_min_avail = 2
+  client_limit = 1000
   inet_listener pop3 {
     port = $(p pop3)
   }
@@ -445,6 +462,15 @@ EOF
     launch rsyncd /usr/bin/rsync --daemon --no-detach --port="$(p rsync)" --config="$d/rsyncd.conf"
 }
 
+start_gitd() {
+    local d=$dir/gitd
+    mkd root "$d"
+    offer git 9418 gitd git "git daemon" "" ""
+    # --informative-errors: without it git daemon closes on an unknown repository without a word.
+    launch gitd /usr/bin/git daemon --reuseaddr --port="$(p git)" --base-path="$d" --export-all \
+        --informative-errors "$d"
+}
+
 start_ngircd() {
     local d=$dir/ngircd v
     v=$(deb_version ngircd)
@@ -459,6 +485,10 @@ Listen = ::,0.0.0.0
 PidFile = $d/ngircd.pid
 ServerUID = nobody
 ServerGID = nogroup
+[Limits]
+# One daemon plays every lab host: no cap on connections from the one scanner address.
+MaxConnectionsIP = 0
+MaxConnections = 0
 [Options]
 PAM = no
 DNS = no

@@ -2,6 +2,7 @@
 // streams split at every point, and on truncated, oversized and malformed ones; and a real OpenSSH sshd on
 // 127.0.0.1 (its own config and a host key made for the test), whose fingerprint must equal ssh-keygen -l's.
 #include "probes/ssh_kex.hpp"
+#include "../loopback.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -325,6 +326,30 @@ TEST(SshKexReader, MalformedInputsFail) {
     EXPECT_TRUE(fails(banner + kexinit + packet(ecdh_reply(""))));
 }
 
+// The host key's type reaches reports and diffs: a hostile one (terminal escapes, separators, a huge name)
+// fails the exchange instead of travelling on.
+TEST(SshKexReader, HostileKeyTypeFails) {
+    const std::string banner = "SSH-2.0-test\r\n";
+    const std::string kexinit = packet(server_kexinit("curve25519-sha256", "ssh-ed25519"));
+    for (const std::string& type : {std::string("ssh-ed25519\x1b]0;pwned\x07"), std::string("ssh-ed25519;x"),
+                                    std::string("ssh ed25519"), std::string(65, 'a')}) {
+        std::string blob;
+        put_string(blob, type);
+        put_string(blob, std::string(32, '\x05'));
+        gp::SshKexReader r;
+        EXPECT_EQ(r.feed(banner + kexinit), Status::kexinit_seen);
+        EXPECT_EQ(r.feed(packet(ecdh_reply(blob))), Status::failed) << type;
+        EXPECT_EQ(r.fingerprint(), "");
+    }
+    std::string fine;
+    put_string(fine, "sk-ssh-ed25519@openssh.com");
+    put_string(fine, std::string(32, '\x05'));
+    gp::SshKexReader r;
+    r.feed(banner + kexinit);
+    EXPECT_EQ(r.feed(packet(ecdh_reply(fine))), Status::host_key);
+    EXPECT_EQ(r.host_key_type(), "sk-ssh-ed25519@openssh.com");
+}
+
 TEST(SshKexReader, TotalBytesAreCapped) {
     gp::SshKexReader r;
     std::string line(1000, 'x');
@@ -399,38 +424,6 @@ std::string capture(const std::string& cmd) {
     return out;
 }
 
-// A port on 127.0.0.1 that was free a moment ago.
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    int port = -1;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0)
-        port = ntohs(sa.sin_port);
-    close(fd);
-    return port;
-}
-
-// Connects to 127.0.0.1:port with 5-second send and receive timeouts; -1 on failure.
-int connect_local(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<std::uint16_t>(port));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 bool send_all(int fd, const std::string& s) {
     std::size_t at = 0;
     while (at < s.size()) {
@@ -451,7 +444,7 @@ class Sshd {
         std::ofstream(config) << "HostKey " << key_ << "\nListenAddress 127.0.0.1\nPidFile none\nUsePAM no\n"
                               << "StrictModes no\nKexAlgorithms " << kex << "\nLogLevel ERROR\n";
         ::mkdir("/run/sshd", 0755);
-        port_ = free_port();
+        port_ = gp_test::free_port();
         std::string port = std::to_string(port_);
         std::vector<std::string> args = {"/usr/sbin/sshd", "-D", "-e", "-f", config, "-p", port};
         std::vector<char*> argv;
@@ -469,7 +462,7 @@ class Sshd {
     int connect() const {
         auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (pid_ > 0 && std::chrono::steady_clock::now() < end) {
-            int fd = connect_local(port_);
+            int fd = gp_test::connect_local(port_, std::chrono::seconds(5));
             if (fd >= 0) return fd;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
