@@ -11,7 +11,6 @@
 
 #include "core/errors.hpp"
 #include "output/atomic_file.hpp"
-#include "output/fields.hpp"
 
 namespace ghostport::cli {
 
@@ -71,8 +70,8 @@ ResumeState parse(const json& j) {
     if (j.contains("services")) {
         for (const auto& entry : j.at("services")) {
             core::ServiceInfo info;
-            for (std::size_t i = 0; i < output::detail::service_field_members.size(); ++i)
-                info.*output::detail::service_field_members[i] = entry.at("fields").at(i).get<std::string>();
+            for (std::size_t i = 0; i < core::service_string_fields.size(); ++i)
+                info.*core::service_string_fields[i] = entry.at("fields").at(i).get<std::string>();
             info.soft = entry.value("soft", false);
             info.cert_self_signed = entry.value("self_signed", false);
             info.conversations = entry.value("conversations", std::uint8_t{0});
@@ -127,7 +126,7 @@ void save_resume_file(const std::string& path, const ResumeState& s, unsigned mo
         json services = json::array();
         for (const auto& [key, info] : s.services) {
             json fields = json::array();
-            for (auto member : output::detail::service_field_members) fields.push_back(info.*member);
+            for (auto member : core::service_string_fields) fields.push_back(info.*member);
             services.push_back({{"host", key.first.to_string()},
                                 {"port", key.second},
                                 {"fields", std::move(fields)},

@@ -8,6 +8,7 @@
 
 #include "registry/labeler.hpp"
 #include "registry/registry_source.hpp"
+#include "registry/service_judge.hpp"
 
 namespace ghostport::cli {
 
@@ -39,29 +40,6 @@ core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_sc
         "answered SYN-ACK on {} of {} ports: a tarpit or an IPS answering everything; ports not listed",
         open_ports, ports_scanned);
     return label;
-}
-
-// A host whose every open port (at least `min_ports` of them) accepted but never sent a byte, to any probe,
-// is a middlebox or tarpit completing handshakes on behalf of nothing: say so on each row, not "a service".
-void mark_middleboxes(std::vector<core::ReportRow>& rows, std::size_t min_ports = 5) {
-    std::map<core::Address, std::pair<std::size_t, std::size_t>> silent_of;  // host -> (open, silent)
-    auto silent = [](const core::ReportRow& r) {
-        return r.service.name == core::service_unknown && r.service.banner.empty();
-    };
-    for (const auto& r : rows) {
-        if (r.result.state != core::PortState::open || !r.service.identified()) continue;
-        auto& [open, quiet] = silent_of[r.result.host];
-        ++open;
-        quiet += silent(r);
-    }
-    for (auto& r : rows) {
-        auto it = silent_of.find(r.result.host);
-        if (it == silent_of.end() || it->second.first < min_ports || it->second.first != it->second.second)
-            continue;
-        if (r.result.state == core::PortState::open && r.service.identified())
-            r.service.extra_info = fmt::format(
-                "middlebox: all {} open ports of this host accept and none ever speaks", it->second.first);
-    }
 }
 
 }  // namespace
@@ -131,7 +109,7 @@ void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& 
             row.service = std::move(it->second);
     }
     if (meta.service_scan) {
-        mark_middleboxes(report.rows);
+        registry::mark_middleboxes(report.rows);
         labeler.judge_services(report.rows, meta.started_at);
     }
     // Every probed (host, port) of a baseline listener has a row (the collector watched them), so a listener

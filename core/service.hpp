@@ -3,6 +3,7 @@
 // their format); `banner` is already printable.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -32,8 +33,20 @@ struct ServiceInfo {
     std::uint8_t conversations = 0;  // TCP connections identification opened on the port
 
     bool identified() const { return !name.empty(); }
+    // The service speaks inside TLS from the first byte (not after STARTTLS), as "ssl/NAME" says and nmap's
+    // tunnel="ssl" means; never for "ssl" itself, which names the TLS layer alone.
+    bool tls_tunnel() const { return !tls.empty() && !tls.starts_with("STARTTLS") && name != "ssl"; }
     // A real service name: not "", unknown or tcpwrapped.
     bool named() const { return !name.empty() && name != service_unknown && name != service_tcpwrapped; }
+};
+
+// ServiceInfo's string fields in report-column order (detected_service ... banner): the one list the report
+// formats and the --resume checkpoint walk. (soft, cert_self_signed and conversations are not in it.)
+inline constexpr std::array<std::string ServiceInfo::*, 12> service_string_fields{
+    &ServiceInfo::name,        &ServiceInfo::product,     &ServiceInfo::version,
+    &ServiceInfo::extra_info,  &ServiceInfo::tls,         &ServiceInfo::cert_subject,
+    &ServiceInfo::cert_san,    &ServiceInfo::cert_issuer, &ServiceInfo::cert_not_after,
+    &ServiceInfo::fingerprint, &ServiceInfo::cpe,         &ServiceInfo::banner,
 };
 
 }  // namespace ghostport::core

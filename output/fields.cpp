@@ -19,7 +19,7 @@ std::string format_rtt_ms(std::uint32_t rtt_us) {
 
 std::string detected_text(const core::ServiceInfo& s) {
     if (!s.identified()) return "-";
-    const bool direct_tls = !s.tls.empty() && !s.tls.starts_with("STARTTLS") && s.name != "ssl";
+    const bool direct_tls = s.tls_tunnel();
     std::string text = direct_tls ? "ssl/" + s.name : s.name;
     for (const std::string* part : {&s.product, &s.version})
         if (!part->empty()) text += " " + *part;

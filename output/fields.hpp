@@ -62,12 +62,7 @@ consteval std::size_t field_index(std::string_view name) {
 // The service fields: the ServiceInfo strings in row_field_names order, starting at service_fields_begin.
 // (soft, cert_self_signed and conversations are not row fields.)
 inline constexpr std::size_t service_fields_begin = field_index("detected_service");
-inline constexpr std::array<std::string core::ServiceInfo::*, 12> service_field_members{
-    &core::ServiceInfo::name,        &core::ServiceInfo::product,     &core::ServiceInfo::version,
-    &core::ServiceInfo::extra_info,  &core::ServiceInfo::tls,         &core::ServiceInfo::cert_subject,
-    &core::ServiceInfo::cert_san,    &core::ServiceInfo::cert_issuer, &core::ServiceInfo::cert_not_after,
-    &core::ServiceInfo::fingerprint, &core::ServiceInfo::cpe,         &core::ServiceInfo::banner,
-};
+inline constexpr const auto& service_field_members = core::service_string_fields;
 static_assert(field_index("banner") == service_fields_begin + service_field_members.size() - 1);
 
 // The detected service for people, as the table and HTML show it: "ssh OpenSSH 9.2p1", "ssl/http nginx

@@ -124,7 +124,7 @@ std::string extrainfo(const core::ServiceLabel& l, bool aka) {
 // after STARTTLS, and not for "ssl" itself), method="probed", conf 10 (hard match) or 8 (soft match or
 // tcpwrapped), then <cpe>.
 void write_probed_service(std::ostream& out, const core::ServiceInfo& s) {
-    const bool tunnel = !s.tls.empty() && !s.tls.starts_with("STARTTLS") && s.name != "ssl";
+    const bool tunnel = s.tls_tunnel();
     const bool soft = s.soft || s.name == core::service_tcpwrapped;
     out << "<service" << attr("name", s.name);
     if (!s.product.empty()) out << attr("product", s.product);

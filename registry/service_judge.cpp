@@ -1,6 +1,10 @@
 // Judging what -sV found on a port: borrowed (against the registered names), self-signed, cert-expired.
 #include "registry/service_judge.hpp"
 
+#include <fmt/format.h>
+
+#include <map>
+
 #include <algorithm>
 #include <charconv>
 
@@ -72,6 +76,28 @@ void judge_service(core::ReportRow& row, const std::vector<std::string_view>& re
     if (is_borrowed(s, registered)) labels |= core::label_borrowed;
     if (s.cert_self_signed) labels |= core::label_self_signed;
     if (cert_expired(s.cert_not_after, now)) labels |= core::label_cert_expired;
+}
+
+void mark_middleboxes(std::vector<core::ReportRow>& rows, std::size_t min_ports) {
+    auto silent = [](const core::ReportRow& r) {
+        return r.service.name == core::service_unknown && r.service.banner.empty() &&
+               r.service.extra_info.starts_with("accepted connections");
+    };
+    std::map<core::Address, std::pair<std::size_t, std::size_t>> counts;  // host -> (identified, silent)
+    for (const auto& r : rows) {
+        if (r.result.state != core::PortState::open || !r.service.identified()) continue;
+        auto& [identified, quiet] = counts[r.result.host];
+        ++identified;
+        quiet += silent(r);
+    }
+    for (auto& r : rows) {
+        const auto it = counts.find(r.result.host);
+        if (it == counts.end() || it->second.first < min_ports || it->second.first != it->second.second)
+            continue;
+        if (r.result.state == core::PortState::open && r.service.identified())
+            r.service.extra_info = fmt::format(
+                "middlebox: all {} open ports of this host accept and none ever speaks", it->second.first);
+    }
 }
 
 }  // namespace ghostport::registry

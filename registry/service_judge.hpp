@@ -32,4 +32,9 @@ bool cert_expired(std::string_view not_after, std::chrono::system_clock::time_po
 void judge_service(core::ReportRow& row, const std::vector<std::string_view>& registered,
                    std::chrono::system_clock::time_point now);
 
+// A host whose every open, identified port (at least `min_ports` of them) accepted connections and never
+// sent a byte is a middlebox or tarpit completing handshakes on behalf of nothing: each of those rows gets
+// extra_info saying so, instead of reading as a service that happens to be silent.
+void mark_middleboxes(std::vector<core::ReportRow>& rows, std::size_t min_ports = 5);
+
 }  // namespace ghostport::registry

@@ -186,7 +186,8 @@ core::Report without_service(core::Report r) {
 }
 
 // A service string with every byte a CSV or a terminal cares about.
-const std::string hostile = std::string("Open\"SSH\", \x1b[31mred\x1b[0m\r\nnew line\0nul,", 41) + "\"";
+constexpr char hostile_bytes[] = "Open\"SSH\", \x1b[31mred\x1b[0m\r\nnew line\0nul,";
+const std::string hostile = std::string(hostile_bytes, sizeof hostile_bytes - 1) + "\"";
 
 }  // namespace
 

@@ -30,16 +30,19 @@ ServiceInfo service(std::string name, std::string tls = "") {
 }  // namespace
 
 TEST(ServiceAliases, TlsFormsReadAsTheInnerServiceInsideTls) {
-    const DetectedService plain = detected_service(service("http"));
+    // DetectedService views the ServiceInfo's name: the ServiceInfo must outlive it.
+    const ServiceInfo http = service("http"), https = service("http", "TLSv1.3");
+    const DetectedService plain = detected_service(http);
     EXPECT_EQ(plain.name, "http");
     EXPECT_FALSE(plain.tls);
-    const DetectedService wrapped = detected_service(service("http", "TLSv1.3"));
+    const DetectedService wrapped = detected_service(https);
     EXPECT_EQ(wrapped.name, "http");
     EXPECT_TRUE(wrapped.tls);
     // A STARTTLS upgrade starts in the clear: not implicit TLS.
     EXPECT_FALSE(detected_service(service("smtp", "STARTTLS TLSv1.3")).tls);
     for (std::string_view name : {"https", "ssl/http"}) {
-        const DetectedService d = detected_service(service(std::string(name)));
+        const ServiceInfo info = service(std::string(name));
+        const DetectedService d = detected_service(info);
         EXPECT_EQ(d.name, "http") << name;
         EXPECT_TRUE(d.tls) << name;
     }

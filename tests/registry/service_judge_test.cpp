@@ -14,6 +14,7 @@ using ghostport::registry::cert_expired;
 using ghostport::registry::is_borrowed;
 using ghostport::registry::judge_service;
 using ghostport::registry::Labeler;
+using ghostport::registry::mark_middleboxes;
 using ghostport::registry::parse_utc;
 using ghostport::registry::Registry;
 namespace core = ghostport::core;
@@ -130,6 +131,29 @@ TEST(ServiceJudge, RegisteredNamesAreEveryNameOfThePort) {
     EXPECT_TRUE(labeler.registered_names(48620, Proto::tcp).empty());
     EXPECT_TRUE(labeler.registered_names(50379, Proto::tcp).empty());
     EXPECT_TRUE(labeler.registered_names(22, Proto::udp).empty());
+}
+
+TEST(ServiceJudge, MiddleboxIsEveryPortSilentOnAHost) {
+    auto silent_row = [](const char* host, std::uint16_t port) {
+        ReportRow r = row(port, std::string(ghostport::core::service_unknown));
+        r.result.host = *Address::parse(host);
+        r.service.extra_info = "accepted connections but never sent a byte";
+        return r;
+    };
+    std::vector<ReportRow> rows;
+    for (std::uint16_t p = 7101; p <= 7105; ++p) rows.push_back(silent_row("198.18.0.11", p));
+    // Four silent ports and one speaking service: not a middlebox.
+    for (std::uint16_t p = 7101; p <= 7104; ++p) rows.push_back(silent_row("198.18.0.12", p));
+    rows.push_back(row(22, "ssh"));
+    rows.back().result.host = *Address::parse("198.18.0.12");
+    // Four silent ports alone are too few to say.
+    for (std::uint16_t p = 7101; p <= 7104; ++p) rows.push_back(silent_row("198.18.0.13", p));
+    mark_middleboxes(rows);
+    for (const auto& r : rows) {
+        const bool marked = r.service.extra_info.starts_with("middlebox: all 5 open ports");
+        EXPECT_EQ(marked, r.result.host == *Address::parse("198.18.0.11"))
+            << r.result.host.to_string() << ":" << r.result.port;
+    }
 }
 
 TEST(ServiceJudge, ParsesUtcTimes) {

@@ -1,0 +1,96 @@
+#include "cli/resume_file.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.hpp"
+
+namespace ghostport::cli {
+namespace {
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-" + name))
+        .string();
+}
+
+ResumeState state_with_services() {
+    ResumeState s;
+    s.argv = {"scan", "198.18.0.10", "-sV"};
+    s.seed = 42;
+    core::PortResult open;
+    open.host = *core::Address::parse("198.18.0.10");
+    open.port = 1642;
+    open.state = core::PortState::open;
+    open.reason = core::Reason::syn_ack;
+    s.results = {open};
+    core::ServiceInfo ssh;
+    ssh.name = "ssh";
+    ssh.product = "OpenSSH";
+    ssh.version = "9.2p1";
+    ssh.fingerprint = "ssh-ed25519 SHA256:abc";
+    ssh.banner = "SSH-2.0-OpenSSH_9.2p1\\r\\n";
+    ssh.tls = "";
+    ssh.soft = true;
+    ssh.cert_self_signed = true;
+    ssh.conversations = 3;
+    s.services[{open.host, open.port}] = ssh;
+    return s;
+}
+
+// A checkpoint of a -sV scan keeps what identification had found, every field of it.
+TEST(ResumeFile, KeepsTheServicesFound) {
+    const std::string path = temp_path("services.resume");
+    save_resume_file(path, state_with_services());
+    const auto loaded = load_resume_file(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(loaded.has_value());
+    ASSERT_EQ(loaded->services.size(), 1u);
+    const auto& [key, info] = *loaded->services.begin();
+    EXPECT_EQ(key.first, *core::Address::parse("198.18.0.10"));
+    EXPECT_EQ(key.second, 1642);
+    const ResumeState saved = state_with_services();
+    const auto& want = saved.services.begin()->second;
+    for (auto member : core::service_string_fields) EXPECT_EQ(info.*member, want.*member);
+    EXPECT_TRUE(info.soft);
+    EXPECT_TRUE(info.cert_self_signed);
+    EXPECT_EQ(info.conversations, 3);
+}
+
+// A checkpoint written before services were kept still loads, with none.
+TEST(ResumeFile, OlderCheckpointsLoadWithoutServices) {
+    ResumeState s = state_with_services();
+    s.services.clear();
+    const std::string path = temp_path("old.resume");
+    save_resume_file(path, s);
+    {
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(text.find("\"services\""), std::string::npos);
+    }
+    const auto loaded = load_resume_file(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(loaded.has_value());
+    EXPECT_TRUE(loaded->services.empty());
+    EXPECT_EQ(loaded->results.size(), 1u);
+}
+
+// A damaged service entry is a clear input error, not a crash.
+TEST(ResumeFile, DamagedServiceEntryIsAnInputError) {
+    const std::string path = temp_path("bad.resume");
+    save_resume_file(path, state_with_services());
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const auto at = text.find("\"fields\":[");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 10, "\"fields\":[7,");
+    std::ofstream(path) << text;
+    EXPECT_THROW(load_resume_file(path), core::InputError);
+    std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace ghostport::cli
