@@ -605,10 +605,11 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
     std::shared_ptr<Conn> reusable = (c->bytes.empty() && !c->peer_closed) ? c : nullptr;
     if (!reusable) c->close();
 
-    auto stopped = [&] {
-        return hard || clock::now() >= end || info.conversations >= max_conversations || abandoned_ ||
-               silent_streak >= silent_limit;
+    // Identification of this port is over: named, out of time or conversations, or abandoned.
+    auto done = [&] {
+        return hard || clock::now() >= end || info.conversations >= max_conversations || abandoned_;
     };
+    auto stopped = [&] { return done() || silent_streak >= silent_limit; };
     for (std::size_t index : probe_order(defs_, job.result.port, opt_.intensity)) {
         if (stopped()) break;
         const auto& probe = defs_.probes[index];
@@ -644,8 +645,7 @@ awaitable<core::ServiceInfo> IdentifyStage::identify(const Job& job) {
             judge(greeting_, conv->bytes);
             std::shared_ptr<Conn> inside = (conv->bytes.empty() && !conv->peer_closed) ? conv : nullptr;
             for (std::size_t inner : probe_order(defs_, job.result.port, 9)) {
-                if (hard || clock::now() >= end || info.conversations >= max_conversations || abandoned_)
-                    break;
+                if (done()) break;
                 const auto& p = defs_.probes[inner];
                 if (!p.in_tls || p.kind != probes::ProbeKind::send) continue;
                 if (!soft.empty() && !matcher_.can_name(inner, soft)) continue;
