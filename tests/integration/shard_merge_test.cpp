@@ -106,7 +106,7 @@ class ShardMerge : public ::testing::Test {
     }
 
     void SetUp() override {
-        if (fds_.size() != 3 || whole_.size() != 2 * window) GTEST_SKIP() << "set-up failed";
+        ASSERT_TRUE(fds_.size() == 3 && whole_.size() == 2 * window) << "set-up failed: the listeners or the whole-scan report are missing";
     }
 
     // `ghostport scan` of both hosts over the window, every state shown, with `extra` arguments.

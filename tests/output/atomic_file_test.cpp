@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "tests/skip.hpp"
 
 namespace fs = std::filesystem;
 using ghostport::core::RuntimeError;
@@ -160,7 +161,7 @@ TEST_F(AtomicFileTest, UnwritableFolderThrows) {
     std::string message;
     {
         EffectiveUser user;
-        if (::geteuid() == 0) GTEST_SKIP() << "cannot drop root to test folder permissions";
+        if (::geteuid() == 0) GP_SKIP("cannot drop root (seteuid 65534) to test folder permissions");
         message = runtime_error_of([&] { AtomicFile file(dir_ / "report.csv"); });
     }
     EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;

@@ -20,6 +20,7 @@
 
 #include "output/utf8.hpp"
 #include "sample_report.hpp"
+#include "tests/skip.hpp"
 
 extern char** environ;
 
@@ -582,12 +583,8 @@ std::vector<std::string> chromium_command(const fs::path& profile, const std::st
 }  // namespace
 
 TEST(HtmlSinkChromium, RendersAScreenshotAndParsesTheGhostTable) {
-    if (access(chromium_path, X_OK) != 0) {
-        const char* ci = std::getenv("CI");
-        if (ci && std::string(ci) == "true")
-            FAIL() << "CI=true but " << chromium_path << " is missing: install the chromium package";
-        GTEST_SKIP() << chromium_path << " is missing (apt-get install chromium): the page was not rendered";
-    }
+    if (access(chromium_path, X_OK) != 0)
+        GP_SKIP(std::string(chromium_path) + " is missing (apt-get install chromium): the page was not rendered");
     TempDir dir;
     ASSERT_FALSE(dir.path.empty()) << "mkdtemp failed";
     const fs::path page = dir.path / "report.html";

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include "tests/skip.hpp"
 
 using namespace ghostport::scanner;
 using ghostport::core::Address;
@@ -43,7 +44,7 @@ Clock::duration time_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST(ReverseDns, LoopbackResolvesToLocalhostThroughEtcHosts) {
-    if (!hosts_has_localhost()) GTEST_SKIP() << "/etc/hosts does not map 127.0.0.1 to localhost first";
+    if (!hosts_has_localhost()) GP_SKIP("/etc/hosts does not map 127.0.0.1 to localhost first (add \"127.0.0.1 localhost\")");
     ReverseDns rdns;
     rdns.submit(addr("127.0.0.1"));
     auto names = rdns.names(Clock::now() + 10s);
