@@ -43,7 +43,7 @@ std::optional<std::uint64_t> tx_dropped_in(std::string_view text, std::string_vi
     return std::nullopt;
 }
 
-LinkDrops::LinkDrops() : fd_(::open("/proc/self/net/dev", O_RDONLY | O_CLOEXEC)) {}
+LinkDrops::LinkDrops(const char* path) : fd_(::open(path, O_RDONLY | O_CLOEXEC)) {}
 
 LinkDrops::~LinkDrops() {
     if (fd_ >= 0) ::close(fd_);

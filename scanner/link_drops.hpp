@@ -23,8 +23,9 @@ std::optional<std::uint64_t> tx_dropped_in(std::string_view proc_net_dev, std::s
 
 class LinkDrops {
   public:
-    // Opens /proc/self/net/dev; when it cannot be read the counts stay 0 (the signal is lost, not the scan).
-    LinkDrops();
+    // Opens `path` (a file in /proc/net/dev's format; tests pass their own); when it cannot be read the
+    // counts stay 0 (the signal is lost, not the scan).
+    explicit LinkDrops(const char* path = "/proc/self/net/dev");
     ~LinkDrops();
     LinkDrops(const LinkDrops&) = delete;
     LinkDrops& operator=(const LinkDrops&) = delete;

@@ -282,11 +282,18 @@ TEST(IpFrame, LoopbackFamilies) {
 // whatever is located lies inside it (checked in locate).
 TEST(IpFrame, RandomAndMutatedFramesAreSafe) {
     std::mt19937 rng(0x1f4a);
+    std::size_t located = 0, mutated_located = 0;
     for (int i = 0; i < 20000; ++i) {
         Bytes f(rng() % 120);
         for (auto& b : f) b = static_cast<std::uint8_t>(rng());
         if (!f.empty() && i % 2) f[0] = static_cast<std::uint8_t>((i % 4 ? 0x40 : 0x60) | (f[0] & 0x0F));
-        for (LinkType link : all_links) (void)locate(f, link);
+        for (LinkType link : all_links) {
+            // locate() checks that the payload lies inside the frame and the families agree.
+            const auto packet = locate(f, link);
+            if (!packet) continue;
+            EXPECT_LT(packet->payload.size(), f.size());
+            ++located;
+        }
     }
     const Bytes goods[] = {v4_with_options(), v6_chain(), v6_with_destination_options(3)};
     for (int i = 0; i < 20000; ++i) {
@@ -295,6 +302,15 @@ TEST(IpFrame, RandomAndMutatedFramesAreSafe) {
         for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k)
             f[rng() % f.size()] = static_cast<std::uint8_t>(rng());
         if (rng() % 4 == 0) f.resize(rng() % (f.size() + 1));
-        (void)locate(f, link);
+        const auto packet = locate(f, link);
+        if (packet) {
+            EXPECT_LT(packet->payload.size(), f.size());
+            ++mutated_located;
+        }
     }
+    // The mutations must exercise the accepting path, and the checks must reject: neither all nor none
+    // pass (random bytes almost never make a valid packet: `located` is only bounded).
+    EXPECT_LT(located, 20000u * 5);
+    EXPECT_GT(mutated_located, 1000u);
+    EXPECT_LT(mutated_located, 20000u);
 }

@@ -59,7 +59,6 @@ TEST(SynCookie, IsTheLow32BitsOfSipHashOverTheDocumentedEncoding) {
 TEST(SynCookie, EveryInputChangesTheCookie) {
     const Address s = addr("198.18.0.1"), d = addr("198.19.7.42");
     const std::uint32_t base = gp::syn_cookie(key, s, d, 40000, 443);
-    EXPECT_EQ(gp::syn_cookie(key, s, d, 40000, 443), base) << "deterministic";
     EXPECT_NE(gp::syn_cookie(key, addr("198.18.0.2"), d, 40000, 443), base);
     EXPECT_NE(gp::syn_cookie(key, s, addr("198.19.7.43"), 40000, 443), base);
     EXPECT_NE(gp::syn_cookie(key, s, d, 40001, 443), base);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -84,9 +85,13 @@ TEST(ConnectEngine, SweepsAThousandPortsWithSmallConcurrencyAndRateLimit) {
     TargetSource src(set, ports, 2);
     EngineOptions opt;
     opt.concurrency = 8;
-    opt.max_rate = 20000;
+    opt.max_rate = 4000;
+    const auto start = std::chrono::steady_clock::now();
     auto results = scan(src, opt);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(results.size(), ports.size());
+    // The cap holds: 1,001 connects at 4,000/s take at least (1001 - 16 burst) / 4000 = 0.246 s.
+    EXPECT_GE(seconds, (static_cast<double>(ports.size()) - 16) / opt.max_rate) << "connects per second above the cap";
     EXPECT_EQ(results[a.port].state, PortState::open);
     int open = 0;
     for (auto& [p, r] : results) open += r.state == PortState::open;
