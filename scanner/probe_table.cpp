@@ -25,7 +25,9 @@ ProbeTable::Id ProbeTable::insert(const ProbeKey& key) {
     Id id = free_.back();
     free_.pop_back();
     Entry& e = entries_[id];
+    const std::uint32_t generation = e.generation + 1;
     e = Entry{};
+    e.generation = generation;
     e.key = key;
     e.flags = flag_pending;
     std::size_t b = bucket_of(key);
@@ -104,9 +106,17 @@ ProbeTable::Id ProbeTable::pop_retry() {
     return none;
 }
 
+ProbeTable::Id ProbeTable::live(std::uint64_t tag) const {
+    const auto id = static_cast<Id>(tag & 0xFFFF'FFFFu);
+    if (id >= entries_.size()) return none;
+    const Entry& e = entries_[id];
+    if ((e.flags & (flag_pending | flag_finished)) != flag_pending) return none;
+    return e.generation == static_cast<std::uint32_t>(tag >> 32) ? id : none;
+}
+
 void ProbeTable::finish(Id id) {
     Entry& e = entries_[id];
-    if (e.flags & flag_finished) return;
+    if ((e.flags & (flag_pending | flag_finished)) != flag_pending) return;
     // Unlink from the hash chain.
     Id* link = &buckets_[bucket_of(e.key)];
     while (*link != id) link = &entries_[*link].hnext;

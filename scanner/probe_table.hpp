@@ -37,6 +37,7 @@ class ProbeTable {
         std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
       private:
         friend class ProbeTable;
+        std::uint32_t generation = 0;                  // bumped each time the slot is reused
         Id hnext = none, wnext = none, wprev = none;  // wprev: none when first in its wheel slot
         std::uint32_t wslot = 0;
         std::uint8_t flags = 0;
@@ -60,6 +61,13 @@ class ProbeTable {
     Entry& operator[](Id id) { return entries_[id]; }
     const Entry& operator[](Id id) const { return entries_[id]; }
 
+    // A tag naming this use of the slot (its id and generation), for a report that may arrive after the
+    // entry was finished and the slot reused (a send error from the sender's helper thread).
+    std::uint64_t tag(Id id) const { return std::uint64_t{entries_[id].generation} << 32 | id; }
+    // The unfinished entry a tag names, or none when that use is over (finished, freed or reused) or the
+    // tag is not one this table made. Never reads outside the table.
+    Id live(std::uint64_t tag) const;
+
     // Records that the entry's latest try was sent at `now_ns` and times out at `deadline_ns`.
     void arm(Id id, std::uint64_t now_ns, std::uint64_t deadline_ns);
     bool armed(Id id) const { return (entries_[id].flags & flag_armed) != 0; }
@@ -71,7 +79,8 @@ class ProbeTable {
     Id pop_retry();
     bool has_retry() const { return retry_count_ > 0; }
 
-    // The probe is decided: it leaves the hash now, and its slot is freed as soon as nothing links it.
+    // The probe is decided: it leaves the hash now, and its slot is freed as soon as nothing links it. An
+    // entry already finished or freed is left alone.
     void finish(Id id);
 
     // Calls on_timeout(id) for every unfinished armed entry whose deadline is <= now_ns. The entry is unarmed

@@ -1,6 +1,5 @@
 #include "scanner/raw_sender.hpp"
 
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -12,52 +11,9 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "scanner/raw_access.hpp"
 
 namespace ghostport::scanner {
-
-namespace {
-
-constexpr int send_buffer = 4 << 20;
-
-core::RuntimeError socket_error(std::string_view what, int err) {
-    if (err == EPERM || err == EACCES)
-        return core::RuntimeError(
-            fmt::format("cannot open a raw socket ({}): the SYN engine needs root or CAP_NET_RAW; "
-                        "use --engine connect",
-                        what));
-    return core::RuntimeError(fmt::format("cannot open a raw socket ({}): {}", what, std::strerror(err)));
-}
-
-int open_v4() {
-    int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-    if (fd < 0) throw socket_error("IPv4", errno);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
-    return fd;
-}
-
-int open_v6(const core::Address& source) {
-    int fd = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
-    if (fd < 0) throw socket_error("IPv6", errno);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
-    // Never receive: the capture does that. Drop every inbound copy in the kernel.
-    sock_filter drop_all{BPF_RET | BPF_K, 0, 0, 0};
-    sock_fprog program{1, &drop_all};
-    ::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
-    int small = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in6 sa{};
-    sa.sin6_family = AF_INET6;
-    std::memcpy(&sa.sin6_addr, source.bytes.data(), 16);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw core::RuntimeError(
-            fmt::format("cannot send from {}: bind: {}", source.to_string(), std::strerror(err)));
-    }
-    return fd;
-}
-
-}  // namespace
 
 bool raw_sockets_permitted() {
     int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -66,7 +22,7 @@ bool raw_sockets_permitted() {
     return true;
 }
 
-RawSender::RawSender() = default;
+RawSender::RawSender(RawAccess& raw) : raw_(raw) {}
 
 RawSender::~RawSender() {
     helper_.reset();  // lets a batch it is sending go out, and stops it, before the sockets close
@@ -79,7 +35,7 @@ int RawSender::channel_for(const core::Address& source) {
         const auto& c = channels_[i];
         if (c.family == source.family && (source.is_v4() || c.source == source)) return static_cast<int>(i);
     }
-    const int fd = source.is_v4() ? open_v4() : open_v6(source);
+    const int fd = raw_.raw_socket(source, IPPROTO_TCP);
     auto make_batch = [fd] {
         auto b = std::make_unique<Batch>();
         b->fd = fd;
@@ -102,7 +58,7 @@ std::span<std::uint8_t, probes::max_syn_size> RawSender::buffer(int channel) {
     return std::span<std::uint8_t, probes::max_syn_size>(b.buffers[b.count]);
 }
 
-void RawSender::commit(int channel, const core::Address& dst, std::size_t length, std::uint32_t tag) {
+void RawSender::commit(int channel, const core::Address& dst, std::size_t length, std::uint64_t tag) {
     Batch& b = *batches_[static_cast<std::size_t>(channel)];
     const std::size_t i = b.count++;
     b.iov[i].iov_len = length;

@@ -30,6 +30,8 @@
 
 namespace ghostport::scanner {
 
+class RawAccess;  // scanner/raw_access.hpp
+
 // Whether this process may open raw IP sockets (root or CAP_NET_RAW).
 bool raw_sockets_permitted();
 
@@ -37,7 +39,8 @@ class RawSender {
   public:
     static constexpr std::size_t batch_size = 64;
 
-    RawSender();
+    // Raw sockets come from `raw` (this process, or the privileged part of a separated scan).
+    explicit RawSender(RawAccess& raw);
     ~RawSender();
     RawSender(const RawSender&) = delete;
     RawSender& operator=(const RawSender&) = delete;
@@ -50,7 +53,7 @@ class RawSender {
     bool full(int channel) const { return batches_[static_cast<std::size_t>(channel)]->count == batch_size; }
     std::span<std::uint8_t, probes::max_syn_size> buffer(int channel);
     // Queues the probe just written: `length` bytes to `dst`, with a `tag` flush() reports it by.
-    void commit(int channel, const core::Address& dst, std::size_t length, std::uint32_t tag);
+    void commit(int channel, const core::Address& dst, std::size_t length, std::uint64_t tag);
 
     // Sends everything queued on every channel. on_error(tag, errno) is called for each probe the kernel
     // refused (the rest went out); for a batch handed to the helper thread, at a later call (well within a
@@ -72,10 +75,10 @@ class RawSender {
         std::array<iovec, batch_size> iov{};
         std::array<sockaddr_storage, batch_size> dst{};
         std::array<mmsghdr, batch_size> msgs{};
-        std::array<std::uint32_t, batch_size> tags{};
+        std::array<std::uint64_t, batch_size> tags{};
     };
     struct Refused {
-        std::uint32_t tag;
+        std::uint64_t tag;
         int err;
     };
     class Helper;
@@ -94,6 +97,7 @@ class RawSender {
     std::vector<std::unique_ptr<Batch>> batches_;  // one per channel: the one being filled
     std::vector<std::unique_ptr<Batch>> spares_;   // one per channel: the other, perhaps with the helper
     std::vector<Refused> errors_;
+    RawAccess& raw_;
     std::unique_ptr<Helper> helper_;  // started with the first large batch, on machines with 2+ cores
 };
 

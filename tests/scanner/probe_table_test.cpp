@@ -177,3 +177,76 @@ TEST(ProbeTable, AnEarlyLongDeadlineDoesNotDelayLaterShortOnes) {
     t.arm(fast, 5 * ms, 25 * ms);
     EXPECT_EQ(fire(t, 30 * ms), std::vector<ProbeTable::Id>{fast});
 }
+
+// A send error reported after its probe was decided and the slot reused names nothing: the tag carries the
+// slot's generation. Finishing twice, or finishing a freed slot, changes nothing.
+TEST(ProbeTable, StaleTagsNameNothingAndDoubleFinishIsHarmless) {
+    ProbeTable t(2);  // two slots: the free list hands out the lowest first
+    const auto a = t.insert({1, 80});
+    const std::uint64_t old_tag = t.tag(a);
+    EXPECT_EQ(t.live(old_tag), a);
+    t.finish(a);
+    EXPECT_EQ(t.live(old_tag), ProbeTable::none) << "finished";
+    t.finish(a);  // again, on a freed slot: no walk of the hash chain, no second free
+    EXPECT_EQ(t.used(), 0u);
+    const auto b = t.insert({2, 443});
+    ASSERT_EQ(b, a) << "the freed slot is reused first";
+    EXPECT_EQ(t.live(old_tag), ProbeTable::none) << "reused by another probe";
+    EXPECT_EQ(t.live(t.tag(b)), b);
+    EXPECT_EQ(t[t.live(t.tag(b))].key, (ProbeKey{2, 443}));
+    const auto c = t.insert({3, 22});
+    EXPECT_NE(c, b) << "a double finish must not have freed the slot twice";
+    EXPECT_TRUE(t.full());
+    EXPECT_EQ(t.insert({4, 25}), ProbeTable::none);
+    EXPECT_EQ(t.live(std::uint64_t{7} << 32 | 0xFFFF'FFF0u), ProbeTable::none) << "an id past the table";
+}
+
+// The send-error path under a random workload: errors arrive late for random tags (live, stale and
+// forged), and the engine's reaction (finish the live one) never breaks the table's counts.
+TEST(ProbeTable, RandomLateSendErrorsKeepTheCounts) {
+    std::mt19937_64 rng(0x5e4d);
+    ProbeTable t(64);
+    std::vector<std::uint64_t> tags;  // every tag ever made, live or not
+    std::set<ProbeTable::Id> live;
+    std::uint64_t now = 0;
+    for (int step = 0; step < 200'000; ++step) {
+        now += rng() % 3 * ms / 2;
+        switch (rng() % 5) {
+            case 0:
+            case 1:
+                if (!t.full()) {
+                    const auto id = t.insert({rng() % 1000, static_cast<std::uint16_t>(step)});
+                    t.arm(id, now, now + (1 + rng() % 50) * ms);
+                    tags.push_back(t.tag(id));
+                    live.insert(id);
+                }
+                break;
+            case 2: {  // a late error for some tag ever made: only a live use may be finished
+                if (tags.empty()) break;
+                const std::uint64_t tag = tags[rng() % tags.size()];
+                const auto id = t.live(tag);
+                if (id != ProbeTable::none) {
+                    ASSERT_TRUE(live.count(id));
+                    ASSERT_EQ(t.tag(id), tag);
+                    t.finish(id);
+                    live.erase(id);
+                }
+                break;
+            }
+            case 3: {  // a forged tag, random bits: never names an entry that is not live
+                const auto id = t.live(rng());
+                ASSERT_TRUE(id == ProbeTable::none || live.count(id));
+                break;
+            }
+            default:
+                t.expire(now, [&](ProbeTable::Id id) {
+                    t.finish(id);
+                    t.finish(id);  // the engine may decide twice (answer and error): harmless
+                    live.erase(id);
+                });
+        }
+        ASSERT_EQ(t.pending(), live.size());
+        ASSERT_LE(t.used(), t.capacity());
+    }
+    EXPECT_GT(tags.size(), 10'000u);
+}
