@@ -7,6 +7,7 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
 
 #include <array>
+#include <cstring>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,6 +25,7 @@
 
 #include "scanner/fd_limit.hpp"
 #include "scanner/rate_limiter.hpp"
+#include "scanner/host_rtt.hpp"
 #include "scanner/rtt_estimator.hpp"
 
 namespace ghostport::scanner {
@@ -40,7 +42,6 @@ using us = std::chrono::microseconds;
 // How a single connection attempt ended.
 enum class Outcome { open, refused, unreachable, timed_out, abandoned };
 
-constexpr std::size_t rtt_slots = 65536;  // hosts beyond this share estimators (index modulo slots)
 constexpr std::size_t lock_stripes = 64;
 constexpr auto monitor_period = std::chrono::milliseconds(100);
 constexpr auto reaper_period = std::chrono::milliseconds(10);
@@ -56,12 +57,14 @@ tcp::endpoint to_endpoint(const core::Address& a, std::uint16_t port) {
 // What all threads share: the walk position, per-host timing, pacing and counters.
 struct Shared {
     Shared(const TargetSource& s, const EngineHooks& h, const EngineOptions& o)
-        : source(s), hooks(h), opt(o), limiter(o.max_rate) {
-        std::size_t slots = std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, s.host_count()));
-        const auto floor =
-            std::min(o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout, o.timeout);
-        rtt.assign(slots, RttEstimator(o.timeout, floor, o.timeout));
-    }
+        : source(s),
+          hooks(h),
+          opt(o),
+          rtt(s.host_count(),
+              RttEstimator(o.timeout,
+                           std::min(o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout, o.timeout),
+                           o.timeout)),
+          limiter(o.max_rate) {}
 
     const TargetSource& source;
     const EngineHooks& hooks;
@@ -70,21 +73,20 @@ struct Shared {
     std::atomic<bool> stopping{false};
     std::atomic<unsigned> live_workers{0};
 
-    std::vector<RttEstimator> rtt;
+    HostRtt rtt;
     std::array<std::mutex, lock_stripes> rtt_locks;
     std::mutex limiter_lock;
     RateLimiter limiter;
 
     // The timeout for this attempt, and whether it rests on a measured RTT yet (one lock for both).
     std::pair<us, bool> timing(std::uint64_t host, unsigned attempt) {
-        std::size_t slot = host % rtt.size();
-        std::lock_guard g(rtt_locks[slot % lock_stripes]);
-        return {rtt[slot].timeout(attempt), rtt[slot].has_sample()};
+        std::lock_guard g(rtt_locks[rtt.slot(host) % lock_stripes]);
+        const RttEstimator& own = rtt.of(host);
+        return {own.timeout(attempt), own.has_sample()};
     }
     void sample(std::uint64_t host, us rtt_measured) {
-        std::size_t slot = host % rtt.size();
-        std::lock_guard g(rtt_locks[slot % lock_stripes]);
-        rtt[slot].sample(rtt_measured);
+        std::lock_guard g(rtt_locks[rtt.slot(host) % lock_stripes]);
+        rtt.sample(host, rtt_measured);
     }
     clock::duration pace() {
         if (limiter.unlimited()) return clock::duration::zero();
@@ -152,6 +154,17 @@ bool is_transient(int err) {
            err == EAGAIN;
 }
 
+// Whether a connected socket is connected to itself: TCP simultaneous open, when the kernel picked the
+// target port as the socket's own ephemeral port on a loopback address. Nothing listens there.
+bool connected_to_itself(int fd) {
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof local, peer_len = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
+        return false;
+    return local_len == peer_len && std::memcmp(&local, &peer, local_len) == 0;
+}
+
 // Closes the attempt's socket; an established connection is reset (SO_LINGER 0) so no TIME_WAIT is left.
 void finish(Slot& slot, bool connected) {
     boost::system::error_code ignored;
@@ -205,7 +218,10 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
             } else {
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
             }
+            // A socket connected to itself found no listener: the port is closed, as its RST would say.
+            const bool self = err == 0 && connected_to_itself(slot.socket.native_handle());
             finish(slot, err == 0);
+            if (self) err = ECONNREFUSED;
             if (err == 0 || err == ECONNREFUSED) {
                 shared.sample(slot.host, std::chrono::duration_cast<us>(clock::now() - slot.start));
                 co_return err == 0 ? Outcome::open : Outcome::refused;
