@@ -52,6 +52,17 @@ bool CsvReader::next(std::vector<std::string>& fields) {
     }
 }
 
+std::string csv_cell(std::string_view value) {
+    if (!value.empty() && std::string_view("=+-@\t\r'").find(value.front()) != std::string_view::npos)
+        return csv_field("'" + std::string(value));
+    return csv_field(value);
+}
+
+std::string_view csv_cell_value(std::string_view field) {
+    if (!field.empty() && field.front() == '\'') field.remove_prefix(1);
+    return field;
+}
+
 std::string csv_field(std::string_view value) {
     if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
     std::string out = "\"";

@@ -31,4 +31,13 @@ class CsvReader {
 // The field as RFC 4180 writes it: quoted (with doubled quotes) only when it holds , " CR or LF.
 std::string csv_field(std::string_view value);
 
+// A report cell, neutralized against CSV (formula) injection as OWASP advises: a value that begins with
+// '=', '+', '-', '@', tab or carriage return, which a spreadsheet would run as a formula, gets a leading
+// apostrophe (shown as text, not run); so does a value that begins with an apostrophe, so that
+// csv_cell_value() gives every value back exactly. Then quoted as csv_field does.
+std::string csv_cell(std::string_view value);
+
+// The value of a report cell that csv_cell wrote: one leading apostrophe removed, when there is one.
+std::string_view csv_cell_value(std::string_view field);
+
 }  // namespace ghostport::core

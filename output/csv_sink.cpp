@@ -28,10 +28,10 @@ void write_record(std::ostream& out, const std::vector<std::string>& fields,
     bool first = true;
     for (const std::string& f : fields) {
         if (!first) out << ',';
-        out << core::csv_field(f);
+        out << core::csv_cell(f);
         first = false;
     }
-    if (last) out << ',' << core::csv_field(*last);
+    if (last) out << ',' << core::csv_cell(*last);
     out << '\n';
 }
 
@@ -314,6 +314,7 @@ std::vector<core::ReportRow> read_csv_report(std::string_view text) {
         if (fields.size() != columns)
             throw InputError(
                 fmt::format("line {}: {} fields, expected {}", reader.line(), fields.size(), columns));
+        for (auto& f : fields) f = std::string(core::csv_cell_value(f));  // undo the formula neutralization
         rows.push_back(detail::parse_row(fields, *layout, reader.line()));
     }
     return rows;

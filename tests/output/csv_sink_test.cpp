@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -150,6 +152,35 @@ TEST(CsvSink, RoundTripsTrickyFields) {
     EXPECT_EQ(rb.label.status, ghostport::core::RegistryStatus::reserved);
     EXPECT_EQ(rb.result.scanned_at, ghostport::core::ReportRow{}.result.scanned_at);
     EXPECT_EQ(rb.label.description, ",");
+}
+
+// Formula injection (OWASP): a scanned banner or name that begins with = + - @ tab or CR is written with a
+// leading apostrophe, so no spreadsheet runs it, and every reader gets the exact value back.
+TEST(CsvSink, CellsThatASpreadsheetWouldRunAreNeutralizedAndReadBackExactly) {
+    const std::vector<std::string> hostile{"=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3",
+                                           "@SUM(A1)", "\tTAB", "\rCR", "'quoted", "''", "plain"};
+    std::vector<ReportRow> rows;
+    for (const auto& text : hostile) {
+        ReportRow r = make_row("198.18.0.10", 1642, 9.5, ghostport::core::label_ghost, text, text);
+        r.label.description = text;
+        rows.push_back(r);
+    }
+    const std::string csv = csv_of_rows(rows);
+    for (const std::string start : {"=", "+", "-", "@", "\t", "\r"})
+        for (const std::string before : {",", ",\""})
+            EXPECT_EQ(csv.find(before + start), std::string::npos)
+                << "a cell begins with " << start << ":\n" << csv;
+    EXPECT_NE(csv.find("'=HYPERLINK("), std::string::npos) << csv;
+    const auto back = read_csv_report(csv);
+    ASSERT_EQ(back.size(), hostile.size());
+    std::multiset<std::string> read_back;
+    for (const auto& row : back) {
+        EXPECT_EQ(row.label.service, row.hostname);
+        EXPECT_EQ(row.label.description, row.hostname);
+        read_back.insert(row.hostname);
+    }
+    EXPECT_EQ(read_back, std::multiset<std::string>(hostile.begin(), hostile.end()));
+    EXPECT_EQ(csv_of_rows(back), csv);
 }
 
 TEST(CsvSink, ReadsCrlfBomAndBlankLines) {
