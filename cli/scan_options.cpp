@@ -32,6 +32,10 @@ unsigned parse_umask(const std::string& text) {
     return static_cast<unsigned>(std::stoul(text, nullptr, 8)) & 0777;
 }
 
+unsigned report_file_mode(unsigned umask) {
+    return 0600 | (0044 & ~umask);
+}
+
 void add_scan_options(CLI::App& cmd, ScanOptions& o) {
     cmd.add_option("targets", o.targets.targets,
                    "Hosts: IPv4/IPv6 literals, hostnames, CIDR blocks (198.18.0.0/24), IPv4 ranges "

@@ -61,4 +61,8 @@ ShowStates parse_show(const std::vector<std::string>& items);
 // "022" -> 022; throws core::InputError for anything but 1 to 4 octal digits.
 unsigned parse_umask(const std::string& text);
 
+// The mode of report and checkpoint files under --umask MASK: always owner read-write (0600); the mask may
+// add group or other read (022 gives 0644, 027 gives 0640), never write or execute (000 gives 0644 too).
+unsigned report_file_mode(unsigned umask);
+
 }  // namespace ghostport::cli
