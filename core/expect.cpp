@@ -165,9 +165,22 @@ bool ExpectEntry::matches_port(const ReportRow& row) const {
         case HostKind::prefix:
             return r.host.family == network.family && masked(r.host, prefix_len) == network;
         case HostKind::name:
-            return !row.hostname.empty() && lower(row.hostname) == name;
+            return std::find(addresses.begin(), addresses.end(), r.host) != addresses.end();
     }
     return false;
+}
+
+void ExpectList::resolve_names(const std::function<std::vector<Address>(const std::string&)>& resolve) {
+    for (auto& e : entries_) {
+        if (e.kind != ExpectEntry::HostKind::name) continue;
+        try {
+            e.addresses = resolve(e.name);
+        } catch (const std::exception& error) {
+            throw InputError(fmt::format("line {}: {}: {}", e.line, e.name, error.what()));
+        }
+        if (e.addresses.empty())
+            throw InputError(fmt::format("line {}: {} resolves to no address", e.line, e.name));
+    }
 }
 
 ExpectList ExpectList::parse(std::string_view text) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +13,10 @@
 namespace ghostport::core {
 
 // One line of an expect file: `HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE...]`.
-//   HOST-OR-CIDR: an address (198.18.0.5, 2001:2::7), a CIDR block (198.18.0.0/24), a hostname matched
-//   case-insensitively against the report's hostname, or * for any host.
+//   HOST-OR-CIDR: an address (198.18.0.5, 2001:2::7), a CIDR block (198.18.0.0/24), a hostname, or * for
+//   any host. A hostname is resolved forward once, at start (ExpectList::resolve_names), and matched by
+//   the addresses it resolved to: never by a report's reverse-DNS name, which whoever controls an address's
+//   PTR record chooses.
 //   PORT: a number 0..65535, a range 8000-8100, or *; PROTO: tcp (the default) or udp.
 //   service=NAME: the service -sV must find there (a detected_service name: ssh, http, ...; "ssl/NAME" is
 //   NAME inside TLS). A listener whose detected service is another named service does not match; when the
@@ -26,6 +29,7 @@ struct ExpectEntry {
     Address network;          // kind prefix: the network address, host bits zero
     unsigned prefix_len = 0;  // kind prefix: 0..32 (v4) or 0..128 (v6)
     std::string name;         // kind name: lower case
+    std::vector<Address> addresses;  // kind name: what `name` resolved to (resolve_names); none matches
     std::uint16_t port_lo = 0, port_hi = 65535;
     Proto proto = Proto::tcp;
     std::string service;  // service=NAME, lower case; "" when any service will do
@@ -47,6 +51,11 @@ class ExpectList {
     static ExpectList parse(std::string_view text);
     // Reads and parses FILE; errors are "FILE: line N: ...".
     static ExpectList load(const std::string& path);
+
+    // Resolves every hostname entry forward with `resolve` (name -> addresses), once. A name that resolves
+    // to nothing, or whose lookup throws, is an InputError "line N: NAME: ...". Until this is called, a
+    // hostname entry matches no row.
+    void resolve_names(const std::function<std::vector<Address>(const std::string&)>& resolve);
 
     // The first entry matching the row, or nullptr.
     const ExpectEntry* match(const ReportRow& row) const;

@@ -9,7 +9,7 @@ using namespace ghostport::core;
 using test::row;
 
 TEST(Expect, MatchesAddressesBlocksNamesAndPorts) {
-    const auto list = ExpectList::parse(
+    auto list = ExpectList::parse(
         "# the lab's known services\n"
         "198.18.0.5 22 ssh on the NAS\n"
         "198.18.1.0/24 443/tcp web tier\r\n"
@@ -18,19 +18,36 @@ TEST(Expect, MatchesAddressesBlocksNamesAndPorts) {
         "* 9100/tcp printers\n"
         "2001:2::/48 53\n");
     EXPECT_EQ(list.size(), 5u);
+    list.resolve_names([](const std::string& name) {
+        EXPECT_EQ(name, "nas.lan");
+        return std::vector<Address>{*Address::parse("198.18.7.7")};
+    });
     auto r = row("198.18.0.5", 22);
     ASSERT_NE(list.match(r), nullptr);
     EXPECT_EQ(list.match(r)->note, "ssh on the NAS");
     EXPECT_EQ(list.match(row("198.18.0.6", 22)), nullptr);
     EXPECT_NE(list.match(row("198.18.1.200", 443)), nullptr);
     EXPECT_EQ(list.match(row("198.18.2.1", 443)), nullptr);
-    auto named = row("198.18.7.7", 8050);
-    named.hostname = "nas.LAN";
-    EXPECT_NE(list.match(named), nullptr);
-    EXPECT_EQ(list.match(row("198.18.7.7", 8050)), nullptr);
+    // A name matches by the address it resolved to, never by a row's reverse-DNS name (a PTR record is
+    // whatever the address's owner says).
+    EXPECT_NE(list.match(row("198.18.7.7", 8050)), nullptr);
+    auto impostor = row("198.18.9.9", 8050);
+    impostor.hostname = "nas.LAN";
+    EXPECT_EQ(list.match(impostor), nullptr);
     EXPECT_NE(list.match(row("203.0.113.1", 9100)), nullptr);
     EXPECT_NE(list.match(row("2001:2::77", 53)), nullptr);
     EXPECT_EQ(list.match(row("2001:3::77", 53)), nullptr);
+}
+
+TEST(Expect, NamesThatDoNotResolveAreAnInputErrorNamingTheLine) {
+    auto list = ExpectList::parse("# fleet\nnas.lan 22\n");
+    EXPECT_THROW(list.resolve_names([](const std::string&) { return std::vector<Address>{}; }), InputError);
+    try {
+        list.resolve_names([](const std::string&) -> std::vector<Address> { throw InputError("no such host"); });
+        FAIL() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()), "line 2: nas.lan: no such host");
+    }
 }
 
 TEST(Expect, ApplyLabelsListenersOnlyWithTheirNote) {
