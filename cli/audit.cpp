@@ -1,6 +1,9 @@
 // The audit options shared by `scan` and `diff`: baseline comparison, expected listeners, --fail-on.
 #include "cli/audit.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <time.h>
 #include <CLI/CLI.hpp>
 
@@ -10,6 +13,7 @@
 
 #include "core/errors.hpp"
 #include "output/report_file.hpp"
+#include "scanner/target_spec.hpp"
 
 namespace ghostport::cli {
 
@@ -41,7 +45,28 @@ void prepare_rest(const AuditOptions& o, bool has_baseline, std::optional<core::
         if (fail_on->needs_baseline() && !has_baseline && o.baseline.empty())
             throw core::InputError("--fail-on new, gone or changed needs --baseline (an earlier report)");
     }
-    if (!o.expect.empty()) expect = core::ExpectList::load(o.expect);
+    if (!o.expect.empty()) {
+        expect = core::ExpectList::load(o.expect);
+        try {
+            expect->resolve_names(scanner::system_resolver());  // forward, once: never trust PTR names
+        } catch (const core::InputError& e) {
+            throw core::InputError(fmt::format("{}: {}", o.expect, e.what()));
+        }
+    }
+}
+
+// A baseline decides what counts as new: a folder or report that another user may write could hide a
+// listener from the audit. Refuses (InputError) one writable by group or others, or owned by a user other
+// than the invoking one or root.
+void refuse_writable_by_others(const std::string& path, std::string_view what) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return;  // a missing one is reported by its reader
+    const uid_t me = ::getuid();
+    if ((st.st_mode & 022) != 0 || (st.st_uid != me && st.st_uid != 0))
+        throw core::InputError(fmt::format(
+            "--baseline: {} {} (owner uid {}, mode {:04o}) may be written by another user, who could hide a "
+            "listener from this audit; keep baselines where only you (or root) can write",
+            what, path, st.st_uid, st.st_mode & 07777));
 }
 
 }  // namespace
@@ -52,7 +77,9 @@ Audit Audit::prepare(const AuditOptions& o, bool quiet) {
     if (o.baseline.starts_with("latest:")) {
         const std::string dir = o.baseline.substr(7);
         if (dir.empty()) throw core::InputError("--baseline latest:DIR needs a folder");
+        refuse_writable_by_others(dir, "the folder");
         if (auto path = output::newest_report_in(dir)) {
+            refuse_writable_by_others(*path, "the report");
             a.baseline_path_ = *path;
         } else if (!quiet) {
             std::fprintf(stderr, "ghostport: no earlier report in %s: nothing to compare with this time\n",

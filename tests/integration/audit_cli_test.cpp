@@ -291,6 +291,27 @@ TEST(AuditCli, BaselineLatestInAnEmptyFolderIsANotice) {
     EXPECT_EQ(r.err, "");
 }
 
+// A baseline folder or report another user may write could hide a new listener: refused, exit 2.
+TEST(AuditCli, BaselineLatestRefusesAFolderOrReportOthersMayWrite) {
+    LoopbackPort open(true);
+    ASSERT_TRUE(open.ok() && open.listening());
+    TempDir dir;
+    fs::permissions(dir.str(), fs::perms::others_write | fs::perms::group_write, fs::perm_options::add);
+    auto r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "--baseline", "latest:" + dir.str(), "-q"}),
+                 limit);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(contains(r.err, "may be written by another user")) << r.err;
+    EXPECT_EQ(err_lines(r.err).size(), 1u) << r.err;
+
+    fs::permissions(dir.str(), fs::perms::others_write | fs::perms::group_write, fs::perm_options::remove);
+    r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "-q", "-o", dir.str() + "/night1.csv"}), limit);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    fs::permissions(dir.str() + "/night1.csv", fs::perms::others_write, fs::perm_options::add);
+    r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "--baseline", "latest:" + dir.str(), "-q"}), limit);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(contains(r.err, "the report")) << r.err;
+}
+
 // --baseline latest:DIR compares with the newest report in DIR: a listener opened since is a finding for
 // --fail-on new (named on standard error), unless --expect lists it; once a report has it, it is not new.
 TEST(AuditCli, BaselineLatestPicksTheNewerReport) {

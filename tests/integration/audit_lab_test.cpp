@@ -17,7 +17,7 @@ namespace {
 class AuditLab : public PerEngine {};
 
 struct TempDir {
-    ScratchDir scratch{"audit"};
+    ScratchDir scratch{"audit", true};
     fs::path path = scratch.path();
 };
 

@@ -82,3 +82,31 @@ TEST(RdnsLab, OpenPortRowsCarryTheReverseName) {
     ASSERT_EQ(keys(rows, "open"), (std::set<std::string>{"198.18.0.10:22"})) << r.out;
     EXPECT_EQ(hostname_of(rows, "198.18.0.10", "22"), "");
 }
+
+// A name server that never answers (an address in the lab's subnet that no host holds: its queries go
+// nowhere) adds at most half a second to a scan: the report waits only briefly for unfinished lookups.
+TEST(RdnsLab, ASilentResolverAddsAtMostHalfASecond) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    NetnsEtc etc(lab.name() + "s", "127.0.0.1 localhost\n",
+                 "nameserver 198.18.0.250\n"
+                 "options timeout:5 attempts:2\n");
+    lab.listen({"198.18.0.10:22"});
+    auto timed = [&](const std::vector<std::string>& extra) {
+        std::vector<std::string> args{"198.18.0.10", "-p", "1-1000", "--format", "csv"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto start = std::chrono::steady_clock::now();
+        auto r = run(lab.in_scanner(scan_args(args)), std::chrono::seconds(60));
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(keys(parse_csv_report(r.out), "open"), (std::set<std::string>{"198.18.0.10:22"})) << r.out;
+        return s;
+    };
+    // The best of three runs each way, so one slow start of the machine does not decide.
+    double without = 1e9, with = 1e9;
+    for (int i = 0; i < 3; ++i) {
+        without = std::min(without, timed({"-n"}));
+        with = std::min(with, timed({}));
+    }
+    EXPECT_LT(with - without, 0.5) << "with reverse DNS " << with << " s, without " << without << " s";
+}
