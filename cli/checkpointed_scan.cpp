@@ -13,6 +13,7 @@ scanner::DiscoveryOptions discovery_options(const scanner::EngineOptions& e) {
     d.timeout = e.timeout;
     d.retries = 1;
     d.max_rate = e.max_rate;
+    d.raw = e.raw;
     return d;
 }
 
@@ -40,8 +41,7 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
                     &stop);
             if (stop.load()) {
                 discovery_complete = false;
-                save_resume_file(o.resume_path, state,
-                                 o.file_mode);  // no live hosts yet: discovery runs again
+                save_resume_file(o.resume_path, state, 0600, files);  // no live hosts yet: discovery again
                 host_up.assign(targets.size(), false);
                 return {};
             }
@@ -73,7 +73,7 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
         state.responsive = std::move(snap.responsive);
         state.results = std::move(snap.results);
         state.services = std::move(snap.services);
-        save_resume_file(o.resume_path, state, o.file_mode);
+        save_resume_file(o.resume_path, state, 0600, files);
     };
     save();
     std::mutex mutex;

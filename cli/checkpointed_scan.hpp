@@ -37,6 +37,7 @@ struct Checkpointed {
     bool discover;
     const std::string& engine_name;
     const scanner::EngineOptions& engine_opt;
+    output::FileAccess& files;  // where the checkpoint file is created and replaced
     // -sV: called for each restored open result that identification had not finished (the stages take it).
     std::function<void(const core::PortResult&)> identify_again{};
     // Called once the sweep has returned, while checkpoints still go on (the stages finishing their work).

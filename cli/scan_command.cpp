@@ -55,8 +55,8 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
     SweepOutcome out;
     out.discovered = !o.no_discovery && s.targets.size() > 1;
     if (!o.resume_path.empty()) {
-        Checkpointed run{o,       s.resumed, s.seed,         s.started_at,  s.targets,
-                         s.ports, s.shard,   out.discovered, s.engine_name, s.engine_opt};
+        Checkpointed run{o,       s.resumed, s.seed,         s.started_at,  s.targets,   s.ports,
+                         s.shard, out.discovered, s.engine_name, s.engine_opt, s.files()};
         run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
         run.after_sweep = [&stages, &stop] { stages.finish(&stop); };  // checkpointed as it goes
         out.stats = run.scan(*s.engine, collector, hooks, stop);
@@ -80,7 +80,7 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
 int deliver(const ScanOptions& o, ScanSetup& s, const core::Report& report) {
     const bool to_file = s.file != nullptr;
     if (s.file && report.meta.partial)
-        s.file = std::make_unique<output::AtomicFile>(s.output_path + ".partial", o.file_mode);
+        s.file = std::make_unique<output::AtomicFile>(s.output_path + ".partial", o.file_mode, s.files());
     deliver_report(report, s.format, std::move(s.file), o.quiet);
     if (report.meta.partial) {
         std::fprintf(stderr, "ghostport: interrupted after %llu of %llu probes; the report is partial%s\n",
@@ -92,7 +92,7 @@ int deliver(const ScanOptions& o, ScanSetup& s, const core::Report& report) {
                          o.resume_path.c_str());
         return core::exit_runtime;
     }
-    if (!o.resume_path.empty()) std::filesystem::remove(o.resume_path);  // done: nothing to resume
+    if (!o.resume_path.empty()) s.files().remove(o.resume_path);  // done: nothing to resume
     return s.audit.verdict(report);
 }
 
@@ -133,9 +133,9 @@ int run_scan(const ScanOptions& o) {
     stages.finish(&stop);  // identification completes what the sweep handed it (done already with --resume)
     swept.stopped = stop.load();
 
-    // The names the lookups found, waiting at most a second for those still running: the scan is over and
-    // a slow DNS server must not hold the report back.
-    const auto names = rdns ? rdns->names(std::chrono::steady_clock::now() + std::chrono::seconds(1))
+    // The names the lookups found, waiting at most 300 ms for those still running: the scan is over and a
+    // slow or silent DNS server must not hold the report back (the lookups began when the ports were found).
+    const auto names = rdns ? rdns->names(std::chrono::steady_clock::now() + std::chrono::milliseconds(300))
                             : std::map<core::Address, std::string>{};
     finish_report(report, o, s, collector, swept, names);
     return deliver(o, s, report);
@@ -158,7 +158,7 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
         if (!cmd->parsed()) return core::exit_usage;
         apply_config_file(*cmd);
         o->retries_given = cmd->count("--retries") > 0;
-        if (!o->umask.empty()) o->file_mode = 0666 & ~parse_umask(o->umask);
+        if (!o->umask.empty()) o->file_mode = report_file_mode(parse_umask(o->umask));
         return run_scan(*o);
     };
 }

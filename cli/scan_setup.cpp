@@ -42,17 +42,15 @@ std::string choose_engine(const std::string& requested, bool quiet) {
     return "connect";
 }
 
-// The raw engines read packets strangers send: before any is read, keep only CAP_NET_RAW (privileges.hpp).
-// From here on files are created as the user dropped to, so their folders must be writable by it.
-void drop_to_least_privilege(const ScanOptions& o, const std::string& output_path) {
-    const DropTarget target = drop_target(o.drop_user);
-    if (!drop_privileges(target)) return;
-    for (const auto& [path, what] : {std::pair{output_path, "-o"}, std::pair{o.resume_path, "--resume"}})
-        if (!folder_writable(path))
-            throw core::RuntimeError(fmt::format(
-                "{} {}: {} cannot create files in that folder once the SYN engine has dropped root; make it "
-                "writable by {}, choose --drop-user, or give --no-drop-privileges",
-                what, path, target.user, target.user));
+// Packets and banners come from strangers: before any is read, a privileged process splits in two and
+// goes on as the unprivileged worker (privsep.hpp). The report and checkpoint files stay the invoking
+// user's: the privileged part creates and renames them, and only them.
+std::unique_ptr<PrivsepClient> separate(const ScanOptions& o, const std::string& output_path) {
+    PrivsepPlan plan;
+    plan.worker = drop_target(o.drop_user);
+    for (const auto& path : {output_path, output_path.empty() ? "" : output_path + ".partial", o.resume_path})
+        if (!path.empty()) plan.files.emplace_back(path);
+    return separate_privileges(plan);
 }
 
 // -sV's definitions, loaded and compiled (a bad entry is an InputError naming file and line).
@@ -113,8 +111,6 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         if (e.concurrency == 0 && s.engine_name == "connect")
             e.concurrency = std::max(1u, scanner::concurrency_for(scanner::raise_fd_limit(), 0) / 2);
     }
-    s.engine = scanner::make_engine(s.engine_name, e);
-
     if (o.top_ports > 0) {
         if (!s.prevalence)
             throw core::InputError(
@@ -124,7 +120,11 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         s.ports = scanner::parse_ports(o.ports);
     }
     s.targets = scanner::build_targets(o.targets, scanner::system_resolver());
-    if (s.engine_name == "syn" && !o.no_drop_privileges) drop_to_least_privilege(o, s.output_path);
+    if (!o.no_drop_privileges && privileged_process()) {
+        s.privsep = separate(o, s.output_path);
+        e.raw = s.privsep.get();
+    }
+    s.engine = scanner::make_engine(s.engine_name, e);
     return s;
 }
 
@@ -149,7 +149,8 @@ void plan_walk(const ScanOptions& o, ScanSetup& s) {
     s.seed = s.resumed ? s.resumed->seed
              : o.seed  ? *o.seed
                        : std::random_device{}() * 0x100000001ull ^ std::random_device{}();
-    if (!s.output_path.empty()) s.file = std::make_unique<output::AtomicFile>(s.output_path, o.file_mode);
+    if (!s.output_path.empty())
+        s.file = std::make_unique<output::AtomicFile>(s.output_path, o.file_mode, s.files());
 }
 
 // --discovery-only: which hosts are up, one line each, then a summary; no port is probed.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/audit.hpp"
+#include "cli/privsep.hpp"
 #include "cli/resume_file.hpp"
 #include "cli/scan_options.hpp"
 #include "output/atomic_file.hpp"
@@ -53,10 +54,15 @@ struct ScanSetup {
     std::string shard_spec;
     std::uint64_t seed = 0;
     std::unique_ptr<output::AtomicFile> file;  // the report, opened before the scan so a bad path fails now
+    // Set when the scan separated privileges (privsep.hpp): this process is the unprivileged worker, and
+    // raw sockets, captures and the report files come through the privileged part.
+    std::unique_ptr<PrivsepClient> privsep;
+    output::FileAccess& files() const { return privsep ? *privsep : output::local_file_access(); }
 };
 
-// Parses and checks every input, loads the data files and builds the target set; a SYN scan then gives up
-// root (privileges.hpp). Throws core::InputError (exit 2) or core::RuntimeError (exit 3).
+// Parses and checks every input, loads the data files and builds the target set; a privileged process then
+// separates privileges (privsep.hpp) and goes on as the unprivileged worker. Throws core::InputError (exit 2)
+// or core::RuntimeError (exit 3).
 ScanSetup prepare_scan(const ScanOptions& o);
 
 // The walk over host x port pairs: --max-targets, --shard, the seed, and the report file, opened now.

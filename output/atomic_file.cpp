@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <streambuf>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -89,30 +90,60 @@ std::string temp_suffix(unsigned attempt) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path dest, unsigned mode) : dest_(std::move(dest)), stream_(nullptr) {
-    if (!dest_.has_filename()) fail("cannot write", dest_, EISDIR);
-    const std::filesystem::path folder =
-        dest_.has_parent_path() ? dest_.parent_path() : std::filesystem::path(".");
-    for (unsigned attempt = 0; attempt < 100; ++attempt) {
-        std::filesystem::path candidate =
-            folder / fmt::format(".{}.tmp-{}", dest_.filename().string(), temp_suffix(attempt));
-        fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd_ >= 0) {
-            temp_ = std::move(candidate);
-            // Exactly `mode`, whatever the process umask; a failure leaves the safer 0600 (or less).
-            if (::fchmod(fd_, static_cast<mode_t>(mode & 07777)) != 0) {
-                const int err = errno;
-                ::close(fd_);
-                fd_ = -1;
-                ::unlink(temp_.c_str());
-                temp_.clear();
-                fail("cannot set the permissions of a temporary file for", dest_, err);
+namespace {
+
+std::filesystem::path folder_of(const std::filesystem::path& dest) {
+    return dest.has_parent_path() ? dest.parent_path() : std::filesystem::path(".");
+}
+
+class LocalFileAccess final : public FileAccess {
+  public:
+    std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest, unsigned mode) override {
+        if (!dest.has_filename()) fail("cannot write", dest, EISDIR);
+        for (unsigned attempt = 0; attempt < 100; ++attempt) {
+            std::filesystem::path candidate =
+                folder_of(dest) / fmt::format(".{}.tmp-{}", dest.filename().string(), temp_suffix(attempt));
+            const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+            if (fd >= 0) {
+                // Exactly `mode`, whatever the process umask; a failure leaves the safer 0600 (or less).
+                if (::fchmod(fd, static_cast<mode_t>(mode & 07777)) != 0) {
+                    const int err = errno;
+                    ::close(fd);
+                    ::unlink(candidate.c_str());
+                    fail("cannot set the permissions of a temporary file for", dest, err);
+                }
+                return {fd, std::move(candidate)};
             }
-            break;
+            if (errno != EEXIST) fail("cannot create a temporary file for", dest, errno);
         }
-        if (errno != EEXIST) fail("cannot create a temporary file for", dest_, errno);
+        fail("cannot create a temporary file for", dest, EEXIST);
     }
-    if (fd_ < 0) fail("cannot create a temporary file for", dest_, EEXIST);
+
+    void publish(const std::filesystem::path& temp, const std::filesystem::path& dest) override {
+        if (::rename(temp.c_str(), dest.c_str()) != 0) fail("cannot replace", dest, errno);
+        // Make the rename itself durable; the content is already safe, so a failure here is not reported.
+        const int dir = ::open(folder_of(dest).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir >= 0) {
+            ::fsync(dir);
+            ::close(dir);
+        }
+    }
+
+    void discard(const std::filesystem::path& temp) noexcept override { ::unlink(temp.c_str()); }
+
+    void remove(const std::filesystem::path& dest) noexcept override { ::unlink(dest.c_str()); }
+};
+
+}  // namespace
+
+FileAccess& local_file_access() {
+    static LocalFileAccess access;
+    return access;
+}
+
+AtomicFile::AtomicFile(std::filesystem::path dest, unsigned mode, FileAccess& access)
+    : dest_(std::move(dest)), access_(access), stream_(nullptr) {
+    std::tie(fd_, temp_) = access_.create_temp(dest_, mode);
     buf_ = std::make_unique<detail::FdStreamBuf>(fd_);
     stream_.rdbuf(buf_.get());
 }
@@ -120,7 +151,7 @@ AtomicFile::AtomicFile(std::filesystem::path dest, unsigned mode) : dest_(std::m
 AtomicFile::~AtomicFile() {
     stream_.rdbuf(nullptr);
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+    if (!committed_ && !temp_.empty()) access_.discard(temp_);
 }
 
 std::ostream& AtomicFile::stream() {
@@ -137,17 +168,8 @@ void AtomicFile::commit() {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) fail("cannot write", dest_, errno);
-    if (::rename(temp_.c_str(), dest_.c_str()) != 0) fail("cannot replace", dest_, errno);
+    access_.publish(temp_, dest_);
     committed_ = true;
-
-    // Make the rename itself durable; the content is already safe, so a failure here is not reported.
-    const std::filesystem::path folder =
-        dest_.has_parent_path() ? dest_.parent_path() : std::filesystem::path(".");
-    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
 }
 
 }  // namespace ghostport::output

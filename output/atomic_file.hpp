@@ -4,12 +4,35 @@
 #include <filesystem>
 #include <memory>
 #include <ostream>
+#include <utility>
 
 namespace ghostport::output {
 
 namespace detail {
 class FdStreamBuf;
 }
+
+// Who creates a report's temporary file and puts it in place: this process (local_file_access()), or the
+// privileged part of a scan that separated privileges, which does both for its unprivileged worker in
+// folders the worker may not enter (cli/privsep.hpp). The content is always written by the caller.
+class FileAccess {
+  public:
+    virtual ~FileAccess() = default;
+    // A new temporary file next to `dest` with permissions `mode` exactly (the umask is not applied): its
+    // descriptor (the caller's now) and path. Throws core::RuntimeError naming dest and the reason.
+    virtual std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest,
+                                                              unsigned mode) = 0;
+    // Renames `temp` (made by create_temp for `dest`, written and fsynced) over dest, then fsyncs the
+    // folder. Throws core::RuntimeError naming dest and the reason.
+    virtual void publish(const std::filesystem::path& temp, const std::filesystem::path& dest) = 0;
+    // Removes `temp` (abandoned). Never throws.
+    virtual void discard(const std::filesystem::path& temp) noexcept = 0;
+    // Removes `dest` when it exists (a finished scan's checkpoint). Never throws.
+    virtual void remove(const std::filesystem::path& dest) noexcept = 0;
+};
+
+// This process's own file system access. Stateless; one instance for all.
+FileAccess& local_file_access();
 
 // RAII. The constructor creates a new temporary file next to dest (same folder, so the rename is atomic)
 // with permissions `mode` exactly (0600 by default: reports say what listens where; the umask is not
@@ -21,7 +44,7 @@ class FdStreamBuf;
 // rename fails (dest is a folder).
 class AtomicFile {
   public:
-    explicit AtomicFile(std::filesystem::path dest, unsigned mode = 0600);
+    explicit AtomicFile(std::filesystem::path dest, unsigned mode = 0600, FileAccess& access = local_file_access());
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
     ~AtomicFile();
@@ -40,6 +63,7 @@ class AtomicFile {
   private:
     std::filesystem::path dest_;
     std::filesystem::path temp_;
+    FileAccess& access_;
     int fd_ = -1;
     bool committed_ = false;
     std::unique_ptr<detail::FdStreamBuf> buf_;

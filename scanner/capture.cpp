@@ -2,7 +2,14 @@
 
 #include <pcap/pcap.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "core/errors.hpp"
 
@@ -37,6 +44,16 @@ std::string reply_filter(std::uint16_t low, std::uint16_t high) {
         "(ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or ip6[6] == 60))",
         low, high);
 }
+
+std::string discovery_filter(std::uint16_t sport, std::uint16_t icmp_id) {
+    return fmt::format(
+        "(tcp dst port {0}) or (icmp and (icmp[0] == 0 or icmp[0] == 14) and icmp[4:2] == {1}) or "
+        "(icmp6 and icmp6[0] == 129 and icmp6[4:2] == {1})",
+        sport, icmp_id);
+}
+
+Capture::Capture(const std::string& ifname, probes::LinkType link, int channel)
+    : ifname_(ifname), fd_(channel), link_(link) {}
 
 Capture::Capture(const std::string& ifname, const std::string& filter, int buffer_bytes) : ifname_(ifname) {
     char err[PCAP_ERRBUF_SIZE] = "";
@@ -81,19 +98,89 @@ Capture::Capture(const std::string& ifname, const std::string& filter, int buffe
 }
 
 Capture::~Capture() {
-    if (handle_) pcap_close(as_pcap(handle_));
+    if (handle_)
+        pcap_close(as_pcap(handle_));
+    else if (fd_ >= 0)
+        ::close(fd_);
 }
 
 int Capture::dispatch(FrameFn fn, void* context, int max) {
-    DispatchContext d{fn, context};
-    int n = pcap_dispatch(as_pcap(handle_), max, on_packet, reinterpret_cast<u_char*>(&d));
-    return n < 0 ? 0 : n;
+    if (handle_) {
+        DispatchContext d{fn, context};
+        int n = pcap_dispatch(as_pcap(handle_), max, on_packet, reinterpret_cast<u_char*>(&d));
+        return n < 0 ? 0 : n;
+    }
+    // Relayed: whole messages until the channel is empty or `max` frames were handed on.
+    alignas(8) static thread_local std::array<std::uint8_t, max_message> buffer;
+    int frames = 0;
+    while (frames < max) {
+        const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (got < static_cast<ssize_t>(sizeof(std::uint64_t))) break;  // empty (EAGAIN), closed, or short
+        std::uint64_t dropped = 0;
+        std::memcpy(&dropped, buffer.data(), sizeof dropped);
+        relay_dropped_ = std::max(relay_dropped_, dropped);
+        std::size_t at = sizeof dropped;
+        const auto end = static_cast<std::size_t>(got);
+        while (at + 2 <= end) {
+            std::uint16_t length = 0;
+            std::memcpy(&length, buffer.data() + at, 2);
+            at += 2;
+            if (length > end - at) break;  // a damaged message: the rest of it is not a frame
+            fn(context, std::span<const std::uint8_t>(buffer.data() + at, length));
+            at += length;
+            ++frames;
+        }
+    }
+    return frames;
 }
 
 std::uint64_t Capture::dropped() {
+    if (!handle_) return relay_dropped_;
     pcap_stat s{};
-    if (pcap_stats(as_pcap(handle_), &s) != 0) return 0;
-    return static_cast<std::uint64_t>(s.ps_drop) + s.ps_ifdrop;
+    if (pcap_stats(as_pcap(handle_), &s) != 0) return relay_dropped_;
+    return static_cast<std::uint64_t>(s.ps_drop) + s.ps_ifdrop + relay_dropped_;
+}
+
+namespace {
+
+struct Batch {
+    std::array<std::uint8_t, Capture::max_message> bytes;
+    std::size_t size = sizeof(std::uint64_t);
+    std::uint64_t frames = 0;
+};
+
+void add_frame(void* context, std::span<const std::uint8_t> frame) {
+    auto* b = static_cast<Batch*>(context);
+    const auto length = static_cast<std::uint16_t>(std::min<std::size_t>(frame.size(), 0xFFFF));
+    if (b->size + 2 + length > b->bytes.size()) return;  // never happens with the snap length; guarded
+    std::memcpy(b->bytes.data() + b->size, &length, 2);
+    std::memcpy(b->bytes.data() + b->size + 2, frame.data(), length);
+    b->size += 2 + length;
+    ++b->frames;
+}
+
+}  // namespace
+
+int Capture::forward(int channel, int max) {
+    if (!handle_) return 0;
+    static thread_local Batch batch;
+    int total = 0;
+    while (total < max) {
+        batch.size = sizeof(std::uint64_t);
+        batch.frames = 0;
+        // A batch holds at most max_message / (2 + snap length) frames, so it never overflows.
+        const int room = static_cast<int>((batch.bytes.size() - batch.size) / (2 + snap_length));
+        DispatchContext d{add_frame, &batch};
+        const int n = pcap_dispatch(as_pcap(handle_), std::min(room, max - total), on_packet,
+                                    reinterpret_cast<u_char*>(&d));
+        if (n <= 0) break;
+        total += n;
+        const std::uint64_t dropped_now = dropped();
+        std::memcpy(batch.bytes.data(), &dropped_now, sizeof dropped_now);
+        if (::send(channel, batch.bytes.data(), batch.size, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+            relay_dropped_ += batch.frames;  // the worker is behind (or gone): as a full kernel buffer would
+    }
+    return total;
 }
 
 }  // namespace ghostport::scanner

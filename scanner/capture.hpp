@@ -5,6 +5,11 @@
 // immediate mode (no batching delay), with a large kernel buffer (tens of MB) so a burst of replies waits
 // rather than drops, a short snap length (headers only) and a BPF filter, so the kernel copies only what
 // could be a reply. Non-blocking: the engine polls fd() and drains with dispatch().
+//
+// A capture is local (this process holds the pcap handle) or relayed: the privileged part of a scan that
+// separated privileges holds the handle and forwards every captured frame, unparsed, over a SOCK_SEQPACKET
+// channel (forward()); the worker's Capture reads the channel. One message carries a batch:
+//   u64 frames dropped so far (kernel and relay, cumulative), then per frame: u16 length, the bytes.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +28,9 @@ class Capture {
     // Opens `ifname` and applies `filter` (BPF syntax). Throws core::RuntimeError naming the interface and
     // libpcap's reason when it cannot.
     Capture(const std::string& ifname, const std::string& filter, int buffer_bytes = 16 << 20);
+    // The worker's end of a relayed capture: frames of link type `link` arrive on `channel` (a non-blocking
+    // SOCK_SEQPACKET socket this object now owns).
+    Capture(const std::string& ifname, probes::LinkType link, int channel);
     ~Capture();
     Capture(const Capture&) = delete;
     Capture& operator=(const Capture&) = delete;
@@ -33,18 +41,30 @@ class Capture {
 
     // Hands every buffered frame (at most `max`) to fn without blocking; returns how many there were.
     int dispatch(FrameFn fn, void* context, int max = 4096);
-    // Frames the kernel dropped so far because the buffer was full (cumulative).
+    // Frames the kernel dropped so far because the buffer was full (cumulative), and for a relayed capture
+    // those the relay could not pass on because the worker's channel was full.
     std::uint64_t dropped();
+
+    // Local captures only (the relay's side): passes every buffered frame (at most `max`) to `channel` in
+    // batches; a batch the channel has no room for counts as dropped. Returns the frames read.
+    int forward(int channel, int max = 4096);
+
+    static constexpr std::size_t max_message = 65536;
 
   private:
     std::string ifname_;
-    void* handle_ = nullptr;  // pcap_t*
-    int fd_ = -1;
+    void* handle_ = nullptr;  // pcap_t*; null for a relayed capture
+    int fd_ = -1;             // pcap's selectable descriptor, or the channel
     probes::LinkType link_ = probes::LinkType::raw_ip;
+    std::uint64_t relay_dropped_ = 0;  // local: batches the channel refused; relayed: the relay's count
 };
 
 // The BPF filter for replies to probes sent from source ports [low, high]: TCP to those ports, the ICMP
 // and ICMPv6 errors that may quote a probe, and IPv6 packets whose first header is an extension header.
 std::string reply_filter(std::uint16_t low, std::uint16_t high);
+
+// The BPF filter for raw host discovery's answers: TCP to `sport`, ICMP echo and timestamp replies and
+// ICMPv6 echo replies carrying identifier `icmp_id`.
+std::string discovery_filter(std::uint16_t sport, std::uint16_t icmp_id);
 
 }  // namespace ghostport::scanner

@@ -14,10 +14,13 @@
 
 namespace ghostport::scanner {
 
+class RawAccess;  // scanner/raw_access.hpp
+
 struct DiscoveryOptions {
     std::chrono::milliseconds timeout{1000};  // wait for answers after a host's last probe
     unsigned retries = 1;                     // extra rounds of probes for hosts that have not answered
     double max_rate = 0;                      // probe packets per second; 0 = the method's own default
+    RawAccess* raw = nullptr;                 // where raw sockets and captures come from; null: this process
 };
 
 // Why a host counts as up: the first answer that came back from it.

@@ -13,6 +13,8 @@
 
 namespace ghostport::scanner {
 
+class RawAccess;  // scanner/raw_access.hpp
+
 struct EngineOptions {
     unsigned concurrency = 0;                  // probes in flight; 0 = sized from RLIMIT_NOFILE
     std::chrono::milliseconds timeout{1000};   // first timeout before any RTT is known, and the maximum
@@ -22,6 +24,7 @@ struct EngineOptions {
     double max_rate = 0;                       // probes per second; 0 = unlimited (syn: adaptive)
     double min_rate = 0;                       // syn: never pace below this; 0 = no floor
     unsigned threads = 0;                      // event loops; 0 = one per core, at most 2
+    RawAccess* raw = nullptr;                  // syn: where raw sockets and captures come from; null: here
 };
 
 struct EngineStats {

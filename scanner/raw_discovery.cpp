@@ -2,7 +2,6 @@
 // libpcap captures between sends, all in one thread (see raw_discovery.hpp).
 #include "scanner/raw_discovery.hpp"
 
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -24,6 +23,7 @@
 #include "probes/discovery_packets.hpp"
 #include "probes/syn_cookie.hpp"
 #include "scanner/capture.hpp"
+#include "scanner/raw_access.hpp"
 #include "scanner/rate_limiter.hpp"
 #include "scanner/route.hpp"
 
@@ -40,7 +40,6 @@ constexpr auto poll_slice = std::chrono::milliseconds(20);  // the longest sleep
 constexpr int capture_buffer = 4 << 20;
 // Probes to on-link hosts wait in the kernel's neighbour queue, charged to the socket, until resolution
 // fails (3 s for a dead host): a large send buffer, and non-blocking sends, keep that from stalling us.
-constexpr int send_buffer = 4 << 20;
 constexpr int frames_per_read = 512;
 constexpr std::uint16_t sport_low = 20000, sport_high = 32767;
 
@@ -69,47 +68,6 @@ class Fd {
   private:
     int fd_ = -1;
 };
-
-core::RuntimeError socket_error(std::string_view what, int err) {
-    if (err == EPERM || err == EACCES)
-        return core::RuntimeError(
-            fmt::format("cannot open a raw socket ({}): raw host discovery needs root or CAP_NET_RAW", what));
-    return core::RuntimeError(fmt::format("cannot open a raw socket ({}): {}", what, std::strerror(err)));
-}
-
-Fd open_v4() {
-    Fd fd(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
-    if (fd.get() < 0) throw socket_error("IPv4", errno);
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
-    return fd;
-}
-
-// A raw IPv6 socket of `protocol` bound to `source` that never queues what it would receive.
-Fd open_v6(const core::Address& source, int protocol) {
-    Fd fd(::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, protocol));
-    if (fd.get() < 0) throw socket_error(protocol == IPPROTO_TCP ? "IPv6 TCP" : "ICMPv6", errno);
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
-    sock_filter drop_all{BPF_RET | BPF_K, 0, 0, 0};
-    sock_fprog program{1, &drop_all};
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
-    int small = 1;
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in6 sa{};
-    sa.sin6_family = AF_INET6;
-    std::memcpy(&sa.sin6_addr, source.bytes.data(), 16);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0)
-        throw core::RuntimeError(
-            fmt::format("cannot send from {}: bind: {}", source.to_string(), std::strerror(errno)));
-    return fd;
-}
-
-// Echo and timestamp replies carrying our identifier, ICMPv6 echo replies carrying it, TCP to our port.
-std::string discovery_filter(std::uint16_t sport, std::uint16_t icmp_id) {
-    return fmt::format(
-        "(tcp dst port {0}) or (icmp and (icmp[0] == 0 or icmp[0] == 14) and icmp[4:2] == {1}) or "
-        "(icmp6 and icmp6[0] == 129 and icmp6[4:2] == {1})",
-        sport, icmp_id);
-}
 
 // Milliseconds since midnight UT (RFC 792's timestamp).
 std::uint32_t ms_since_midnight() {
@@ -157,6 +115,8 @@ class DiscoveryRun {
     }
 
   private:
+    RawAccess& raw() const { return options_.raw ? *options_.raw : local_raw_access(); }
+
     bool finished() const {
         return up_count_ == hosts_.size() || (stop_ && stop_->load(std::memory_order_relaxed));
     }
@@ -214,12 +174,13 @@ class DiscoveryRun {
 
     int socket_for(const core::Address& source, DiscoveryProbe kind) {
         if (source.is_v4()) {
-            if (v4_.get() < 0) v4_ = open_v4();
+            if (v4_.get() < 0) v4_ = Fd(raw().raw_socket(source, IPPROTO_RAW));
             return v4_.get();
         }
         auto it = v6_.find(source);
         if (it == v6_.end())
-            it = v6_.emplace(source, std::pair{open_v6(source, IPPROTO_ICMPV6), open_v6(source, IPPROTO_TCP)})
+            it = v6_.emplace(source, std::pair{Fd(raw().raw_socket(source, IPPROTO_ICMPV6)),
+                                               Fd(raw().raw_socket(source, IPPROTO_TCP))})
                      .first;
         return kind == DiscoveryProbe::icmp_echo ? it->second.first.get() : it->second.second.get();
     }
@@ -228,7 +189,7 @@ class DiscoveryRun {
         for (const auto& c : captures_)
             if (c->interface() == ifname) return;
         captures_.push_back(
-            std::make_unique<Capture>(ifname, discovery_filter(id_.sport, id_.icmp_id), capture_buffer));
+            raw().capture({ifname, CaptureKind::discovery, id_.sport, id_.icmp_id, capture_buffer}));
         fds_.push_back({captures_.back()->fd(), POLLIN, 0});
     }
 

@@ -30,6 +30,8 @@
 #include "scanner/raw_sender.hpp"
 #include "scanner/retry_budget.hpp"
 #include "scanner/route.hpp"
+#include "scanner/host_rtt.hpp"
+#include "scanner/raw_access.hpp"
 #include "scanner/rtt_estimator.hpp"
 #include "scanner/source_ports.hpp"
 
@@ -41,7 +43,6 @@ using clock = std::chrono::steady_clock;
 using us = std::chrono::microseconds;
 
 constexpr std::uint32_t default_window = 1u << 18;  // probes in flight at most
-constexpr std::size_t rtt_slots = 65536;            // hosts beyond this share estimators (index modulo)
 constexpr std::size_t route_slots = 65536;          // direct-mapped host -> source cache
 constexpr auto default_min_timeout = std::chrono::milliseconds(20);
 constexpr std::uint32_t send_burst = 256;       // probes per sender iteration at most
@@ -98,12 +99,13 @@ struct Source {
 // The captures, opened by the sender as routes reveal interfaces, read by the receiver.
 class CaptureSet {
   public:
-    CaptureSet(std::string filter) : filter_(std::move(filter)) {}
+    CaptureSet(RawAccess& raw, std::uint16_t sport_low, std::uint16_t sport_high)
+        : raw_(raw), low_(sport_low), high_(sport_high) {}
     void ensure(const std::string& ifname) {
         std::lock_guard g(mutex_);
         for (auto& c : captures_)
             if (c->interface() == ifname) return;
-        captures_.push_back(std::make_unique<Capture>(ifname, filter_));
+        captures_.push_back(raw_.capture({ifname, CaptureKind::syn_replies, low_, high_}));
         generation_.fetch_add(1, std::memory_order_release);
     }
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -115,7 +117,8 @@ class CaptureSet {
     }
 
   private:
-    std::string filter_;
+    RawAccess& raw_;
+    std::uint16_t low_, high_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Capture>> captures_;
     std::atomic<std::uint64_t> generation_{0};
@@ -202,10 +205,10 @@ class SynScan {
           rate_(rate_options(opt)),
           retries_(opt.retries, opt.max_retries),
           global_rtt_(opt.timeout, min_timeout(opt), opt.timeout),
-          rtt_(std::min<std::uint64_t>(rtt_slots, std::max<std::uint64_t>(1, source.host_count())),
-               RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
+          rtt_(source.host_count(), RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
           route_cache_(std::bit_ceil(
               std::min<std::uint64_t>(route_slots, std::max<std::uint64_t>(1, source.host_count())))),
+          sender_(opt.raw ? *opt.raw : local_raw_access()),
           ring_(1u << 15) {
         std::random_device rd;
         const unsigned tries = retries_.max_retries() + 1;
@@ -213,7 +216,7 @@ class SynScan {
         // them) ever shares a port with these probes.
         sport_low_ = raw_source_window(ephemeral_port_range(), tries, rd());
         sport_high_ = static_cast<std::uint16_t>(sport_low_ + tries - 1);
-        captures_ = std::make_unique<CaptureSet>(reply_filter(sport_low_, sport_high_));
+        captures_ = std::make_unique<CaptureSet>(opt.raw ? *opt.raw : local_raw_access(), sport_low_, sport_high_);
     }
 
     EngineStats run() {
@@ -287,8 +290,6 @@ class SynScan {
         return r;
     }
 
-    RttEstimator& rtt_of(std::uint64_t host) { return rtt_[host % rtt_.size()]; }
-
     // The timeout of every try of a probe to `host` sent at `now`: its own RTO when measured. A host that
     // has not answered yet (down, filtered, or not reached so far) gets the scan's RTO or the slowest round
     // trip of the scan, whichever is longer, but never less than what is left of the initial timeout since
@@ -297,7 +298,7 @@ class SynScan {
     // congestion, and an earlier try still counts when answered late (each try has its own source port), so
     // a reply slower than one timeout has all the tries' time to arrive.
     std::uint64_t timeout_ns(std::uint64_t host, std::uint64_t now) {
-        const RttEstimator& own = rtt_of(host);
+        const RttEstimator& own = rtt_.of(host);
         if (own.has_sample() || !global_rtt_.has_sample()) return ns_of(own.rto());
         const std::uint64_t initial = ns_of(opt_.timeout), elapsed = now - start_;
         const std::uint64_t scan = ns_of(std::max(global_rtt_.rto(), global_rtt_.peak()));
@@ -339,7 +340,7 @@ class SynScan {
                                                             : 0;
         if (sent != 0 && e.at_ns >= sent) {
             auto sample = us((e.at_ns - sent) / 1000);
-            rtt_of(e.host).sample(sample);
+            rtt_.sample(e.host, sample);
             global_rtt_.sample(sample);
             rtt_us = static_cast<std::uint32_t>(sample.count());
         }
@@ -377,7 +378,7 @@ class SynScan {
         auto& entry = table_[id];
         // Extra tries are for answers that get lost; a host that has answered nothing yet (down, or
         // dropping everything) gets the minimum.
-        const unsigned retries = rtt_of(entry.key.host).has_sample() ? retries_.retries() : opt_.retries;
+        const unsigned retries = rtt_.of(entry.key.host).has_sample() ? retries_.retries() : opt_.retries;
         if (entry.tries < retries) {
             ++entry.tries;
             table_.push_retry(id);
@@ -416,14 +417,17 @@ class SynScan {
         const std::uint32_t seq = probes::syn_cookie(key_, src.probe.source(), dst, sport, entry.key.port);
         auto bytes = src.probe.patch(sender_.buffer(src.channel), dst, sport, entry.key.port, seq,
                                      static_cast<std::uint16_t>(seq >> 16));
-        sender_.commit(src.channel, dst, bytes.size(), id);
+        sender_.commit(src.channel, dst, bytes.size(), table_.tag(id));
         table_.arm(id, now, now + timeout_ns(entry.key.host, now));
         if (!global_rtt_.has_sample() && provisional_.size() < max_provisional) provisional_.push_back(id);
         ++stats_.attempts;
     }
 
     void flush() {
-        sender_.flush([&](std::uint32_t id, int err) {
+        sender_.flush([&](std::uint64_t tag, int err) {
+            // The report may come after the probe was decided and its slot reused: only a live use counts.
+            const ProbeTable::Id id = table_.live(tag);
+            if (id == ProbeTable::none) return;
             switch (err) {
                 case ENOBUFS:
                 case EAGAIN:
@@ -480,7 +484,7 @@ class SynScan {
     RateControl rate_;
     RetryBudget retries_;
     RttEstimator global_rtt_;
-    std::vector<RttEstimator> rtt_;
+    HostRtt rtt_;
     std::vector<RouteSlot> route_cache_;
     RouteResolver resolver_;
     RawSender sender_;

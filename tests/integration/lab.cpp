@@ -132,12 +132,13 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
-ScratchDir::ScratchDir(const std::string& tag)
+ScratchDir::ScratchDir(const std::string& tag, bool owner_only)
     : path_((std::filesystem::temp_directory_path() / ("gpt-" + std::to_string(getpid()) + "-" + tag))
                 .string()) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
-    std::filesystem::permissions(path_, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    std::filesystem::permissions(path_, owner_only ? std::filesystem::perms::owner_all
+                                                   : std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
 }
 
 ScratchDir::~ScratchDir() {

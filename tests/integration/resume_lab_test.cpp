@@ -23,7 +23,7 @@ TEST_P(ResumeLab, InterruptedThreeTimesAndKilledOnceEqualsAnUninterruptedScan) {
     GP_REQUIRE_LAB();
     Lab lab(3);
     lab.listen({"198.18.0.10:22", "198.18.0.11:80", "198.18.0.12:1642", "198.18.0.12:9999"});
-    ScratchDir scratch("resume");
+    ScratchDir scratch("resume", true);
     const fs::path dir = scratch.path();
     // Slow enough (a capped rate) that the interruptions land mid-scan.
     const std::vector<std::string> scan{"198.18.0.10-12", "-p", "1-30000", "--max-rate",
