@@ -1,7 +1,14 @@
 // --resume FILE: reading and writing a scan's checkpoint (JSON, through nlohmann/json).
 #include "cli/resume_file.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -99,7 +106,7 @@ std::optional<ResumeState> load_resume_file(const std::string& path) {
     }
 }
 
-void save_resume_file(const std::string& path, const ResumeState& s, unsigned mode) {
+void save_resume_file(const std::string& path, const ResumeState& s, unsigned mode, output::FileAccess& files) {
     json j;
     j["ghostport_resume"] = format_version;
     j["argv"] = s.argv;
@@ -137,23 +144,63 @@ void save_resume_file(const std::string& path, const ResumeState& s, unsigned mo
         j["services"] = std::move(services);
     }
     j["started_at"] = millis(s.started_at);
-    output::AtomicFile file(path, mode);
+    output::AtomicFile file(path, mode, files);
     file.stream() << j.dump() << '\n';
     file.commit();
+}
+
+void check_trusted_file(const std::string& path, std::string_view what) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0)
+        throw core::InputError(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+    const uid_t me = ::getuid();
+    if (!S_ISREG(st.st_mode))
+        throw core::InputError(fmt::format("{} {}: not a regular file (a symlink or other): refused", what, path));
+    if (st.st_uid != me || (st.st_mode & 077) != 0)
+        throw core::InputError(fmt::format(
+            "{} {}: owned by uid {} with mode {:04o}; only a file of your own (uid {}) with mode 0600 is "
+            "trusted, since its contents decide what this run does",
+            what, path, st.st_uid, st.st_mode & 07777, me));
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    struct stat dir {};
+    if (::stat(folder.c_str(), &dir) != 0)
+        throw core::InputError(fmt::format("{} {}: {}", what, folder.string(), std::strerror(errno)));
+    if ((dir.st_uid != me && dir.st_uid != 0) || (dir.st_mode & 022) != 0)
+        throw core::InputError(fmt::format(
+            "{} {}: its folder {} (owner uid {}, mode {:04o}) may be written by another user, who could "
+            "swap the file; keep it in a folder only you can write",
+            what, path, folder.string(), dir.st_uid, dir.st_mode & 07777));
 }
 
 std::optional<std::vector<std::string>> resumed_arguments(const std::vector<std::string>& args) {
     if (args.empty() || args.front() != "scan") return std::nullopt;
     for (std::size_t i = 1; i < args.size(); ++i) {
         std::string path;
-        if (args[i] == "--resume" && i + 1 < args.size())
+        std::size_t taken = 1;
+        if (args[i] == "--resume" && i + 1 < args.size()) {
             path = args[i + 1];
-        else if (args[i].starts_with("--resume="))
+            taken = 2;
+        } else if (args[i].starts_with("--resume=")) {
             path = args[i].substr(9);
-        else
+        } else {
             continue;
-        if (auto state = load_resume_file(path)) return state->argv;
-        return std::nullopt;
+        }
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) return std::nullopt;
+        check_trusted_file(path, "--resume");
+        auto state = load_resume_file(path);
+        if (!state) return std::nullopt;
+        // The stored arguments go on; the ones given now must agree with them.
+        for (std::size_t k = 1; k < args.size(); ++k) {
+            if (k >= i && k < i + taken) continue;
+            if (std::find(state->argv.begin(), state->argv.end(), args[k]) == state->argv.end())
+                throw core::InputError(fmt::format(
+                    "--resume {}: the checkpointed scan was started without '{}'; a resumed scan goes on "
+                    "with its own arguments, so give only --resume FILE (or start a new scan)",
+                    path, args[k]));
+        }
+        return state->argv;
     }
     return std::nullopt;
 }

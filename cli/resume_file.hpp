@@ -14,11 +14,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/result.hpp"
 #include "core/service.hpp"
+#include "output/atomic_file.hpp"
 
 namespace ghostport::cli {
 
@@ -40,12 +42,21 @@ struct ResumeState {
 // but is not a ghostport resume file or is damaged.
 std::optional<ResumeState> load_resume_file(const std::string& path);
 
-// Writes the state to FILE atomically, with permissions `mode` (it holds the results: 0600 by default).
-// Throws core::RuntimeError when it cannot.
-void save_resume_file(const std::string& path, const ResumeState& state, unsigned mode = 0600);
+// Writes the state to FILE atomically, with permissions `mode` (it holds the results: 0600 by default),
+// through `files` (the privileged part of a separated scan creates and renames it). Throws
+// core::RuntimeError when it cannot.
+void save_resume_file(const std::string& path, const ResumeState& state, unsigned mode = 0600,
+                      output::FileAccess& files = output::local_file_access());
 
 // When `args` (after the program name) are `scan ... --resume FILE ...` and FILE holds a checkpoint, the
-// arguments of the interrupted scan; otherwise nullopt.
+// arguments of the interrupted scan; otherwise nullopt. The stored arguments are trusted only from a file
+// that no other user could have written: a regular file (not a symlink) owned by the invoking (real) user,
+// mode 0600, in a folder that only its owner (that user or root) may write. And they may not change what
+// this command says: every other argument given with --resume must be among the stored ones. Otherwise
+// throws core::InputError saying why.
 std::optional<std::vector<std::string>> resumed_arguments(const std::vector<std::string>& args);
+
+// Throws core::InputError when FILE is not a file the invoking user alone could have written (see above).
+void check_trusted_file(const std::string& path, std::string_view what);
 
 }  // namespace ghostport::cli

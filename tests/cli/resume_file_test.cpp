@@ -1,7 +1,9 @@
 #include "cli/resume_file.hpp"
 
-#include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -90,6 +92,63 @@ TEST(ResumeFile, DamagedServiceEntryIsAnInputError) {
     std::ofstream(path) << text;
     EXPECT_THROW(load_resume_file(path), core::InputError);
     std::filesystem::remove(path);
+}
+
+// A folder only this user may write, removed with everything in it.
+struct PrivateDir {
+    std::filesystem::path path;
+    PrivateDir() {
+        std::string pattern = temp_path("resume-XXXXXX");
+        path = mkdtemp(pattern.data());
+    }
+    ~PrivateDir() {
+        std::error_code ec;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_all, ec);
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+// The stored arguments decide what a resumed run does (outputs, privileges): they are taken only from a
+// file the invoking user alone could have written, and they may not change what this command says.
+TEST(ResumeFile, StoredArgumentsAreTrustedOnlyFromAPrivateFileAndNeverChangeTheCommand) {
+    PrivateDir dir;
+    ASSERT_FALSE(dir.path.empty());
+    const std::string file = (dir.path / "scan.resume").string();
+    ResumeState s = state_with_services();
+    s.argv = {"scan", "198.18.0.10", "-p", "22", "--resume", file};
+    save_resume_file(file, s);
+    const std::vector<std::string> resume{"scan", "--resume", file};
+    ASSERT_EQ(resumed_arguments(resume), s.argv);
+    EXPECT_EQ(resumed_arguments({"scan", "198.18.0.10", "--resume", file}), s.argv) << "agrees: accepted";
+
+    // An argument the checkpoint does not have would be dropped silently: refused.
+    EXPECT_THROW(resumed_arguments({"scan", "--resume", file, "-o", "/tmp/elsewhere.csv"}), core::InputError);
+    EXPECT_THROW(resumed_arguments({"scan", "--resume", file, "--no-drop-privileges"}), core::InputError);
+
+    // Readable or writable by others: refused.
+    ASSERT_EQ(::chmod(file.c_str(), 0644), 0);
+    EXPECT_THROW(resumed_arguments(resume), core::InputError);
+    ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+    ASSERT_EQ(resumed_arguments(resume), s.argv);
+
+    // In a folder another user may write: refused.
+    ASSERT_EQ(::chmod(dir.path.c_str(), 0777), 0);
+    EXPECT_THROW(resumed_arguments(resume), core::InputError);
+    ASSERT_EQ(::chmod(dir.path.c_str(), 0700), 0);
+
+    // A symlink to it: refused.
+    const std::string link = (dir.path / "link.resume").string();
+    ASSERT_EQ(::symlink(file.c_str(), link.c_str()), 0);
+    EXPECT_THROW(resumed_arguments({"scan", "--resume", link}), core::InputError);
+
+    // Owned by another user (only root can give a file away): refused.
+    if (::geteuid() == 0) {
+        ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+        EXPECT_THROW(resumed_arguments(resume), core::InputError);
+    }
+
+    // No file yet: a new resumable scan.
+    EXPECT_EQ(resumed_arguments({"scan", "--resume", (dir.path / "new.resume").string()}), std::nullopt);
 }
 
 }  // namespace
