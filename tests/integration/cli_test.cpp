@@ -9,6 +9,7 @@
 #include <set>
 
 #include "lab.hpp"
+#include "tests/skip.hpp"
 
 using namespace gp_test;
 
@@ -97,8 +98,13 @@ TEST(Cli, VersionAndHelpOnEverySubcommand) {
         argv.push_back("--help");
         auto r = run(argv);
         EXPECT_EQ(r.exit_code, 0) << r.err;
-        EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+        // The usage line names the program and the subcommand path, as a man page's SYNOPSIS would.
+        std::string usage = "Usage: ghostport";
+        for (const auto& word : sub) usage += " " + word;
+        EXPECT_NE(r.out.find(usage + " [OPTIONS]"), std::string::npos) << r.out;
     }
+    auto top = run({ghostport_binary(), "--help"});
+    EXPECT_NE(top.out.find("Usage: ghostport [OPTIONS] SUBCOMMAND"), std::string::npos) << top.out;
 }
 
 TEST(Cli, LookupExplainsWhy1642IsAGhost) {
@@ -143,7 +149,7 @@ TEST(Cli, LoopbackScanReportsARealListener) {
 
 // --top-ports takes the N most prevalent ports; -iL - reads targets from standard input.
 TEST(Cli, TopPortsAndTargetsFromStandardInput) {
-    if (access("/usr/share/nmap/nmap-services", R_OK) != 0) GTEST_SKIP() << "nmap-common is not installed";
+    if (access("/usr/share/nmap/nmap-services", R_OK) != 0) GP_SKIP("nmap-common is not installed (apt-get install nmap-common)");
     auto r = run(with_registry(
                      {ghostport_binary(), "scan", "-iL", "-", "--top-ports", "10", "--format", "json", "-q"}),
                  std::chrono::seconds(30), "# loopback only\n127.0.0.1\n");
@@ -171,7 +177,7 @@ TEST(Cli, ShardsOfOneScanCoverItExactlyOnce) {
 TEST(Cli, UnprivilegedFallsBackToConnectAndRefusesSyn) {
     if (geteuid() != 0) {
         // Already unprivileged: the same checks apply without setpriv.
-        GTEST_SKIP() << "needs root to drop to another uid with setpriv";
+        GP_SKIP("needs root to drop to another uid with setpriv");
     }
     const std::vector<std::string> as_nobody = {"setpriv", "--reuid=65534", "--regid=65534",
                                                 "--clear-groups"};
@@ -212,4 +218,29 @@ TEST(Cli, ReportFilesAreOwnerOnlyUnlessUmaskIsGiven) {
         fs::remove(out);
     }
     fs::remove_all(dir);
+}
+
+// A connect scan of 127.0.0.1 never reports a socket that connected to itself as open: in a namespace
+// whose only ephemeral port is the scanned one, connect() binds the socket to that very port and TCP's
+// simultaneous open connects it to itself. Nothing listens there, so the port is closed.
+TEST(Cli, ConnectScanDoesNotReportASelfConnectedSocketAsOpen) {
+    if (geteuid() != 0) GP_SKIP("needs root to create a network namespace");
+    const std::string ns = "gpt-" + std::to_string(getpid()) + "-self";
+    struct Netns {
+        std::string name;
+        ~Netns() { std::system(("ip netns del " + name + " 2>/dev/null").c_str()); }
+    } guard{ns};
+    ASSERT_EQ(std::system(("ip netns add " + ns).c_str()), 0);
+    ASSERT_EQ(std::system(("ip netns exec " + ns + " ip link set lo up").c_str()), 0);
+    ASSERT_EQ(std::system(("ip netns exec " + ns + " sysctl -qw net.ipv4.ip_local_port_range='40000 40000'").c_str()),
+              0);
+    auto argv = with_registry({"ip", "netns", "exec", ns, ghostport_binary(), "scan", "127.0.0.1", "-p", "40000",
+                               "--engine", "connect", "--show", "all", "--format", "csv", "--no-progress"});
+    for (int round = 0; round < 3; ++round) {  // the kernel picks the same port each time: every round counts
+        auto r = run(argv, std::chrono::seconds(30));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto rows = parse_csv_report(r.out);
+        ASSERT_EQ(rows.size(), 1u) << r.out;
+        EXPECT_EQ(rows[0].at("state"), "closed") << r.out;
+    }
 }
