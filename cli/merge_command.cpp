@@ -57,7 +57,7 @@ int run_merge(const MergeCommandOptions& o) {
     core::Report& report = merged.report;
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    auto registry = registry::Registry::load(registry_choice.path);
+    auto registry = registry::load_registry(registry_choice);
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
     std::unique_ptr<output::AtomicFile> file;
@@ -66,14 +66,14 @@ int run_merge(const MergeCommandOptions& o) {
     auto& meta = report.meta;
     meta.registry_source = registry.source();
     meta.registry_snapshot = registry.snapshot_date();
+    meta.registry_fill = registry.fill_source();
+    meta.registry_fill_ports = registry.filled_ports();
     meta.prevalence_source = prevalence ? prevalence->source() : "";
     meta.registry_stale =
         registry::snapshot_is_stale(meta.registry_snapshot, std::chrono::system_clock::now());
-    if (meta.registry_stale && !o.quiet)
-        std::fprintf(
-            stderr,
-            "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
-            meta.registry_snapshot.c_str(), meta.registry_source.c_str());
+    if (!o.quiet)
+        registry::warn_if_stale_once(meta.registry_snapshot, meta.registry_source,
+                                     std::chrono::system_clock::now(), stderr);
     relabel(report, registry::Labeler(registry, prevalence ? &*prevalence : nullptr));
 
     deliver_report(report, format, std::move(file), o.quiet);

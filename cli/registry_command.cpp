@@ -21,6 +21,7 @@ namespace {
 struct RegistryOptions {
     std::string url = registry::iana_csv_url;
     std::string file;
+    std::string ca_file;
     std::optional<std::string> registry_file;
 };
 
@@ -40,7 +41,9 @@ Runner add_registry_command(CLI::App& app) {
     cmd->require_subcommand(1);
     auto* update =
         cmd->add_subcommand("update", "Download IANA's current registry, validate it, install it atomically");
-    update->add_option("--url", o->url, "Where to download it from")->capture_default_str();
+    update->add_option("--url", o->url, "Where to download it from (https:// only)")->capture_default_str();
+    update->add_option("--ca-file", o->ca_file,
+                       "PEM file of the certificate authorities to trust instead of the system's");
     auto* install = cmd->add_subcommand("install", "Validate a registry CSV file and install it atomically");
     install->add_option("file", o->file, "An IANA service-names-port-numbers.csv")->required();
     auto* info = cmd->add_subcommand("info", "Say which registry a scan would use, and its snapshot date");
@@ -50,7 +53,8 @@ Runner add_registry_command(CLI::App& app) {
         auto env = registry::SearchEnv::from_process();
         if (update->parsed()) {
             auto dest = registry::data_dir_registry_path(env);
-            registry::install_registry_text(registry::download(o->url, std::chrono::seconds(120)), dest);
+            registry::install_registry_text(registry::download(o->url, std::chrono::seconds(120), o->ca_file),
+                                            dest);
             return installed(dest);
         }
         if (install->parsed()) {
@@ -64,10 +68,15 @@ Runner add_registry_command(CLI::App& app) {
             return installed(dest);
         }
         auto choice = registry::locate_registry(o->registry_file, env);
-        auto reg = registry::Registry::load(choice.path);
+        auto reg = registry::load_registry(choice);
         auto snapshot = reg.snapshot_date();
-        std::cout << fmt::format("registry: {} (from {})\nrecords: {}\nsnapshot: {}{}\n",
-                                 choice.path.string(), choice.origin, reg.size(),
+        const std::string fill =
+            reg.fill_source().empty()
+                ? std::string()
+                : fmt::format("filled from: {} for {} port{} the registry does not name\n", reg.fill_source(),
+                              reg.filled_ports(), reg.filled_ports() == 1 ? "" : "s");
+        std::cout << fmt::format("registry: {} (from {})\n{}records: {}\nsnapshot: {}{}\n",
+                                 choice.path.string(), choice.origin, fill, reg.size(),
                                  snapshot.empty() ? "unknown" : snapshot,
                                  registry::snapshot_is_stale(snapshot, std::chrono::system_clock::now())
                                      ? " (older than a year: run `ghostport registry update`)"

@@ -53,6 +53,8 @@ core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_
     meta.shard = s.shard_spec;
     meta.registry_source = s.registry->source();
     meta.registry_snapshot = s.registry->snapshot_date();
+    meta.registry_fill = s.registry->fill_source();
+    meta.registry_fill_ports = s.registry->filled_ports();
     meta.prevalence_source = s.prevalence ? s.prevalence->source() : "";
     meta.hosts_targeted = s.targets.size();
     meta.ports_per_host = s.ports.size();
@@ -60,11 +62,8 @@ core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_
     meta.started_at = s.started_at;
     meta.service_scan = s.identification != nullptr;
     meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
-    if (meta.registry_stale && !o.quiet)
-        std::fprintf(
-            stderr,
-            "ghostport: registry snapshot %s is older than a year (%s); run `ghostport registry update`\n",
-            meta.registry_snapshot.c_str(), meta.registry_source.c_str());
+    if (!o.quiet)
+        registry::warn_if_stale_once(meta.registry_snapshot, meta.registry_source, meta.started_at, stderr);
     return report;
 }
 

@@ -23,7 +23,8 @@ struct SweepOutcome {
     bool stopped = false;            // Ctrl-C or SIGTERM came before every stage had finished
 };
 
-// The report's metadata as the scan starts (warns once on standard error when the registry is stale).
+// The report's metadata as the scan starts (warns on standard error when the registry is stale, once per
+// run).
 core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_t probes_planned);
 
 // Completes `report`: counts, one labelled row per kept result with what -sV found, host names (given, else

@@ -102,7 +102,7 @@ ScanSetup prepare_scan(const ScanOptions& o) {
     s.engine_name = choose_engine(o.engine, o.quiet);
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    s.registry = std::make_unique<registry::Registry>(registry::Registry::load(registry_choice.path));
+    s.registry = std::make_unique<registry::Registry>(registry::load_registry(registry_choice));
     if (auto p = registry::locate_prevalence(o.prevalence_file))
         s.prevalence = registry::Prevalence::load(*p);
     if (o.identify) {

@@ -62,6 +62,8 @@ std::string_view to_string(RegistryStatus s) {
             return "reserved";
         case RegistryStatus::unknown:
             return "unknown";
+        case RegistryStatus::services_file:
+            return "etc-services";
     }
     return "?";
 }
@@ -103,6 +105,16 @@ std::string labels_to_string(Labels labels) {
         out += name;
     }
     return out;
+}
+
+std::string registry_summary(const ReportMeta& meta) {
+    if (meta.registry_source.empty()) return "none";
+    std::string text = fmt::format("{} (snapshot {})", meta.registry_source,
+                                   meta.registry_snapshot.empty() ? "unknown" : meta.registry_snapshot);
+    if (!meta.registry_fill.empty())
+        text += fmt::format(" + {} for {} port{}", meta.registry_fill, meta.registry_fill_ports,
+                            meta.registry_fill_ports == 1 ? "" : "s");
+    return text;
 }
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {

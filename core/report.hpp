@@ -11,7 +11,9 @@
 
 namespace ghostport::core {
 
-enum class RegistryStatus : std::uint8_t { assigned, unassigned, reserved, unknown };
+// services_file: the registry file does not name the port (absent, or only in an Unassigned range) and
+// the services(5) file that fills such ports (/etc/services) does; written "etc-services".
+enum class RegistryStatus : std::uint8_t { assigned, unassigned, reserved, unknown, services_file };
 std::string_view to_string(RegistryStatus s);
 
 // Label set, rendered semicolon-separated in a fixed order (the order of this enum).
@@ -71,8 +73,10 @@ struct ReportMeta {
     std::string shard;              // "K/N" (1-based) when this report is one shard of a scan, else ""
     std::string registry_source;    // path of the registry file used
     std::string registry_snapshot;  // newest date in it (YYYY-MM-DD), "" when unknown
-    bool registry_stale = false;    // snapshot older than a year
-    std::string prevalence_source;  // path, or "" when none was found
+    std::string registry_fill;      // services(5) file that named ports the registry file lacks, or ""
+    std::uint64_t registry_fill_ports = 0;  // (port, protocol) pairs it named
+    bool registry_stale = false;            // snapshot older than a year
+    std::string prevalence_source;          // path, or "" when none was found
     std::uint64_t hosts_targeted = 0;
     std::uint64_t hosts_up = 0;  // hosts that answered on any port
     std::uint64_t ports_per_host = 0;
@@ -97,6 +101,10 @@ struct Report {
     ReportMeta meta;
     std::vector<ReportRow> rows;  // the rows the user asked to see (--show), any order
 };
+
+// The registry line of a report: "<source> (snapshot <date>)", "unknown" for no date, then
+// " + <fill> for N ports" when a services(5) file filled ports; "none" when there is no source.
+std::string registry_summary(const ReportMeta& meta);
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t);  // 2026-11-22T10:00:00.123Z
 

@@ -221,8 +221,9 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     label.service = f[7];
     label.description = f[8];
     label.known_as = f[9];
-    const auto status = parse_enum(f[10], {RegistryStatus::assigned, RegistryStatus::unassigned,
-                                           RegistryStatus::reserved, RegistryStatus::unknown});
+    const auto status =
+        parse_enum(f[10], {RegistryStatus::assigned, RegistryStatus::unassigned, RegistryStatus::reserved,
+                           RegistryStatus::unknown, RegistryStatus::services_file});
     if (!status) bad_field(line, "registry_status", f[10]);
     label.status = *status;
     const auto prevalence = parse_double(f[11]);

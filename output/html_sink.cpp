@@ -352,8 +352,14 @@ void write_summary(std::ostream& out, const core::Report& report, std::uint64_t 
     if (m.expected > 0) meta_row(out, "Expected", fmt::format("{} (allowlisted by --expect)", m.expected));
     const std::string registry = m.registry_source.empty() ? std::string("none") : m.registry_source;
     const std::string snapshot = m.registry_snapshot.empty() ? std::string("unknown") : m.registry_snapshot;
-    meta_row(out, "Registry",
-             fmt::format("<code>{}</code> (snapshot {})", html_escape(registry), html_escape(snapshot)));
+    const std::string fill =
+        m.registry_fill.empty()
+            ? std::string()
+            : fmt::format(" + <code>{}</code> for {} port{}", html_escape(m.registry_fill),
+                          m.registry_fill_ports, m.registry_fill_ports == 1 ? "" : "s");
+    meta_row(
+        out, "Registry",
+        fmt::format("<code>{}</code> (snapshot {}){}", html_escape(registry), html_escape(snapshot), fill));
     meta_row(out, "Prevalence",
              m.prevalence_source.empty() ? std::string("none (rarity uses the registry only)")
                                          : fmt::format("<code>{}</code>", html_escape(m.prevalence_source)));

@@ -101,6 +101,8 @@ void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
     m.shard = string_of(s, "shard");
     m.registry_source = string_of(s, "registry_source");
     m.registry_snapshot = string_of(s, "registry_snapshot");
+    m.registry_fill = string_of(s, "registry_fill");
+    m.registry_fill_ports = number_of(s, "registry_fill_ports", line);
     m.prevalence_source = string_of(s, "prevalence_source");
     m.registry_stale = bool_of(s, "registry_stale", line);
     m.partial = bool_of(s, "partial", line);

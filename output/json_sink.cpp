@@ -141,6 +141,8 @@ void write_json(std::ostream& out, const core::Report& report) {
         .string("shard", m.shard)
         .string("registry_source", m.registry_source)
         .string("registry_snapshot", m.registry_snapshot)
+        .string("registry_fill", m.registry_fill)
+        .number("registry_fill_ports", m.registry_fill_ports)
         .boolean("registry_stale", m.registry_stale)
         .string("prevalence_source", m.prevalence_source)
         .number("hosts_targeted", m.hosts_targeted)

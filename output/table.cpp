@@ -129,9 +129,7 @@ void write_summary(std::ostream& out, const core::Report& report, std::size_t gh
         group_thousands(m.probes_done), s(m.probes_done), group_thousands(m.ports_per_host),
         group_thousands(m.open), group_thousands(ghosts), s(ghosts), took.count());
 
-    const std::string registry = m.registry_source.empty() ? std::string("none") : m.registry_source;
-    const std::string snapshot = m.registry_snapshot.empty() ? std::string("unknown") : m.registry_snapshot;
-    out << detail::terminal_safe(fmt::format("registry: {} (snapshot {})", registry, snapshot)) << '\n';
+    out << detail::terminal_safe("registry: " + core::registry_summary(m)) << '\n';
     if (m.registry_stale)
         write_colored(out, "registry snapshot is older than a year: run `ghostport registry update`",
                       ansi_warning, opt.color);

@@ -63,6 +63,14 @@ std::string attr(std::string_view name, std::string_view value) {
     return fmt::format(" {}=\"{}\"", name, detail::xml_escape(value));
 }
 
+// `text` made safe inside an XML comment: escaped, and no "--" (which may not appear in a comment).
+std::string comment_text(std::string_view text) {
+    std::string out = detail::xml_escape(text);
+    for (std::size_t i = out.find("--"); i != std::string::npos; i = out.find("--", i))
+        out.replace(i, 2, "-&#45;");
+    return out;
+}
+
 std::int64_t epoch_seconds(Clock::time_point t) {
     return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -291,6 +299,7 @@ void write_xml(std::ostream& out, const core::Report& report) {
         << attr("numservices", std::to_string(m.ports_per_host)) << attr("services", m.ports_scanned)
         << "/>\n";
     out << "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n";
+    out << "<!-- registry: " << comment_text(core::registry_summary(m)) << " -->\n";
 
     // Every host with rows, and every host that was up without any.
     std::vector<core::Address> addresses = m.hosts_up_list;

@@ -79,29 +79,37 @@ std::string render_explanation(const Explanation& e, const Registry& registry, c
         case core::RegistryStatus::unknown:
             line(fmt::format("{} is not listed in the registry.", pp));
             break;
+        case core::RegistryStatus::services_file:
+            line(fmt::format("{} is not named by the IANA registry; {} names it {}.", pp,
+                             registry.fill_source(), primary ? primary->service_name : "?"));
+            break;
     }
     if (primary) {
         std::vector<std::string_view> missing;
         if (primary->reference.empty()) missing.push_back("no reference");
         if (primary->assignee.empty()) missing.push_back("no assignee");
-        if (registry.format() == RegistryFormat::iana_csv && !missing.empty())
+        if (registry.format() == RegistryFormat::iana_csv && !primary->filled && !missing.empty())
             line(fmt::format("The registry lists {}{}{} for {}.", missing[0],
                              missing.size() > 1 ? " and " : "", missing.size() > 1 ? missing[1] : "",
                              primary->service_name));
     }
     std::string snapshot = registry.snapshot_date();
-    line(fmt::format("Registry: {} ({}{})", registry.source(), format_name(registry.format()),
-                     snapshot.empty() ? std::string() : ", snapshot " + snapshot));
+    line(fmt::format("Registry: {} ({}{}){}", registry.source(), format_name(registry.format()),
+                     snapshot.empty() ? std::string() : ", snapshot " + snapshot,
+                     registry.fill_source().empty()
+                         ? std::string()
+                         : fmt::format(" + {} for {} port{}", registry.fill_source(), registry.filled_ports(),
+                                       registry.filled_ports() == 1 ? "" : "s")));
 
     // Every record.
     if (!e.info.records.empty()) {
         line("");
         line(fmt::format("Records covering {} ({}):", pp, e.info.records.size()));
         for (const IanaRecord* r : e.info.records) {
-            line(fmt::format("  {} {}/{}{}  (line {})",
+            line(fmt::format("  {} {}/{}{}  ({}line {})",
                              r->service_name.empty() ? "(no name)" : r->service_name, port_field(*r),
                              r->protocol.empty() ? "all" : r->protocol, r == primary ? " [primary]" : "",
-                             r->line));
+                             r->filled ? registry.fill_source() + " " : std::string(), r->line));
             const std::pair<std::string_view, const std::string*> fields[] = {
                 {"description", &r->description},
                 {"assignee", &r->assignee},

@@ -18,6 +18,7 @@ struct IanaRecord {
     std::string description, assignee, contact, registration_date, modification_date, reference, service_code,
         unauthorized_use, assignment_notes;
     std::size_t line = 0;  // line the record starts on
+    bool filled = false;   // from the services(5) file that fills ports the registry file does not name
 
     // True when the record covers `port`.
     bool covers(std::uint16_t port) const { return has_port && port_lo <= port && port <= port_hi; }

@@ -75,6 +75,9 @@ Rarity assess(const RarityInput& in) {
         case core::RegistryStatus::unknown:
             out.reasons.push_back("not listed in the registry");
             break;
+        case core::RegistryStatus::services_file:
+            out.reasons.push_back("not in the IANA registry; named by /etc/services");
+            break;
     }
     out.reasons.push_back(p > 0 ? "observed open-frequency " + detail::describe_frequency(p)
                                 : std::string("observed open-frequency 0 (never seen open, or not listed)"));

@@ -28,6 +28,10 @@ bool applies_to(const IanaRecord& r, std::size_t proto) {
 Registry::Registry(std::vector<IanaRecord> records, std::string source, RegistryFormat format)
     : records_(std::move(records)), source_(std::move(source)), format_(format) {
     snapshot_date_ = detail::newest_date(records_);
+    build_index();
+}
+
+void Registry::build_index() {
     // Counting sort into a compressed index: one pass to count, one to place (file order is kept).
     for (std::size_t p = 0; p < 2; ++p) {
         std::vector<std::uint32_t>& offsets = offsets_[p];
@@ -77,6 +81,38 @@ Registry Registry::load(const std::filesystem::path& path) {
     return registry;
 }
 
+std::size_t Registry::fill_from(const Registry& services) {
+    std::vector<IanaRecord> added;
+    std::size_t pairs = 0;
+    for (const core::Proto proto : {core::Proto::tcp, core::Proto::udp}) {
+        const std::size_t p = proto_index(proto);
+        for (std::uint32_t port = 0; port < port_count; ++port) {
+            const auto status = lookup(static_cast<std::uint16_t>(port), proto).status;
+            if (status != core::RegistryStatus::unknown && status != core::RegistryStatus::unassigned)
+                continue;
+            const std::uint32_t begin = services.offsets_[p][port], end = services.offsets_[p][port + 1];
+            bool any = false;
+            for (std::uint32_t i = begin; i < end; ++i) {
+                IanaRecord r = services.records_[services.entries_[p][i]];
+                if (record_status(r) != core::RegistryStatus::assigned) continue;
+                r.port_lo = r.port_hi = static_cast<std::uint16_t>(port);
+                r.protocol = proto == core::Proto::tcp ? "tcp" : "udp";
+                r.filled = true;
+                added.push_back(std::move(r));
+                any = true;
+            }
+            if (any) ++pairs;
+        }
+    }
+    if (added.empty()) return 0;
+    records_.insert(records_.end(), std::make_move_iterator(added.begin()),
+                    std::make_move_iterator(added.end()));
+    build_index();
+    fill_source_ = services.source();
+    filled_ports_ += pairs;
+    return pairs;
+}
+
 Registry::PortInfo Registry::lookup(std::uint16_t port, core::Proto proto) const {
     PortInfo info;
     const std::size_t p = proto_index(proto);
@@ -101,7 +137,8 @@ Registry::PortInfo Registry::lookup(std::uint16_t port, core::Proto proto) const
         }
     }
     if (!info.primary) info.primary = first_named;
-    info.status = first_named  ? core::RegistryStatus::assigned
+    info.status = first_named  ? (first_named->filled ? core::RegistryStatus::services_file
+                                                      : core::RegistryStatus::assigned)
                   : reserved   ? core::RegistryStatus::reserved
                   : unassigned ? core::RegistryStatus::unassigned
                                : core::RegistryStatus::unknown;

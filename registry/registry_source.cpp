@@ -3,10 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstdlib>
 
 #include "core/errors.hpp"
+#include "registry/iana_csv.hpp"
+#include "registry/text_util.hpp"
 
 namespace ghostport::registry {
 
@@ -50,8 +53,9 @@ SearchEnv SearchEnv::from_process() {
     env.registry_env = env_var("GHOSTPORT_REGISTRY");
     env.xdg_data_home = env_var("XDG_DATA_HOME");
     env.home = env_var("HOME");
-    env.system_paths = {"/usr/share/ipv6toolkit/service-names-port-numbers.csv",
-                        "/usr/share/wireshark/services", "/etc/services"};
+    env.iana_paths = {"/usr/share/ipv6toolkit/service-names-port-numbers.csv"};
+    env.services_paths = {"/usr/share/wireshark/services", "/etc/services"};
+    env.fill_path = "/etc/services";
     return env;
 }
 
@@ -60,27 +64,64 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
         if (!is_file(*flag))
             throw core::InputError(
                 fmt::format("--registry {}: no such file", flag->empty() ? "\"\"" : *flag));
-        return {*flag, "--registry"};
+        return {*flag, "--registry", "", {}};
     }
     if (set(env.registry_env)) {
         if (!is_file(*env.registry_env))
             throw core::InputError(fmt::format("GHOSTPORT_REGISTRY={}: no such file", *env.registry_env));
-        return {*env.registry_env, "GHOSTPORT_REGISTRY"};
+        return {*env.registry_env, "GHOSTPORT_REGISTRY", "", {}};
     }
     std::string searched;
-    if (auto p = data_dir_path(env)) {
-        if (is_file(*p)) return {*p, "data directory"};
-        searched = p->string();
+    auto note = [&](const fs::path& p) { searched += (searched.empty() ? "" : ", ") + p.string(); };
+
+    std::vector<std::pair<fs::path, std::string>> csvs;  // (path, origin)
+    if (auto p = data_dir_path(env)) csvs.emplace_back(*p, "data directory");
+    for (const auto& p : env.iana_paths) csvs.emplace_back(p, "system");
+    std::optional<RegistryChoice> best;
+    for (const auto& [path, origin] : csvs) {
+        note(path);
+        if (!is_file(path)) continue;
+        std::string date;
+        try {
+            const std::string text = detail::read_text_file(path);
+            if (!detail::looks_like_iana_csv(text)) continue;
+            date = detail::newest_date(detail::parse_iana_csv(text, path.string()));
+        } catch (const core::InputError&) {
+            continue;  // unreadable or not a valid IANA CSV: another candidate may be
+        }
+        if (!best || date > best->snapshot) best = RegistryChoice{path, origin, date, {}};
     }
-    for (const auto& p : env.system_paths) {
-        if (is_file(p)) return {p, "system"};
-        searched += (searched.empty() ? "" : ", ") + p.string();
+    if (best) {
+        if (!env.fill_path.empty() && is_file(env.fill_path)) best->fill = env.fill_path;
+        return *best;
+    }
+    for (const auto& p : env.services_paths) {
+        if (is_file(p)) return {p, "system", "", {}};
+        note(p);
     }
     throw core::InputError(
         fmt::format("no service registry found (searched: {}); run `ghostport registry update` to download "
                     "IANA's registry, "
                     "or pass --registry FILE",
                     searched.empty() ? "nothing" : searched));
+}
+
+Registry load_registry(const RegistryChoice& choice) {
+    Registry registry = Registry::load(choice.path);
+    if (!choice.fill.empty()) registry.fill_from(Registry::load(choice.fill));
+    return registry;
+}
+
+bool warn_if_stale_once(std::string_view snapshot, std::string_view source,
+                        std::chrono::system_clock::time_point now, std::FILE* err) {
+    static std::atomic<bool> warned{false};
+    if (!snapshot_is_stale(snapshot, now) || warned.exchange(true)) return false;
+    std::fprintf(err,
+                 "ghostport: registry snapshot %.*s is older than a year (%.*s); run `ghostport registry "
+                 "update`\n",
+                 static_cast<int>(snapshot.size()), snapshot.data(), static_cast<int>(source.size()),
+                 source.data());
+    return true;
 }
 
 fs::path data_dir_registry_path(const SearchEnv& env) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -70,6 +71,17 @@ struct CurlDeleter {
     void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
 
+constexpr int max_redirects = 10;
+
+// True when `url` starts with "https://" (scheme in any case).
+bool is_https(std::string_view url) {
+    constexpr std::string_view scheme = "https://";
+    if (url.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return false;
+    return true;
+}
+
 }  // namespace
 
 void install_registry_text(std::string_view text, const fs::path& dest) {
@@ -112,7 +124,10 @@ void install_registry_text(std::string_view text, const fs::path& dest) {
     }
 }
 
-std::string download(const std::string& url, std::chrono::seconds timeout) {
+std::string download(const std::string& url, std::chrono::seconds timeout, const std::string& ca_file) {
+    if (!is_https(url))
+        throw core::InputError(
+            fmt::format("{}: refusing to download the registry over anything but https://", url));
     static std::once_flag init_once;
     std::call_once(init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 
@@ -121,11 +136,13 @@ std::string download(const std::string& url, std::chrono::seconds timeout) {
     CURL* c = curl.get();
     Body body;
     char error[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    // Redirects are followed here, not by libcurl, so that each target is checked before it is contacted.
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -135,18 +152,37 @@ std::string download(const std::string& url, std::chrono::seconds timeout) {
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
 
-    const CURLcode rc = curl_easy_perform(c);
-    if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-        throw core::RuntimeError(
-            fmt::format("{}: download failed: larger than {} MiB", url, max_download_bytes >> 20));
-    if (rc != CURLE_OK)
-        throw core::RuntimeError(
-            fmt::format("{}: download failed: {}", url, error[0] != '\0' ? error : curl_easy_strerror(rc)));
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400)
-        throw core::RuntimeError(fmt::format("{}: download failed: HTTP status {}", url, status));
-    return std::move(body.data);
+    std::string current = url;
+    for (int redirects = 0;; ++redirects) {
+        body = Body{};
+        error[0] = '\0';
+        curl_easy_setopt(c, CURLOPT_URL, current.c_str());
+        const CURLcode rc = curl_easy_perform(c);
+        if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+            throw core::RuntimeError(
+                fmt::format("{}: download failed: larger than {} MiB", url, max_download_bytes >> 20));
+        if (rc != CURLE_OK)
+            throw core::RuntimeError(fmt::format("{}: download failed: {}", url,
+                                                 error[0] != '\0' ? error : curl_easy_strerror(rc)));
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        char* location = nullptr;
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+        if (status >= 300 && status < 400 && location != nullptr) {
+            const std::string target = location;
+            if (!is_https(target))
+                throw core::RuntimeError(fmt::format(
+                    "{}: download failed: refusing the redirect to {} (not https://)", url, target));
+            if (redirects >= max_redirects)
+                throw core::RuntimeError(
+                    fmt::format("{}: download failed: more than {} redirects", url, max_redirects));
+            current = target;
+            continue;
+        }
+        if (status >= 400)
+            throw core::RuntimeError(fmt::format("{}: download failed: HTTP status {}", url, status));
+        return std::move(body.data);
+    }
 }
 
 }  // namespace ghostport::registry

@@ -21,9 +21,12 @@ inline constexpr std::size_t max_download_bytes = 64u * 1024 * 1024;
 // file is removed).
 void install_registry_text(std::string_view text, const std::filesystem::path& dest);
 
-// GETs `url` with libcurl (http/https only, redirects followed, `timeout` for the whole transfer) and
-// returns the body. Throws core::RuntimeError naming the url and the reason on a network error, an HTTP
-// status >= 400 or a body larger than max_download_bytes.
-std::string download(const std::string& url, std::chrono::seconds timeout);
+// GETs `url` with libcurl over https only and returns the body. Redirects (at most 10) are followed only
+// to https:// targets, each checked before it is contacted; the server certificate is verified against
+// the system's CA store, or against `ca_file` (PEM) when it is not empty. `timeout` bounds each request.
+// Throws core::InputError when `url` is not https://, and core::RuntimeError naming the url and the reason
+// on a redirect to anything but https://, a TLS or network error, an HTTP status >= 400 or a body larger
+// than max_download_bytes.
+std::string download(const std::string& url, std::chrono::seconds timeout, const std::string& ca_file = {});
 
 }  // namespace ghostport::registry

@@ -39,3 +39,25 @@ TEST(Report, PortListTextCollapsesRuns) {
     for (unsigned p = 0; p <= 65535; ++p) every.push_back(static_cast<std::uint16_t>(p));
     EXPECT_EQ(port_list_text(every), "0-65535");
 }
+
+TEST(Report, StatusNamesIncludeTheServicesFile) {
+    EXPECT_EQ(to_string(RegistryStatus::services_file), "etc-services");
+    EXPECT_EQ(to_string(RegistryStatus::unknown), "unknown");
+}
+
+TEST(Report, RegistrySummaryNamesSourceDateAndFill) {
+    ReportMeta m;
+    EXPECT_EQ(registry_summary(m), "none");
+    m.registry_source = "/usr/share/ipv6toolkit/service-names-port-numbers.csv";
+    EXPECT_EQ(registry_summary(m),
+              "/usr/share/ipv6toolkit/service-names-port-numbers.csv (snapshot unknown)");
+    m.registry_snapshot = "2014-07-09";
+    m.registry_fill = "/etc/services";
+    m.registry_fill_ports = 412;
+    EXPECT_EQ(registry_summary(m),
+              "/usr/share/ipv6toolkit/service-names-port-numbers.csv (snapshot 2014-07-09) + /etc/services "
+              "for 412 ports");
+    m.registry_fill_ports = 1;
+    EXPECT_NE(registry_summary(m).find("for 1 port"), std::string::npos);
+    EXPECT_EQ(registry_summary(m).find("ports"), std::string::npos);
+}

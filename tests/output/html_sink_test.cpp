@@ -697,3 +697,15 @@ TEST(HtmlSink, HostileServiceStringsAreEscaped) {
     EXPECT_NE(html.find("cpe:/a:" + fffd + "evil"), std::string::npos);
     EXPECT_NE(html.find("<span class=\"tag tag-cert-expired\">cert-expired</span>"), std::string::npos);
 }
+
+TEST(HtmlSink, TheRegistryRowSaysWhenEtcServicesFilledPorts) {
+    Report report = sample_report();
+    report.meta.registry_fill = "/etc/<services>";
+    report.meta.registry_fill_ports = 1;
+    const std::string html = html_of(report);
+    EXPECT_EQ(check_markup(html), "");
+    EXPECT_NE(
+        html.find("<code>/usr/share/ghostport/service-names-port-numbers.csv</code> (snapshot 2026-10-01) + "
+                  "<code>/etc/&lt;services&gt;</code> for 1 port</td>"),
+        std::string::npos);
+}

@@ -351,6 +351,8 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
                                                   "shard",
                                                   "registry_source",
                                                   "registry_snapshot",
+                                                  "registry_fill",
+                                                  "registry_fill_ports",
                                                   "registry_stale",
                                                   "prevalence_source",
                                                   "hosts_targeted",

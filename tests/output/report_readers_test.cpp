@@ -375,3 +375,33 @@ TEST(JsonServiceFields, BadServiceValuesAreErrors) {
     EXPECT_EQ(error_of([&] { read_json_report(bad); }),
               "line 5: bad address in hosts_up_list of the summary");
 }
+
+TEST(RegistryFill, AFilledStatusAndTheFillRoundTripThroughJsonAndCsv) {
+    core::Report original = test::sample_report();
+    original.rows[0].label.status = core::RegistryStatus::services_file;
+    original.rows[0].label.service = "redis";
+    original.meta.registry_fill = "/etc/services";
+    original.meta.registry_fill_ports = 412;
+
+    const std::string json = json_of(original);
+    EXPECT_NE(json.find("\"registry_status\":\"etc-services\""), std::string::npos) << json;
+    const core::Report back = read_json_report(json);
+    EXPECT_EQ(json_of(back), json);
+    EXPECT_EQ(back.meta.registry_fill, "/etc/services");
+    EXPECT_EQ(back.meta.registry_fill_ports, 412u);
+    EXPECT_EQ(std::count_if(back.rows.begin(), back.rows.end(),
+                            [](const core::ReportRow& r) {
+                                return r.label.status == core::RegistryStatus::services_file;
+                            }),
+              1);
+
+    const std::string csv = csv_of(original);
+    EXPECT_NE(csv.find(",etc-services,"), std::string::npos) << csv;
+    const auto rows = read_csv_report(csv);
+    EXPECT_EQ(std::count_if(rows.begin(), rows.end(),
+                            [](const core::ReportRow& r) {
+                                return r.label.status == core::RegistryStatus::services_file &&
+                                       r.label.service == "redis";
+                            }),
+              1);
+}

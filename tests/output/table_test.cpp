@@ -174,3 +174,12 @@ TEST(Table, DetectedServiceStringsAreTerminalSafe) {
     EXPECT_NE(text.find("ssh Open?]0;owned?SSH??? ?31m\xEF\xBF\xBD"), std::string::npos) << text;
     EXPECT_NE(text.find("privileged;cert-expired"), std::string::npos) << text;
 }
+
+TEST(Table, TheRegistryLineSaysWhenEtcServicesFilledPorts) {
+    Report report = sample_report();
+    report.meta.registry_fill = "/etc/services";
+    report.meta.registry_fill_ports = 412;
+    EXPECT_NE(table_of(report).find("registry: /usr/share/ghostport/service-names-port-numbers.csv (snapshot "
+                                    "2026-10-01) + /etc/services for 412 ports\n"),
+              std::string::npos);
+}

@@ -59,6 +59,7 @@ struct Element {
             throw std::out_of_range("not exactly one <" + std::string(child) + "> in <" + name + ">");
         return *found[0];
     }
+    std::vector<std::string> comments;  // the text of each comment directly inside, in order
     std::vector<std::string> child_names() const {
         std::vector<std::string> out;
         for (const Element& c : children) out.push_back(c.name);
@@ -172,6 +173,16 @@ class XmlReader {
                 return e;
             }
             if (i_ >= s_.size()) fail("unterminated <" + e.name + ">");
+            if (eat("<!--")) {
+                const std::size_t end = s_.find("-->", i_);
+                if (end == std::string_view::npos) fail("unterminated comment");
+                const std::string_view body = s_.substr(i_, end - i_);
+                if (body.find("--") != std::string_view::npos || body.ends_with('-'))
+                    fail("'--' in a comment");
+                e.comments.emplace_back(body);
+                i_ = end + 3;
+                continue;
+            }
             if (s_[i_] != '<') {
                 if (e.name != "cpe" || !e.text.empty()) fail("text content inside <" + e.name + ">");
                 e.text = decoded('<');
@@ -373,6 +384,24 @@ TEST(XmlSink, HostileStringsStayWellFormedAndReadBack) {
     EXPECT_EQ(ports[0]->one("service")["name"], "ssh\"/><port portid=\"1\"");
     EXPECT_EQ(ports[1]->one("service")["extrainfo"],
               "rarity 9.7; ghost; unauthorized-use-reported; aka net]]>bus\r\n<!--");
+}
+
+TEST(XmlSink, ACommentNamesTheRegistrySourceDateAndFill) {
+    Report report = sample_report();
+    report.meta.registry_fill = "/etc/services";
+    report.meta.registry_fill_ports = 412;
+    Element run = xml_tree(report);
+    ASSERT_EQ(run.comments.size(), 1u);
+    EXPECT_EQ(run.comments[0],
+              " registry: /usr/share/ghostport/service-names-port-numbers.csv (snapshot 2026-10-01) + "
+              "/etc/services for 412 ports ");
+
+    report.meta.registry_source = "/tmp/a--b-->c-";  // "--" may not appear in a comment
+    report.meta.registry_fill.clear();
+    run = xml_tree(report);  // throws when not well-formed
+    ASSERT_EQ(run.comments.size(), 1u);
+    EXPECT_NE(run.comments[0].find("/tmp/a-&#45;b-&#45;&gt;c- (snapshot 2026-10-01)"), std::string::npos)
+        << run.comments[0];
 }
 
 TEST(XmlSink, PartialScanFinishesWithAnError) {

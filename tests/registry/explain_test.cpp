@@ -106,3 +106,20 @@ TEST(ExplainReal, IsisAmIsAGhost) {
     expect_contains(text, "  - observed open-frequency 0");
     expect_contains(text, "snapshot 2025-03-28");
 }
+
+TEST(Explain, APortNamedOnlyByEtcServicesSaysSo) {
+    Registry reg = Registry::from_iana_csv(
+        "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,"
+        "Modification Date,Reference,Service Code,Known Unauthorized Uses,Assignment Notes\n"
+        ",6370-6381,,Unassigned,,,,2014-07-09,,,,\n",
+        "iana.csv");
+    reg.fill_from(Registry::from_services("redis 6379/tcp\n", "/etc/services"));
+    const auto e = explain(reg, nullptr, 6379, Proto::tcp);
+    EXPECT_EQ(e.info.status, RegistryStatus::services_file);
+    EXPECT_FALSE(e.rarity_if_open.labels & core::label_unassigned);  // rarity treats it like assigned
+    const std::string text = render_explanation(e, reg, nullptr);
+    expect_contains(text, "6379/tcp is not named by the IANA registry; /etc/services names it redis.");
+    expect_contains(text, "Registry: iana.csv (IANA CSV, snapshot 2014-07-09) + /etc/services for 1 port\n");
+    EXPECT_EQ(text.find("lists no"), std::string::npos);
+    expect_contains(text, "redis 6379/tcp [primary]  (/etc/services line 1)\n");
+}

@@ -226,3 +226,69 @@ TEST(RegistryReal, EtcServices) {
     ASSERT_NE(ssh.primary, nullptr);
     EXPECT_EQ(ssh.primary->service_name, "ssh");
 }
+
+namespace {
+
+const std::string header_2014 =
+    "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,"
+    "Modification Date,Reference,Service Code,Known Unauthorized Uses,Assignment Notes\n";
+
+// A 2014-style registry that lacks Redis: 6379 lies in an Unassigned range, 6380 is absent.
+Registry iana_2014() {
+    return Registry::from_iana_csv(header_2014 +
+                                       "ssh,22,tcp,The Secure Shell (SSH) Protocol,,,,2014-07-09,,,,\n"
+                                       ",0,tcp,Reserved,,,,,,,,\n"
+                                       ",6370-6381,,Unassigned,,,,,,,,\n",
+                                   "iana-2014.csv");
+}
+
+Registry etc_services() {
+    return Registry::from_services(
+        "secure-shell 22/tcp\n"
+        "reserved-zero 0/tcp\n"
+        "redis 6379/tcp  # Redis key-value store\n"
+        "other 6380/udp\n",
+        "/etc/services");
+}
+
+}  // namespace
+
+TEST(RegistryFill, NamesThePortsTheIanaFileLeavesUnnamed) {
+    auto reg = iana_2014();
+    EXPECT_EQ(reg.lookup(6379, Proto::tcp).status, RegistryStatus::unassigned);
+    EXPECT_EQ(reg.fill_from(etc_services()), 2u);  // 6379/tcp and 6380/udp
+    EXPECT_EQ(reg.fill_source(), "/etc/services");
+    EXPECT_EQ(reg.filled_ports(), 2u);
+    EXPECT_EQ(reg.snapshot_date(), "2014-07-09");  // the IANA file's date, unchanged
+
+    const auto redis = reg.lookup(6379, Proto::tcp);
+    EXPECT_EQ(redis.status, RegistryStatus::services_file);
+    ASSERT_NE(redis.primary, nullptr);
+    EXPECT_EQ(redis.primary->service_name, "redis");
+    EXPECT_EQ(redis.primary->description, "Redis key-value store");
+    EXPECT_TRUE(redis.primary->filled);
+
+    const auto other = reg.lookup(6380, Proto::udp);
+    EXPECT_EQ(other.status, RegistryStatus::services_file);
+    ASSERT_NE(other.primary, nullptr);
+    EXPECT_EQ(other.primary->service_name, "other");
+    EXPECT_EQ(reg.lookup(6380, Proto::tcp).status, RegistryStatus::unassigned);  // only udp was named
+}
+
+TEST(RegistryFill, NeverOverridesWhatTheIanaFileSays) {
+    auto reg = iana_2014();
+    reg.fill_from(etc_services());
+    const auto ssh = reg.lookup(22, Proto::tcp);
+    EXPECT_EQ(ssh.status, RegistryStatus::assigned);
+    ASSERT_NE(ssh.primary, nullptr);
+    EXPECT_EQ(ssh.primary->service_name, "ssh");
+    EXPECT_EQ(ssh.records.size(), 1u);
+    EXPECT_EQ(reg.lookup(0, Proto::tcp).status, RegistryStatus::reserved);
+}
+
+TEST(RegistryFill, NothingToFillLeavesNoSource) {
+    auto reg = iana_2014();
+    EXPECT_EQ(reg.fill_from(Registry::from_services("secure-shell 22/tcp\n", "/etc/services")), 0u);
+    EXPECT_EQ(reg.fill_source(), "");
+    EXPECT_EQ(reg.filled_ports(), 0u);
+}
