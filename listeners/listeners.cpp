@@ -70,8 +70,8 @@ ReadResult read_listeners(const ReadOptions& options) {
     attach_owners(out.listeners, holders, options.proc_root);
     if (holders.unreadable > 0)
         out.unseen.push_back(fmt::format(
-            "the sockets of {} processes of other users could not be looked at, so their listeners show no "
-            "owner (reading /proc/PID/fd needs root)",
+            "the open files of {} processes could not be looked at (permission denied: that needs root), so "
+            "the listeners they hold show no owner",
             holders.unreadable));
     std::sort(out.listeners.begin(), out.listeners.end(), listener_less);
     return out;

@@ -108,9 +108,11 @@ NamespaceList list_namespaces(const std::string& proc_root, const std::string& n
                                               id.second, false});
     }
     if (hidden > 0)
-        out.unseen.push_back(fmt::format(
-            "the network namespaces of {} processes of other users could not be looked at (that needs root)",
-            hidden));
+        out.unseen.push_back(
+            fmt::format("the network namespaces of {} processes could not be looked at (permission denied: "
+                        "that needs root, "
+                        "or CAP_SYS_PTRACE over them)",
+                        hidden));
     return out;
 }
 
