@@ -53,8 +53,10 @@ NamespaceList list_namespaces(const std::string& proc_root, const std::string& n
     NamespaceList out;
     std::map<Identity, std::size_t> seen;  // identity -> index in out.namespaces
     int err = 0;
-    if (auto own = identity_of(proc_root + "/self/ns/net", err)) {
-        out.namespaces.push_back(NetNamespace{"", proc_root + "/self/ns/net", own->first, own->second, true});
+    // thread-self, not self: a helper thread that entered another namespace lists from there.
+    const std::string own_path = proc_root + "/thread-self/ns/net";
+    if (auto own = identity_of(own_path, err)) {
+        out.namespaces.push_back(NetNamespace{"", own_path, own->first, own->second, true});
         seen[*own] = 0;
     }
 
