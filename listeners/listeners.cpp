@@ -47,9 +47,10 @@ ReadResult read_listeners(const ReadOptions& options) {
                   [&] { return read_socket_units(options.proc_root); });
     if (holders.unreadable > 0)
         out.unseen.push_back(fmt::format(
-            "the open files of {} processes could not be looked at (permission denied: that needs root), so "
+            "the open files of {} could not be looked at (permission denied: that needs root), so "
             "the listeners they hold show no owner",
-            holders.unreadable));
+            holders.unreadable == 1 ? std::string("1 process")
+                                    : fmt::format("{} processes", holders.unreadable)));
     std::sort(out.listeners.begin(), out.listeners.end(), listener_less);
     return out;
 }

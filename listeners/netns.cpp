@@ -110,11 +110,10 @@ NamespaceList list_namespaces(const std::string& proc_root, const std::string& n
                                               id.second, false});
     }
     if (hidden > 0)
-        out.unseen.push_back(
-            fmt::format("the network namespaces of {} processes could not be looked at (permission denied: "
-                        "that needs root, "
-                        "or CAP_SYS_PTRACE over them)",
-                        hidden));
+        out.unseen.push_back(fmt::format(
+            "the network namespaces of {} could not be looked at (permission denied: that needs root, or "
+            "CAP_SYS_PTRACE over them)",
+            hidden == 1 ? std::string("1 process") : fmt::format("{} processes", hidden)));
     return out;
 }
 
