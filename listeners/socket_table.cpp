@@ -123,9 +123,8 @@ std::vector<core::Listener> read_socket_table(std::vector<std::string>* unseen) 
                 break;
             }
             if (status.error)
-                throw core::RuntimeError(fmt::format(
-                    "cannot read the {} {} socket table: {}", ask.family == AF_INET ? "IPv4" : "IPv6",
-                    ask.proto == core::Proto::tcp ? "TCP" : "UDP", std::strerror(status.error)));
+                throw core::RuntimeError(fmt::format("cannot read the {} {} socket table: {}", family, kind,
+                                                     std::strerror(status.error)));
             if (status.interrupted && attempt + 1 < dump_attempts) continue;
             out.insert(out.end(), std::make_move_iterator(found.begin()),
                        std::make_move_iterator(found.end()));
