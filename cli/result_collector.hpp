@@ -18,7 +18,7 @@
 
 namespace ghostport::cli {
 
-// Which states the report shows (--show); open ports are always kept, since they define local prevalence.
+// Which states the report shows (--show); open ports are always kept, since they define hosts_open.
 struct ShowStates {
     bool open = true, closed = false, filtered = false;
 };

@@ -1,6 +1,6 @@
 // Joins the reports of the shards of one scan (`ghostport scan --seed S --shard K/N`) into one report: checks
 // that they are shards of the same scan, then unites their rows and metadata. No registry: the caller
-// re-labels the merged rows (local prevalence depends on the whole scan).
+// re-labels the merged rows (hosts_open and fleet-wide depend on the whole scan).
 //
 // Rules:
 // - An input with metadata (a JSON report) is checked against the first such input; all must be the same

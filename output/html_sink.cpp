@@ -376,8 +376,9 @@ void write_summary(std::ostream& out, const core::Report& report, std::uint64_t 
     meta_row(out, "Registry",
              fmt::format("<code>{}</code> (snapshot {})", html_escape(registry), html_escape(snapshot)));
     meta_row(out, "Prevalence",
-             m.prevalence_source.empty() ? std::string("none (rarity uses the registry only)")
-                                         : fmt::format("<code>{}</code>", html_escape(m.prevalence_source)));
+             m.prevalence_source.empty()
+                 ? std::string("none: rarity unknown; install nmap-common or pass --prevalence FILE")
+                 : fmt::format("<code>{}</code>", html_escape(m.prevalence_source)));
     out << "</table>\n";
     if (m.registry_stale)
         out << fmt::format(

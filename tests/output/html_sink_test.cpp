@@ -299,7 +299,8 @@ TEST(HtmlSink, PartialBannerAndStaleRegistryWarning) {
     EXPECT_LT(html.find("id=\"partial\""), html.find("<h2>Scan summary</h2>"));  // at the top
     const std::string_view stale = slice(html, "<div class=\"banner warn\" id=\"stale\">", "</div>");
     EXPECT_NE(stale.find("(2014-06-12) is older than a year"), std::string_view::npos);
-    EXPECT_NE(html.find("<th>Prevalence</th><td>none (rarity uses the registry only)</td>"),
+    EXPECT_NE(html.find("<th>Prevalence</th><td>none: rarity unknown; install nmap-common or pass "
+                        "--prevalence FILE</td>"),
               std::string::npos);
 }
 
