@@ -1,4 +1,5 @@
-// The one report order every format uses: new listeners (against a baseline) first, then ghosts, then rarity
+// The one report order every format uses: new listeners (against a baseline) first, then ghosts and all-open
+// hosts, then rarity
 // descending, then host, then port.
 #include "output/order.hpp"
 
@@ -42,7 +43,8 @@ void sort_rows(std::vector<core::ReportRow>& rows) {
     std::vector<Key> keys;
     keys.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
-        keys.push_back({rows[i].change == core::Change::added, rows[i].label.is_ghost(),
+        keys.push_back({rows[i].change == core::Change::added,
+                        rows[i].label.is_ghost() || rows[i].result.state == core::PortState::all_open,
                         !rows[i].label.rarity || std::isnan(*rows[i].label.rarity),
                         rarity_key(rows[i].label.rarity), i});
 

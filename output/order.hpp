@@ -10,9 +10,9 @@
 
 namespace ghostport::output {
 
-// Sorts rows into report order: rows whose change is new (core::Change::added) first, then ghost rows
-// before the others, then rarity descending, then host address
-// ascending (IPv4 before IPv6), then port ascending; hostname and protocol break any remaining tie.
+// Sorts rows into report order: rows whose change is new (core::Change::added) first, then ghost rows and
+// all-open rows (a host hiding its listeners, a finding) before the others, then rarity descending, then host
+// address ascending (IPv4 before IPv6), then port ascending; hostname and protocol break any remaining tie.
 // Rarity is compared as printed (one decimal), so rows that show the same rarity follow host and port
 // order, and a report read back from CSV sorts exactly as the original did. An unknown or NaN rarity sorts
 // last.
