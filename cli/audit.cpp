@@ -28,8 +28,8 @@ void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
         "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE]` lines): "
         "labelled expected, never findings; with -sV another service than NAME is unexpected");
     cmd.add_option("--fail-on", o.fail_on,
-                   "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected, "
-                   "borrowed (comma-separated)");
+                   "Exit 1 when a finding matches: new, gone, changed, ghost, all-open, rarity>=N, "
+                   "unexpected, borrowed (comma-separated)");
 }
 
 namespace {
@@ -106,6 +106,13 @@ void Audit::check_service_scan(bool service_scan) const {
             "--fail-on borrowed needs -sV (service identification names the service behind each port)");
 }
 
+void Audit::check_prevalence(bool has_prevalence) const {
+    if (fail_on_ && fail_on_->needs_rarity() && !has_prevalence)
+        throw core::InputError(
+            "--fail-on rarity>=N needs prevalence data (rarity is unknown without it); install nmap-common "
+            "or pass --prevalence FILE");
+}
+
 void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {
     auto& m = report.meta;
     if (baseline_) {
@@ -132,9 +139,11 @@ int Audit::verdict(const core::Report& report) const {
                 row.result.state == core::PortState::all_open
                     ? std::string("all ports")
                     : fmt::format("{}/{}", row.result.port, core::to_string(row.result.proto));
-            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %.1f: %s\n",
+            const std::string rarity =
+                row.label.rarity ? fmt::format("{:.1f}", *row.label.rarity) : std::string("-");
+            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %s: %s\n",
                          row.result.host.to_string().c_str(), port.c_str(),
-                         row.label.service.empty() ? "-" : row.label.service.c_str(), row.label.rarity,
+                         row.label.service.empty() ? "-" : row.label.service.c_str(), rarity.c_str(),
                          found[i].why.c_str());
         }
         std::fprintf(stderr, "ghostport: %zu finding%s match%s --fail-on %s%s\n", found.size(),

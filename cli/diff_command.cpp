@@ -2,6 +2,7 @@
 // --expect and --fail-on as a scan, so a nightly job can diff reports it already has.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <memory>
 
 #include "cli/audit.hpp"
@@ -27,6 +28,13 @@ int run_diff(const DiffOptions& o) {
     core::Report old_report = output::read_report_file(o.old_path);
     core::Report report = output::read_report_file(o.new_path);
     const Audit audit = Audit::prepare(o.audit, std::move(old_report), o.old_path);
+    // A NEW report whose open ports all have an unknown rarity was written without prevalence data.
+    const bool open_rows = std::any_of(report.rows.begin(), report.rows.end(), [](const core::ReportRow& r) {
+        return r.result.state == core::PortState::open;
+    });
+    audit.check_prevalence(!open_rows ||
+                           std::any_of(report.rows.begin(), report.rows.end(),
+                                       [](const core::ReportRow& r) { return r.label.rarity; }));
     std::unique_ptr<output::AtomicFile> file;
     if (!o.output_path.empty()) file = std::make_unique<output::AtomicFile>(o.output_path);
 

@@ -1,6 +1,6 @@
 // `ghostport merge REPORT...`: joins the shard reports of one scan (`scan --seed S --shard K/N`) into one
 // report, refusing reports of different scans (core/merge.hpp), and re-labels the rows with the registry,
-// since local prevalence depends on the whole scan.
+// since hosts_open and fleet-wide depend on the whole scan.
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -31,8 +31,8 @@ struct MergeCommandOptions {
     std::optional<std::string> registry_file, prevalence_file;
 };
 
-// The registry's labels for the merged rows, with local prevalence over the whole scan. Hostnames, changes
-// and the --expect mark of the inputs stay; an all-open row keeps its label (it names no port).
+// The registry's labels for the merged rows, with hosts_open and fleet-wide over the whole scan. Hostnames,
+// changes and the --expect mark of the inputs stay; an all-open row keeps its label (it names no port).
 void relabel(core::Report& report, const registry::Labeler& labeler) {
     std::vector<core::PortResult> results;
     std::vector<core::ReportRow*> targets;
@@ -74,6 +74,12 @@ int run_merge(const MergeCommandOptions& o) {
     if (!o.quiet)
         registry::warn_if_stale_once(meta.registry_snapshot, meta.registry_source,
                                      std::chrono::system_clock::now(), stderr);
+    if (!prevalence && !o.quiet)
+        std::fprintf(
+            stderr,
+            "ghostport: no prevalence data (no --prevalence FILE and no "
+            "/usr/share/nmap/nmap-services): rarity unknown; install nmap-common or pass --prevalence "
+            "FILE\n");
     relabel(report, registry::Labeler(registry, prevalence ? &*prevalence : nullptr));
 
     deliver_report(report, format, std::move(file), o.quiet);

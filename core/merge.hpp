@@ -1,6 +1,6 @@
 // Joins the reports of the shards of one scan (`ghostport scan --seed S --shard K/N`) into one report: checks
 // that they are shards of the same scan, then unites their rows and metadata. No registry: the caller
-// re-labels the merged rows (local prevalence depends on the whole scan).
+// re-labels the merged rows (hosts_open and fleet-wide depend on the whole scan).
 //
 // Rules:
 // - An input with metadata (a JSON report) is checked against the first such input; all must be the same
@@ -29,6 +29,8 @@
 //   input's is. The baseline
 //   source and start are the first input's that has one; the change and expected counts are recounted from
 //   the merged rows. The registry fields are left for the caller.
+// - hosts_open and the fleet-wide label of every row are recomputed over the merged rows and hosts_up
+//   (count_hosts_open): a shard only saw its own hosts.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -51,11 +52,12 @@ std::vector<std::string> row_texts(const core::ReportRow& row) {
                                    l.known_as,
                                    std::string(core::to_string(l.status)),
                                    detail::format_prevalence(l.prevalence),
-                                   detail::format_rarity(l.rarity),
+                                   detail::format_rarity(l.rarity, ""),
                                    core::labels_to_string(l.labels),
                                    detail::format_rtt_ms(r.rtt_us),
                                    core::iso8601_utc(r.scanned_at)};
     for (auto member : detail::service_field_members) texts.push_back(row.service.*member);
+    texts.push_back(std::to_string(l.hosts_open));
     return texts;
 }
 
@@ -155,13 +157,14 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string
     return time_point_cast<system_clock::duration>(t);
 }
 
-// "ghost;unassigned" -> the label bits; every name must be one labels_to_string writes.
+// "ghost;unassigned" -> the label bits; every name must be one labels_to_string writes, or one an earlier
+// version wrote (locally-common: accepted and dropped).
 std::optional<core::Labels> parse_labels(std::string_view text) {
     core::Labels labels = 0;
     while (!text.empty()) {
         const std::size_t semi = text.find(';');
         const std::string_view name = text.substr(0, semi);
-        bool found = false;
+        bool found = name == "locally-common";
         for (unsigned bit = 0; bit < 32 && !found; ++bit) {
             const core::Labels flag = core::Labels{1} << bit;
             const std::string flag_name = core::labels_to_string(flag);
@@ -229,9 +232,12 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     const auto prevalence = parse_double(f[11]);
     if (!prevalence) bad_field(line, "prevalence number", f[11]);
     label.prevalence = *prevalence;
-    const auto rarity = parse_double(f[12]);
-    if (!rarity) bad_field(line, "rarity number", f[12]);
-    label.rarity = *rarity;
+    // Empty (or a JSON null, "nan"): unknown, as written without prevalence data.
+    if (!f[12].empty() && f[12] != "nan") {
+        const auto rarity = parse_double(f[12]);
+        if (!rarity || !std::isfinite(*rarity)) bad_field(line, "rarity number", f[12]);
+        label.rarity = *rarity;
+    }
     const auto labels = parse_labels(f[13]);
     if (!labels) bad_field(line, "labels", f[13]);
     label.labels = *labels;
@@ -245,6 +251,12 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     if (layout.fields > service_fields_begin) {
         for (std::size_t i = 0; i < service_field_members.size(); ++i)
             row.service.*service_field_members[i] = f[service_fields_begin + i];
+    }
+    if (layout.fields > hosts_open_field && !f[hosts_open_field].empty()) {
+        const std::string& text = f[hosts_open_field];
+        const auto n = all_digits(text) ? parse_unsigned(text, UINT32_MAX) : std::nullopt;
+        if (!n) bad_field(line, "hosts_open number", text);
+        label.hosts_open = static_cast<std::uint32_t>(*n);
     }
     if (layout.change) {
         const std::string& text = f[layout.fields];

@@ -25,6 +25,9 @@ namespace ghostport::output {
 // A -sV report (meta.service_scan) adds a Detected column after Service to the ghost and row tables: the
 // detected service in words (detail::detected_text) and a <details> listing extra info, TLS, the
 // certificate's subject, alternative names, issuer, not-after and fingerprint, the CPE and the banner.
+// In every row table a port open on several hosts (output::group_rows) is one row whose Host cell is a
+// <details> "open on 4 of 5 hosts" listing the hosts (and hostnames); its Hostname and RTT cells are empty.
+// An unknown rarity (no prevalence data) shows as "-".
 // The charts count rows in state open (an all-open row is a whole host, not a port in a range); a rarity is
 // binned as printed (one decimal), and a non-finite one is not counted. Every string that comes from the
 // report passes through detail::html_escape. Stream errors are left in out's state for the caller.

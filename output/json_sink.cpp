@@ -105,13 +105,14 @@ void write_row(std::ostream& out, const core::ReportRow& row, bool with_change, 
         .string("known_as", l.known_as)
         .string("registry_status", core::to_string(l.status))
         .decimal("prevalence", l.prevalence, detail::format_prevalence(l.prevalence))
-        .decimal("rarity", l.rarity, detail::format_rarity(l.rarity))
+        .decimal("rarity", l.rarity.value_or(NAN), detail::format_rarity(l.rarity, "null"))
         .strings("labels", split_labels(labels))
         .decimal("rtt_ms", 0.0, detail::format_rtt_ms(r.rtt_us))
         .string("scanned_at", core::iso8601_utc(r.scanned_at));
     for (std::size_t i = 0; i < detail::service_field_members.size(); ++i)
         line.string(detail::row_field_names[detail::service_fields_begin + i],
                     row.service.*detail::service_field_members[i]);
+    line.number("hosts_open", l.hosts_open);
     if (service_scan) line.number("conversations", row.service.conversations);
     if (with_change)
         line.string("change", core::to_string(row.change)).string("change_detail", row.change_detail);

@@ -418,6 +418,8 @@ TEST(AuditCli, BadAuditInputIsExitTwoWithOneLineNamingIt) {
         {loopback_scan({"127.0.0.1", "-p", "1", "--fail-on", "gone,ghost"}), "--baseline"},
         {loopback_scan({"127.0.0.1", "-p", "1", "--fail-on", "unexpected"}), "--expect"},
         {loopback_scan({"127.0.0.1", "-p", "1", "--fail-on", "rarity>=11"}), "rarity>=11"},
+        {loopback_scan({"127.0.0.1", "-p", "1", "--no-prevalence", "--fail-on", "rarity>=9"}),
+         "needs prevalence data"},
         {loopback_scan({"127.0.0.1", "-p", "1", "--baseline", not_report}), not_report},
         {loopback_scan({"127.0.0.1", "-p", "1", "--baseline", "latest:"}), "latest:"},
         {loopback_scan({"127.0.0.1", "-p", "1", "--baseline", "latest:" + dir.file("nope")}),

@@ -66,3 +66,17 @@ TEST(Order, EmptyAndSingle) {
     sort_rows(rows);
     EXPECT_EQ(keys(rows), (Keys{"192.0.2.1:1"}));
 }
+
+// An all-open host (a finding, rarity unknown) comes with the ghosts, before rows of known rarity.
+TEST(Order, AllOpenHostsComeWithTheGhosts) {
+    auto common = make_row("198.18.0.1", 22, 0.9);
+    auto tarpit = make_row("198.18.0.9", 0, 0.0);
+    tarpit.result.state = ghostport::core::PortState::all_open;
+    tarpit.label.rarity = std::nullopt;
+    auto ghost = make_row("198.18.0.2", 1642, 9.5, ghostport::core::label_ghost);
+    std::vector<ghostport::core::ReportRow> rows{common, tarpit, ghost};
+    ghostport::output::sort_rows(rows);
+    EXPECT_EQ(rows[0].result.port, 1642);
+    EXPECT_EQ(rows[1].result.state, ghostport::core::PortState::all_open);
+    EXPECT_EQ(rows[2].result.port, 22);
+}
