@@ -83,7 +83,7 @@ std::string_view to_string(Change c) {
 }
 
 std::string labels_to_string(Labels labels) {
-    static constexpr std::array<std::pair<Label, std::string_view>, 11> names{{
+    static constexpr std::pair<Label, std::string_view> names[] = {
         {label_ghost, "ghost"},
         {label_unassigned, "unassigned"},
         {label_reserved, "reserved"},
@@ -95,7 +95,8 @@ std::string labels_to_string(Labels labels) {
         {label_borrowed, "borrowed"},
         {label_self_signed, "self-signed"},
         {label_cert_expired, "cert-expired"},
-    }};
+        {label_deleted_exe, "deleted-exe"},
+    };
     std::string out;
     for (auto [bit, name] : names) {
         if ((labels & bit) == 0) continue;
@@ -103,6 +104,15 @@ std::string labels_to_string(Labels labels) {
         out += name;
     }
     return out;
+}
+
+std::optional<Label> label_named(std::string_view name) {
+    for (unsigned bit = 0; bit < 32; ++bit) {
+        const auto flag = static_cast<Label>(Labels{1} << bit);
+        const std::string flag_name = labels_to_string(flag);
+        if (!flag_name.empty() && flag_name == name) return flag;
+    }
+    return std::nullopt;
 }
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {
