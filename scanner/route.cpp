@@ -6,12 +6,12 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "netlink/socket.hpp"
 
 namespace ghostport::scanner {
 
@@ -30,8 +31,7 @@ using core::Address;
 using core::Family;
 
 constexpr int reply_timeout_s = 1;
-constexpr std::size_t receive_buffer = 64 * 1024;  // the kernel's dump messages are at most 32 KiB
-constexpr std::size_t max_cached_blocks = 4096;    // bounds the cost of an insertion into the sorted cache
+constexpr std::size_t max_cached_blocks = 4096;  // bounds the cost of an insertion into the sorted cache
 constexpr int dump_attempts = 5;
 
 int af_of(Family f) {
@@ -135,127 +135,51 @@ bool parse_route(const nlmsghdr* nh, Family family, RouteReply& out) {
     return true;
 }
 
-// One request/answer exchange at a time over the resolver's socket.
-struct Netlink {
-    int fd;
-    unsigned port_id;
-    unsigned& seq;
-    std::vector<char>& buffer;
+// The answer to RTM_GETROUTE for one destination, as `ip route get [fibmatch] dst` asks it.
+RouteReply get_route(netlink::Socket& nl, const Address& dst, unsigned flags) {
+    alignas(nlmsghdr) std::array<char, NLMSG_SPACE(sizeof(rtmsg)) + RTA_SPACE(16)> req{};
+    auto* nh = reinterpret_cast<nlmsghdr*>(req.data());
+    nh->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
+    nh->nlmsg_type = RTM_GETROUTE;
+    nh->nlmsg_flags = NLM_F_REQUEST;
+    auto* rt = static_cast<rtmsg*>(NLMSG_DATA(nh));
+    rt->rtm_family = static_cast<unsigned char>(af_of(dst.family));
+    rt->rtm_dst_len = static_cast<unsigned char>(bits_of(dst.family));
+    rt->rtm_flags = flags;
+    auto* rta = reinterpret_cast<rtattr*>(req.data() + NLMSG_ALIGN(nh->nlmsg_len));
+    rta->rta_type = RTA_DST;
+    rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(bytes_of(dst.family)));
+    std::memcpy(RTA_DATA(rta), dst.bytes.data(), bytes_of(dst.family));
+    nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
 
-    // Stamps a fresh sequence number on `msg`, sends it to the kernel and returns the number.
-    unsigned send(nlmsghdr* msg) {
-        msg->nlmsg_seq = ++seq;
-        sockaddr_nl kernel{};
-        kernel.nl_family = AF_NETLINK;
-        for (;;) {
-            auto* to = reinterpret_cast<sockaddr*>(&kernel);
-            if (::sendto(fd, msg, msg->nlmsg_len, 0, to, sizeof kernel) >= 0) return msg->nlmsg_seq;
-            if (errno != EINTR)
-                throw core::RuntimeError(fmt::format("route lookup: cannot send to the kernel (netlink): {}",
-                                                     std::strerror(errno)));
-        }
-    }
-
-    // Passes each message answering `sent` to on_message until it returns true. Messages of other
-    // senders or of earlier requests (answered after a time-out) are skipped.
-    void receive(unsigned sent, const std::function<bool(const nlmsghdr*)>& on_message) {
-        for (;;) {
-            sockaddr_nl from{};
-            socklen_t from_len = sizeof from;
-            ssize_t n = ::recvfrom(fd, buffer.data(), buffer.size(), MSG_TRUNC,
-                                   reinterpret_cast<sockaddr*>(&from), &from_len);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN || errno == EWOULDBLOCK)
-                    throw core::RuntimeError(fmt::format(
-                        "route lookup: the kernel did not answer within {} s (netlink)", reply_timeout_s));
-                throw core::RuntimeError(fmt::format(
-                    "route lookup: cannot receive from the kernel (netlink): {}", std::strerror(errno)));
-            }
-            if (static_cast<std::size_t>(n) > buffer.size())
-                throw core::RuntimeError("route lookup: a netlink answer did not fit the receive buffer");
-            if (from.nl_pid != 0) continue;  // only the kernel answers
-            int len = static_cast<int>(n);
-            for (auto* nh = reinterpret_cast<const nlmsghdr*>(buffer.data()); NLMSG_OK(nh, len);
-                 nh = NLMSG_NEXT(nh, len)) {
-                if (nh->nlmsg_seq != sent || nh->nlmsg_pid != port_id) continue;
-                if (on_message(nh)) return;
-            }
-        }
-    }
-
-    // The answer to RTM_GETROUTE for one destination, as `ip route get [fibmatch] dst` asks it.
-    RouteReply get_route(const Address& dst, unsigned flags) {
-        alignas(nlmsghdr) std::array<char, NLMSG_SPACE(sizeof(rtmsg)) + RTA_SPACE(16)> req{};
-        auto* nh = reinterpret_cast<nlmsghdr*>(req.data());
-        nh->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-        nh->nlmsg_type = RTM_GETROUTE;
-        nh->nlmsg_flags = NLM_F_REQUEST;
-        auto* rt = static_cast<rtmsg*>(NLMSG_DATA(nh));
-        rt->rtm_family = static_cast<unsigned char>(af_of(dst.family));
-        rt->rtm_dst_len = static_cast<unsigned char>(bits_of(dst.family));
-        rt->rtm_flags = flags;
-        auto* rta = reinterpret_cast<rtattr*>(req.data() + NLMSG_ALIGN(nh->nlmsg_len));
-        rta->rta_type = RTA_DST;
-        rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(bytes_of(dst.family)));
-        std::memcpy(RTA_DATA(rta), dst.bytes.data(), bytes_of(dst.family));
-        nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-
-        RouteReply reply;
-        receive(send(nh), [&](const nlmsghdr* m) {
-            if (m->nlmsg_type == NLMSG_ERROR) {
-                if (m->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
-                    throw core::RuntimeError("route lookup: truncated netlink error message");
-                reply.error = -static_cast<const nlmsgerr*>(NLMSG_DATA(m))->error;
-                if (reply.error == 0)
-                    throw core::RuntimeError("route lookup: the kernel sent no route (netlink)");
-                return true;
-            }
-            if (m->nlmsg_type != RTM_NEWROUTE) return false;
-            if (!parse_route(m, dst.family, reply))
-                throw core::RuntimeError("route lookup: malformed netlink route message");
+    RouteReply reply;
+    nl.receive(nl.send(nh), [&](const nlmsghdr* m) {
+        if (m->nlmsg_type == NLMSG_ERROR) {
+            reply.error = nl.error_of(m);
+            if (reply.error == 0)
+                throw core::RuntimeError("route lookup: the kernel sent no route (netlink)");
             return true;
-        });
-        return reply;
-    }
+        }
+        if (m->nlmsg_type != RTM_NEWROUTE) return false;
+        if (!parse_route(m, dst.family, reply))
+            throw core::RuntimeError("route lookup: malformed netlink route message");
+        return true;
+    });
+    return reply;
+}
 
-    // Dumps `type` (RTM_GETROUTE or RTM_GETRULE) for one family, passing each message to on_message.
-    // Returns 0 or the errno the kernel answered with; `interrupted` when the tables changed meanwhile.
-    int dump(std::uint16_t type, Family family, const std::function<void(const nlmsghdr*)>& on_message,
-             bool& interrupted) {
-        // rtmsg and fib_rule_hdr both start with the family byte; the rest stays zero (every table).
-        static_assert(sizeof(rtmsg) == sizeof(fib_rule_hdr));
-        alignas(nlmsghdr) std::array<char, NLMSG_SPACE(sizeof(rtmsg))> req{};
-        auto* nh = reinterpret_cast<nlmsghdr*>(req.data());
-        nh->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-        nh->nlmsg_type = type;
-        nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        static_cast<rtmsg*>(NLMSG_DATA(nh))->rtm_family = static_cast<unsigned char>(af_of(family));
-
-        int error = 0;
-        interrupted = false;
-        receive(send(nh), [&](const nlmsghdr* m) {
-            if (m->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
-            if (m->nlmsg_type == NLMSG_DONE) {
-                if (m->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-                    int status = 0;
-                    std::memcpy(&status, NLMSG_DATA(m), sizeof status);
-                    error = -status;
-                }
-                return true;
-            }
-            if (m->nlmsg_type == NLMSG_ERROR) {
-                if (m->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
-                    throw core::RuntimeError("route lookup: truncated netlink error message");
-                error = -static_cast<const nlmsgerr*>(NLMSG_DATA(m))->error;
-                return true;
-            }
-            on_message(m);
-            return false;
-        });
-        return error;
-    }
-};
+// Dumps `type` (RTM_GETROUTE or RTM_GETRULE) for one family, passing each message to on_message.
+netlink::DumpStatus dump(netlink::Socket& nl, std::uint16_t type, Family family,
+                         const std::function<void(const nlmsghdr*)>& on_message) {
+    // rtmsg and fib_rule_hdr both start with the family byte; the rest stays zero (every table).
+    static_assert(sizeof(rtmsg) == sizeof(fib_rule_hdr));
+    alignas(nlmsghdr) std::array<char, NLMSG_SPACE(sizeof(rtmsg))> req{};
+    auto* nh = reinterpret_cast<nlmsghdr*>(req.data());
+    nh->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
+    nh->nlmsg_type = type;
+    static_cast<rtmsg*>(NLMSG_DATA(nh))->rtm_family = static_cast<unsigned char>(af_of(family));
+    return nl.dump(nh, on_message);
+}
 
 // The source address the kernel binds a UDP socket connected to dst; no packet leaves.
 std::optional<Address> connected_source(const Address& dst) {
@@ -294,60 +218,14 @@ std::optional<Address> connected_source(const Address& dst) {
 
 }  // namespace
 
-RouteResolver::RouteResolver() : buffer_(receive_buffer) {
-    fd_ = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (fd_ < 0)
-        throw core::RuntimeError(fmt::format("cannot open a netlink route socket: {}", std::strerror(errno)));
-    sockaddr_nl self{};
-    self.nl_family = AF_NETLINK;
-    socklen_t len = sizeof self;
-    timeval timeout{reply_timeout_s, 0};
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&self), sizeof self) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&self), &len) != 0 ||
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0) {
-        int err = errno;
-        ::close(fd_);
-        throw core::RuntimeError(fmt::format("cannot set up a netlink route socket: {}", std::strerror(err)));
-    }
-    port_id_ = self.nl_pid;
-}
-
-RouteResolver::~RouteResolver() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-RouteResolver::RouteResolver(RouteResolver&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      port_id_(other.port_id_),
-      seq_(other.seq_),
-      buffer_(std::move(other.buffer_)),
-      cache_(std::move(other.cache_)),
-      cached_lens_{std::move(other.cached_lens_[0]), std::move(other.cached_lens_[1])},
-      prefixes_(std::move(other.prefixes_)),
-      prefix_state_{other.prefix_state_[0], other.prefix_state_[1]} {}
-
-RouteResolver& RouteResolver::operator=(RouteResolver&& other) noexcept {
-    if (this == &other) return *this;
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-    port_id_ = other.port_id_;
-    seq_ = other.seq_;
-    buffer_ = std::move(other.buffer_);
-    cache_ = std::move(other.cache_);
-    for (int i = 0; i < 2; ++i) {
-        cached_lens_[i] = std::move(other.cached_lens_[i]);
-        prefix_state_[i] = other.prefix_state_[i];
-    }
-    prefixes_ = std::move(other.prefixes_);
-    return *this;
-}
+RouteResolver::RouteResolver()
+    : socket_(NETLINK_ROUTE, "route lookup", std::chrono::seconds(reply_timeout_s)) {}
 
 std::optional<Route> RouteResolver::lookup(const Address& dst) {
-    if (fd_ < 0) throw core::RuntimeError("route lookup: the resolver was moved from");
+    if (!socket_.is_open()) throw core::RuntimeError("route lookup: the resolver was moved from");
     if (auto hit = cached(dst)) return hit;
 
-    Netlink nl{fd_, port_id_, seq_, buffer_};
-    RouteReply plain = nl.get_route(dst, 0);
+    RouteReply plain = get_route(socket_, dst, 0);
     if (plain.error) {
         if (means_no_route(plain.error)) return std::nullopt;
         throw core::RuntimeError(
@@ -362,7 +240,7 @@ std::optional<Route> RouteResolver::lookup(const Address& dst) {
 
     // Which FIB entry matched, and how far its answer holds (Linux >= 4.13; older kernels ignore the flag
     // and answer for the single address, which is then not cached).
-    RouteReply fib = nl.get_route(dst, RTM_F_FIB_MATCH);
+    RouteReply fib = get_route(socket_, dst, RTM_F_FIB_MATCH);
     if (fib.error || fib.type != plain.type || fib.multipath) return route;  // ECMP: the path is per flow
     if (fib.dst_len > 0 && (!fib.dst || masked(*fib.dst, fib.dst_len) != masked(dst, fib.dst_len)))
         return route;
@@ -422,19 +300,20 @@ bool RouteResolver::read_prefixes(Family family) {
             if (a->rta_type == FRA_DST) add(read_address(a, family), rule->dst_len);
     };
 
-    Netlink nl{fd_, port_id_, seq_, buffer_};
     std::size_t specials = found.size();
     for (int attempt = 0; attempt < dump_attempts; ++attempt) {
         found.resize(specials);
-        bool routes_cut = false, rules_cut = false;
-        int err = nl.dump(RTM_GETROUTE, family, on_route, routes_cut);
+        auto routes = dump(socket_, RTM_GETROUTE, family, on_route);
+        int err = routes.error;
         if (err == EAFNOSUPPORT || err == EOPNOTSUPP) break;  // the family is not there: nothing to cache
         if (err)
             throw core::RuntimeError(fmt::format("cannot read the routing tables: {}", std::strerror(err)));
-        err = nl.dump(RTM_GETRULE, family, on_rule, rules_cut);
+        auto rules = dump(socket_, RTM_GETRULE, family, on_rule);
+        err = rules.error;
         if (err && err != EAFNOSUPPORT && err != EOPNOTSUPP)
             throw core::RuntimeError(fmt::format("cannot read the routing rules: {}", std::strerror(err)));
-        if (routes_cut || rules_cut) continue;  // the tables changed while read: read them again
+        if (routes.interrupted || rules.interrupted)
+            continue;  // the tables changed while read: read them again
         std::sort(found.begin(), found.end());
         found.erase(std::unique(found.begin(), found.end()), found.end());
         std::vector<Block> merged;

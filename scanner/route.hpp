@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/address.hpp"
+#include "netlink/socket.hpp"
 
 namespace ghostport::scanner {
 
@@ -38,11 +39,8 @@ class RouteResolver {
   public:
     // Opens the netlink socket; throws core::RuntimeError on failure.
     RouteResolver();
-    ~RouteResolver();
-    RouteResolver(const RouteResolver&) = delete;
-    RouteResolver& operator=(const RouteResolver&) = delete;
-    RouteResolver(RouteResolver&& other) noexcept;
-    RouteResolver& operator=(RouteResolver&& other) noexcept;
+    RouteResolver(RouteResolver&& other) noexcept = default;
+    RouteResolver& operator=(RouteResolver&& other) noexcept = default;
 
     // The route the kernel uses to reach dst (IPv4 or IPv6), or nullopt when there is none (no route,
     // unreachable, prohibit, blackhole, family disabled). Throws core::RuntimeError when the kernel does
@@ -68,10 +66,7 @@ class RouteResolver {
     int uniform_length(const core::Address& dst, int shortest) const;
     void remember(const Block& block, const Route& route);
 
-    int fd_ = -1;
-    unsigned port_id_ = 0;
-    unsigned seq_ = 0;
-    std::vector<char> buffer_;         // receive buffer
+    netlink::Socket socket_;           // NETLINK_ROUTE, one-second answers
     std::vector<CacheEntry> cache_;    // sorted by block
     std::vector<int> cached_lens_[2];  // per family: the block lengths present in cache_, longest first
     std::vector<Block> prefixes_;      // destination prefixes of every route (all tables) and rule, sorted
