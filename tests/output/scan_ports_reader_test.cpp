@@ -1,0 +1,46 @@
+#include "output/scan_ports_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.hpp"
+
+namespace ghostport::output {
+namespace {
+
+TEST(ScanXml, NmapStyleHostsPortsAndScaninfo) {
+    const auto v = read_scan_xml(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<!-- a <comment> -->\n"
+        "<nmaprun scanner=\"nmap\" args=\"nmap -oX - 198.18.0.5\">\n"
+        "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"4\" services=\"20-22,1642\"/>\n"
+        "<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"1\" services=\"642\"/>\n"
+        "<host><status state=\"up\"/><address addr=\"198.18.0.5\" addrtype=\"ipv4\"/>"
+        "<address addr=\"02:00:00:00:00:01\" addrtype=\"mac\"/>\n"
+        "<ports><port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\"/>"
+        "<service name=\"ssh\" extrainfo=\"a &amp; b &#x41;\"/></port>\n"
+        "<port protocol=\"udp\" portid=\"642\"><state state=\"open|filtered\"/></port>\n"
+        "<port protocol='tcp' portid='1642'><state state='closed'/></port></ports></host>\n"
+        "<host><address addr=\"2001:2::7\" addrtype=\"ipv6\"/></host>\n"
+        "</nmaprun>\n");
+    ASSERT_EQ(v.hosts.size(), 2u);
+    EXPECT_EQ(v.hosts[0].to_string(), "198.18.0.5");
+    EXPECT_EQ(v.tcp_scanned, (std::vector<std::uint16_t>{20, 21, 22, 1642}));
+    EXPECT_EQ(v.udp_scanned, (std::vector<std::uint16_t>{642}));
+    ASSERT_EQ(v.ports.size(), 3u);
+    EXPECT_EQ(v.ports[0].port, 22);
+    EXPECT_EQ(v.ports[0].state, core::PortState::open);
+    EXPECT_EQ(v.ports[1].proto, core::Proto::udp);
+    EXPECT_EQ(v.ports[1].state, core::PortState::filtered);
+    EXPECT_EQ(v.ports[2].state, core::PortState::closed);
+}
+
+TEST(ScanXml, BadDocumentsAreErrors) {
+    EXPECT_THROW(read_scan_xml("<html></html>"), core::InputError);
+    EXPECT_THROW(read_scan_xml("<nmaprun><host><address addr=\"bogus\" addrtype=\"ipv4\"/>"),
+                 core::InputError);
+    EXPECT_THROW(read_scan_xml("<nmaprun><host><port protocol=\"tcp\" portid=\"1\"/>"), core::InputError);
+    EXPECT_THROW(read_scan_xml("<nmaprun><scaninfo protocol=\"tcp\" services=\"9-1\"/>"), core::InputError);
+    EXPECT_THROW(read_scan_xml("<nmaprun <host"), core::InputError);
+}
+
+}  // namespace
+}  // namespace ghostport::output
