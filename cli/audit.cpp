@@ -105,9 +105,11 @@ int Audit::verdict(const core::Report& report) const {
                 row.result.state == core::PortState::all_open
                     ? std::string("all ports")
                     : fmt::format("{}/{}", row.result.port, core::to_string(row.result.proto));
-            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %.1f: %s\n",
+            const std::string rarity =
+                row.label.rarity ? fmt::format("{:.1f}", *row.label.rarity) : std::string("-");
+            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %s: %s\n",
                          row.result.host.to_string().c_str(), port.c_str(),
-                         row.label.service.empty() ? "-" : row.label.service.c_str(), row.label.rarity,
+                         row.label.service.empty() ? "-" : row.label.service.c_str(), rarity.c_str(),
                          found[i].why.c_str());
         }
         std::fprintf(stderr, "ghostport: %zu finding%s match%s --fail-on %s%s\n", found.size(),

@@ -84,8 +84,8 @@ std::string FailOn::reasons(const ReportRow& row) const {
     if (changed && row.change == Change::changed) add("changed");
     if (is_open(row)) {
         if (ghost && row.label.is_ghost()) add("ghost");
-        if (min_rarity && row.label.rarity >= *min_rarity)
-            add(fmt::format("rarity {:.1f} >= {}", row.label.rarity, *min_rarity));
+        if (min_rarity && row.label.rarity && *row.label.rarity >= *min_rarity)
+            add(fmt::format("rarity {:.1f} >= {}", *row.label.rarity, *min_rarity));
         if (unexpected)
             add(row.expect_note.empty() ? std::string("unexpected")
                                         : fmt::format("unexpected ({})", row.expect_note));

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <set>
+#include <tuple>
 
 namespace ghostport::core {
 
@@ -90,11 +93,11 @@ std::string labels_to_string(Labels labels) {
         {label_privileged, "privileged"},
         {label_dynamic, "dynamic"},
         {label_unauthorized_use_reported, "unauthorized-use-reported"},
-        {label_locally_common, "locally-common"},
         {label_expected, "expected"},
         {label_borrowed, "borrowed"},
         {label_self_signed, "self-signed"},
         {label_cert_expired, "cert-expired"},
+        {label_fleet_wide, "fleet-wide"},
         {label_deleted_exe, "deleted-exe"},
     };
     std::string out;
@@ -113,6 +116,30 @@ std::optional<Label> label_named(std::string_view name) {
         if (!flag_name.empty() && flag_name == name) return flag;
     }
     return std::nullopt;
+}
+
+bool is_fleet_wide(std::uint64_t hosts_open, std::uint64_t hosts_up) {
+    return hosts_up >= 3 && hosts_open > 0 && 2 * hosts_open >= hosts_up;
+}
+
+void count_hosts_open(std::vector<ReportRow>& rows, std::uint64_t hosts_up) {
+    using Key = std::tuple<std::uint16_t, Proto>;
+    std::set<std::tuple<std::uint16_t, Proto, Address>> open;
+    for (const auto& row : rows)
+        if (row.result.state == PortState::open)
+            open.emplace(row.result.port, row.result.proto, row.result.host);
+    std::map<Key, std::uint32_t> counts;
+    for (const auto& [port, proto, host] : open) ++counts[{port, proto}];
+    for (auto& row : rows) {
+        const auto it = counts.find({row.result.port, row.result.proto});
+        const std::uint32_t n =
+            it == counts.end() || row.result.state == PortState::all_open ? 0 : it->second;
+        row.label.hosts_open = n;
+        if (row.result.state == PortState::open && is_fleet_wide(n, hosts_up))
+            row.label.labels |= label_fleet_wide;
+        else
+            row.label.labels &= ~static_cast<Labels>(label_fleet_wide);
+    }
 }
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {

@@ -23,11 +23,13 @@ enum Label : std::uint32_t {
     label_privileged = 1u << 3,
     label_dynamic = 1u << 4,
     label_unauthorized_use_reported = 1u << 5,
-    label_locally_common = 1u << 6,
+    // 1u << 6 was locally-common (rarity cut because many scanned hosts shared the port): no longer
+    // written; readers accept it in old reports and drop it.
     label_expected = 1u << 7,     // matched a line of the --expect allowlist: never a finding
     label_borrowed = 1u << 8,     // -sV named a service that is not the port's registered one (nor an alias)
     label_self_signed = 1u << 9,  // its TLS certificate is issued by its own key
     label_cert_expired = 1u << 10,  // its TLS certificate's not-after is before the scan
+    label_fleet_wide = 1u << 11,    // open on at least half of the hosts up, when 3 or more are up
     label_deleted_exe = 1u << 12,   // a local listener's executable was deleted or is a memfd (listeners)
 };
 using Labels = std::uint32_t;
@@ -41,8 +43,12 @@ struct ServiceLabel {
     std::string known_as;     // the prevalence file's name when it differs from IANA's
     RegistryStatus status = RegistryStatus::unknown;
     double prevalence = 0.0;  // observed open-frequency prior, 0..1 (0 when the port is absent from the file)
-    double local_prevalence = 0.0;  // share of responsive hosts of this scan with this port open
-    double rarity = 0.0;            // 0 (everywhere) .. 10 (never seen)
+    // How many of the hosts that were up have this (port, proto) open (0 when not counted, e.g. a report
+    // written before the field existed). A fact of the scan: it never changes the rarity.
+    std::uint32_t hosts_open = 0;
+    // 0 (open everywhere) .. 10 (never seen), a property of the port worldwide; nullopt when unknown (no
+    // prevalence data, or an all-open row, which names no port).
+    std::optional<double> rarity;
     Labels labels = 0;
     bool is_ghost() const { return (labels & label_ghost) != 0; }
 };
@@ -96,6 +102,15 @@ struct ReportMeta {
     std::uint64_t expected = 0;  // rows labelled expected by --expect
     bool has_baseline() const { return !baseline_source.empty(); }
 };
+
+// Whether a port open on `hosts_open` of `hosts_up` hosts is fleet-wide: 3 or more hosts up and the port open
+// on at least half of them.
+bool is_fleet_wide(std::uint64_t hosts_open, std::uint64_t hosts_up);
+
+// Counts, for each (port, proto), the distinct hosts of `rows` with it open, and sets every row's
+// label.hosts_open to its port's count; an open row whose port is_fleet_wide(count, hosts_up) gets
+// label_fleet_wide, every other row loses it. Rarity is left as it is.
+void count_hosts_open(std::vector<ReportRow>& rows, std::uint64_t hosts_up);
 
 struct Report {
     ReportMeta meta;

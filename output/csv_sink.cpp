@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -51,7 +52,7 @@ std::vector<std::string> row_texts(const core::ReportRow& row) {
                                    l.known_as,
                                    std::string(core::to_string(l.status)),
                                    detail::format_prevalence(l.prevalence),
-                                   detail::format_rarity(l.rarity),
+                                   detail::format_rarity(l.rarity, ""),
                                    core::labels_to_string(l.labels),
                                    detail::format_rtt_ms(r.rtt_us),
                                    core::iso8601_utc(r.scanned_at)};
@@ -155,13 +156,14 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string
     return time_point_cast<system_clock::duration>(t);
 }
 
-// "ghost;unassigned" -> the label bits; every name must be one labels_to_string writes.
+// "ghost;unassigned" -> the label bits; every name must be one labels_to_string writes, or one an earlier
+// version wrote (locally-common: accepted and dropped).
 std::optional<core::Labels> parse_labels(std::string_view text) {
     core::Labels labels = 0;
     while (!text.empty()) {
         const std::size_t semi = text.find(';');
         const std::string_view name = text.substr(0, semi);
-        bool found = false;
+        bool found = name == "locally-common";
         for (unsigned bit = 0; bit < 32 && !found; ++bit) {
             const core::Labels flag = core::Labels{1} << bit;
             const std::string flag_name = core::labels_to_string(flag);
@@ -228,9 +230,12 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     const auto prevalence = parse_double(f[11]);
     if (!prevalence) bad_field(line, "prevalence number", f[11]);
     label.prevalence = *prevalence;
-    const auto rarity = parse_double(f[12]);
-    if (!rarity) bad_field(line, "rarity number", f[12]);
-    label.rarity = *rarity;
+    // Empty (or a JSON null, "nan"): unknown, as written without prevalence data.
+    if (!f[12].empty() && f[12] != "nan") {
+        const auto rarity = parse_double(f[12]);
+        if (!rarity || !std::isfinite(*rarity)) bad_field(line, "rarity number", f[12]);
+        label.rarity = *rarity;
+    }
     const auto labels = parse_labels(f[13]);
     if (!labels) bad_field(line, "labels", f[13]);
     label.labels = *labels;

@@ -13,6 +13,10 @@ std::string format_rarity(double rarity) {
     return fmt::format("{:.1f}", rarity);
 }
 
+std::string format_rarity(const std::optional<double>& rarity, std::string_view unknown) {
+    return rarity ? format_rarity(*rarity) : std::string(unknown);
+}
+
 std::string format_rtt_ms(std::uint32_t rtt_us) {
     return fmt::format("{}.{:03}", rtt_us / 1000, rtt_us % 1000);
 }

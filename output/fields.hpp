@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -75,6 +76,8 @@ std::string format_prevalence(double prevalence);
 
 // Rarity with one decimal ("9.7"); "nan"/"inf" when not finite.
 std::string format_rarity(double rarity);
+// The same for a rarity that may be unknown (no prevalence data): `unknown` then ("" in CSV, "-" for people).
+std::string format_rarity(const std::optional<double>& rarity, std::string_view unknown);
 
 // A round-trip time in microseconds as milliseconds with exactly 3 decimals ("12.345"), computed without
 // floating point so that it reads back to the same microsecond count.

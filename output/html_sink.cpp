@@ -260,7 +260,7 @@ std::string cell(const core::ReportRow& row, Column c) {
         case Column::prevalence:
             return num(detail::format_prevalence(l.prevalence));
         case Column::rarity:
-            return num(detail::format_rarity(l.rarity));
+            return num(detail::format_rarity(l.rarity, "-"));
         case Column::labels:
             return labels_cell(l.labels);
         case Column::rtt:
@@ -547,9 +547,9 @@ void write_range_chart(std::ostream& out, const std::vector<core::ReportRow>& ro
 }
 
 // The bin of a rarity as printed (one decimal), 0..9 with 10.0 in the last; nullopt when not finite.
-std::optional<std::size_t> rarity_bin(double rarity) {
-    if (!std::isfinite(rarity)) return std::nullopt;
-    const std::string printed = detail::format_rarity(rarity);
+std::optional<std::size_t> rarity_bin(const std::optional<double>& rarity) {
+    if (!rarity || !std::isfinite(*rarity)) return std::nullopt;
+    const std::string printed = detail::format_rarity(*rarity);
     double value = 0.0;
     std::from_chars(printed.data(), printed.data() + printed.size(), value);  // locale-independent
     return static_cast<std::size_t>(std::clamp(std::floor(value), 0.0, 9.0));

@@ -105,7 +105,7 @@ void write_row(std::ostream& out, const core::ReportRow& row, bool with_change, 
         .string("known_as", l.known_as)
         .string("registry_status", core::to_string(l.status))
         .decimal("prevalence", l.prevalence, detail::format_prevalence(l.prevalence))
-        .decimal("rarity", l.rarity, detail::format_rarity(l.rarity))
+        .decimal("rarity", l.rarity.value_or(NAN), detail::format_rarity(l.rarity, "null"))
         .strings("labels", split_labels(labels))
         .decimal("rtt_ms", 0.0, detail::format_rtt_ms(r.rtt_us))
         .string("scanned_at", core::iso8601_utc(r.scanned_at));

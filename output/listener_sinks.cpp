@@ -21,7 +21,7 @@ namespace ghostport::output {
 namespace detail {
 
 std::string listener_rarity_text(std::optional<double> rarity) {
-    return rarity ? format_rarity(*rarity) : std::string("unknown");
+    return format_rarity(rarity, "");
 }
 
 std::string owner_column(const core::Listener& l, std::string_view field) {

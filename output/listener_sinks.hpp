@@ -52,7 +52,8 @@ void write_listener_html(std::ostream& out, const core::ListenerReport& report);
 
 namespace detail {
 
-// Rarity with one decimal, or "unknown" when there is no prevalence data for it.
+// Rarity with one decimal, or "" when it is unknown (no prevalence data), as the scan's CSV writes it (the
+// table shows "-", JSON null).
 std::string listener_rarity_text(std::optional<double> rarity);
 
 // The text of a list column for one listener (field: "pid", "process", "user", "exe", "unit",

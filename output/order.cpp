@@ -17,10 +17,10 @@ namespace ghostport::output {
 namespace {
 
 // The rarity as the sinks print it (one decimal), read back: exactly the order a reader of the report sees.
-// NaN ranks below everything, even -inf.
-double rarity_key(double rarity) {
-    if (std::isnan(rarity)) return -std::numeric_limits<double>::infinity();
-    const std::string printed = detail::format_rarity(rarity);
+// Unknown or NaN ranks below everything, even -inf.
+double rarity_key(const std::optional<double>& rarity) {
+    if (!rarity || std::isnan(*rarity)) return -std::numeric_limits<double>::infinity();
+    const std::string printed = detail::format_rarity(*rarity);
     double value = 0.0;
     std::from_chars(printed.data(), printed.data() + printed.size(), value);  // locale-independent
     return value;
@@ -40,7 +40,8 @@ void sort_rows(std::vector<core::ReportRow>& rows) {
     keys.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
         keys.push_back({rows[i].change == core::Change::added, rows[i].label.is_ghost(),
-                        std::isnan(rows[i].label.rarity), rarity_key(rows[i].label.rarity), i});
+                        !rows[i].label.rarity || std::isnan(*rows[i].label.rarity),
+                        rarity_key(rows[i].label.rarity), i});
 
     std::stable_sort(keys.begin(), keys.end(), [&rows](const Key& a, const Key& b) {
         if (a.added != b.added) return a.added;

@@ -59,7 +59,7 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, 
     cells.emplace_back(core::to_string(core::range_of(r.port)));
     cells.push_back(detail::terminal_safe(service));
     if (show_detected) cells.push_back(detail::terminal_safe(detail::detected_text(row.service)));
-    cells.push_back(detail::format_rarity(l.rarity));
+    cells.push_back(detail::format_rarity(l.rarity, "-"));
     cells.push_back(detail::terminal_safe(labels));
     return cells;
 }

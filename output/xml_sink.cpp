@@ -106,7 +106,7 @@ std::string_view reason_name(core::Reason r) {
 
 // "rarity 9.7; ghost; unauthorized-use-reported; aka netbus".
 std::string extrainfo(const core::ServiceLabel& l, bool aka) {
-    std::string info = "rarity " + detail::format_rarity(l.rarity);
+    std::string info = "rarity " + detail::format_rarity(l.rarity, "unknown");
     const std::string labels = core::labels_to_string(l.labels);
     std::string_view rest = labels;
     while (!rest.empty()) {

@@ -45,14 +45,16 @@ Explanation explain(const Registry& registry, const Prevalence* prevalence, std:
     e.prevalence = prevalence ? prevalence->lookup(port, proto) : nullptr;
     bool unauthorized = false;
     for (const IanaRecord* r : e.info.records) unauthorized = unauthorized || !r->unauthorized_use.empty();
-    e.rarity_if_open = assess({.port = port,
-                               .proto = proto,
-                               .status = e.info.status,
-                               .prevalence = e.prevalence ? e.prevalence->frequency : 0.0,
-                               .unauthorized_use = unauthorized,
-                               .open = true,
-                               .local_open_hosts = 0,
-                               .responsive_hosts = 0});
+    e.rarity_if_open =
+        assess({.port = port,
+                .proto = proto,
+                .status = e.info.status,
+                .prevalence = prevalence ? std::optional<double>(e.prevalence ? e.prevalence->frequency : 0.0)
+                                         : std::nullopt,
+                .unauthorized_use = unauthorized,
+                .open = true,
+                .hosts_open = 0,
+                .hosts_up = 0});
     return e;
 }
 
@@ -123,7 +125,7 @@ std::string render_explanation(const Explanation& e, const Registry& registry, c
     // Prevalence.
     line("");
     if (!prevalence) {
-        line("Observed open-frequency: unknown (no prevalence file; counted as 0)");
+        line("Observed open-frequency: unknown (no prevalence file)");
     } else if (!e.prevalence) {
         line(fmt::format("Observed open-frequency 0: {} is not listed in {}", pp, prevalence->source()));
     } else {
@@ -134,7 +136,10 @@ std::string render_explanation(const Explanation& e, const Registry& registry, c
 
     // Rarity and verdict.
     const Rarity& rarity = e.rarity_if_open;
-    line(fmt::format("Rarity if open: {:.1f} / 10", rarity.score));
+    if (rarity.score)
+        line(fmt::format("Rarity if open: {:.1f} / 10", *rarity.score));
+    else
+        line("Rarity if open: unknown (no prevalence data; install nmap-common or pass --prevalence FILE)");
     const std::string labels = core::labels_to_string(rarity.labels);
     if (!labels.empty()) line(fmt::format("Labels if open: {}", labels));
     line(fmt::format("An open {} {}:", pp,

@@ -1,4 +1,4 @@
-// Turns scan results into report rows: registry name and status, prevalence, local commonness, rarity.
+// Turns scan results into report rows: registry name and status, prevalence, hosts open, rarity.
 #include "registry/labeler.hpp"
 
 #include <algorithm>
@@ -27,7 +27,7 @@ Labeler::Labeler(const Registry& registry, const Prevalence* prevalence)
     : registry_(registry), prevalence_(prevalence) {}
 
 core::ServiceLabel Labeler::label_port(std::uint16_t port, core::Proto proto, bool open,
-                                       std::uint32_t local_open_hosts, std::uint32_t responsive_hosts) const {
+                                       std::uint32_t hosts_open, std::uint32_t hosts_up) const {
     core::ServiceLabel label;
     const Registry::PortInfo info = registry_.lookup(port, proto);
     label.status = info.status;
@@ -48,25 +48,24 @@ core::ServiceLabel Labeler::label_port(std::uint16_t port, core::Proto proto, bo
                         [&](const IanaRecord* r) { return r->service_name == entry->name; });
         if (!registry_name && entry->name != "unknown" && !entry->name.empty()) label.known_as = entry->name;
     }
-    label.local_prevalence =
-        responsive_hosts > 0 ? static_cast<double>(local_open_hosts) / static_cast<double>(responsive_hosts)
-                             : 0.0;
+    label.hosts_open = hosts_open;
 
-    const Rarity rarity = assess({.port = port,
-                                  .proto = proto,
-                                  .status = info.status,
-                                  .prevalence = label.prevalence,
-                                  .unauthorized_use = unauthorized,
-                                  .open = open,
-                                  .local_open_hosts = local_open_hosts,
-                                  .responsive_hosts = responsive_hosts});
+    const Rarity rarity =
+        assess({.port = port,
+                .proto = proto,
+                .status = info.status,
+                .prevalence = prevalence_ ? std::optional<double>(label.prevalence) : std::nullopt,
+                .unauthorized_use = unauthorized,
+                .open = open,
+                .hosts_open = hosts_open,
+                .hosts_up = hosts_up});
     label.rarity = rarity.score;
     label.labels = rarity.labels;
     return label;
 }
 
 std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>& results,
-                                            std::uint64_t responsive_hosts) const {
+                                            std::uint64_t hosts_up) const {
     // Distinct (port, proto, host) triples that are open, then a count per (port, proto).
     std::vector<std::tuple<std::uint32_t, core::Address>> open;
     for (const auto& r : results)
@@ -76,7 +75,7 @@ std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>&
     std::unordered_map<std::uint32_t, std::uint32_t> open_hosts;
     for (const auto& [key, host] : open) ++open_hosts[key];
 
-    const std::uint32_t responsive = saturate(responsive_hosts);
+    const std::uint32_t up = saturate(hosts_up);
     // A label depends only on (port, proto, open), so each is computed once per scan.
     std::unordered_map<std::uint32_t, core::ServiceLabel> cache;
     std::vector<core::ReportRow> rows;
@@ -88,7 +87,7 @@ std::vector<core::ReportRow> Labeler::label(const std::vector<core::PortResult>&
         if (it == cache.end()) {
             const auto count = open_hosts.find(key_of(r.port, r.proto));
             const std::uint32_t local = count == open_hosts.end() ? 0 : count->second;
-            it = cache.emplace(key, label_port(r.port, r.proto, is_open, local, responsive)).first;
+            it = cache.emplace(key, label_port(r.port, r.proto, is_open, local, up)).first;
         }
         core::ReportRow& row = rows.emplace_back();
         row.result = r;

@@ -40,27 +40,26 @@ std::string describe_frequency(double p) {
 
 Rarity assess(const RarityInput& in) {
     Rarity out;
-    const double p = std::clamp(in.prevalence, 0.0, 1.0);
+    const std::optional<double> p =
+        in.prevalence ? std::optional<double>(std::clamp(*in.prevalence, 0.0, 1.0)) : std::nullopt;
     const bool unassigned = in.status == core::RegistryStatus::unassigned;
     const bool reserved = in.status == core::RegistryStatus::reserved;
 
-    const double rareness = std::min(1.0, -std::log10(std::max(p, 1e-8)) / 8.0);
-    const double prior = (unassigned || reserved) ? 9.0 + rareness : 9.5 * rareness;
-    const double share =
-        in.responsive_hosts > 0 ? static_cast<double>(in.local_open_hosts) / in.responsive_hosts : 0.0;
-    const bool locally_common = in.responsive_hosts >= 3 && in.local_open_hosts >= 3 && share >= 0.5;
-    double score = prior;
-    if (locally_common) score *= 1.0 - 0.8 * std::min(share, 1.0);
-    out.score = std::clamp(score, 0.0, 10.0);
+    if (p) {
+        const double rareness = std::min(1.0, -std::log10(std::max(*p, 1e-8)) / 8.0);
+        const double score = (unassigned || reserved) ? 9.0 + rareness : 9.5 * rareness;
+        out.score = std::clamp(score, 0.0, 10.0);
+    }
+    const bool fleet_wide = in.open && core::is_fleet_wide(in.hosts_open, in.hosts_up);
 
-    const bool ghost = in.open && !locally_common && (unassigned || reserved || p < 1e-5);
+    const bool ghost = in.open && (unassigned || reserved || (p && *p < 1e-5));
     if (ghost) out.labels |= core::label_ghost;
     if (unassigned) out.labels |= core::label_unassigned;
     if (reserved) out.labels |= core::label_reserved;
     if (in.port <= 1023) out.labels |= core::label_privileged;
     if (in.port >= 49152) out.labels |= core::label_dynamic;
     if (in.unauthorized_use) out.labels |= core::label_unauthorized_use_reported;
-    if (locally_common) out.labels |= core::label_locally_common;
+    if (fleet_wide) out.labels |= core::label_fleet_wide;
 
     switch (in.status) {
         case core::RegistryStatus::assigned:
@@ -76,13 +75,15 @@ Rarity assess(const RarityInput& in) {
             out.reasons.push_back("not listed in the registry");
             break;
     }
-    out.reasons.push_back(p > 0 ? "observed open-frequency " + detail::describe_frequency(p)
-                                : std::string("observed open-frequency 0 (never seen open, or not listed)"));
-    if (in.responsive_hosts > 0 && in.local_open_hosts > 0) {
-        std::string local = fmt::format("open on {} of {} responsive hosts in this scan", in.local_open_hosts,
-                                        in.responsive_hosts);
-        if (locally_common)
-            local += fmt::format(" (locally common: score x {:.2f})", 1.0 - 0.8 * std::min(share, 1.0));
+    if (!p)
+        out.reasons.push_back("observed open-frequency unknown (no prevalence data): rarity unknown");
+    else
+        out.reasons.push_back(
+            *p > 0 ? "observed open-frequency " + detail::describe_frequency(*p)
+                   : std::string("observed open-frequency 0 (never seen open, or not listed)"));
+    if (in.hosts_up > 0 && in.hosts_open > 0) {
+        std::string local = fmt::format("open on {} of {} hosts up in this scan", in.hosts_open, in.hosts_up);
+        if (fleet_wide) local += " (fleet-wide; the rarity stays the port's worldwide one)";
         out.reasons.push_back(std::move(local));
     }
     if (in.unauthorized_use) out.reasons.push_back("IANA: unauthorized use reported");

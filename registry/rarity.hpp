@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,39 +11,39 @@
 
 namespace ghostport::registry {
 
-// Rarity formula (the man page quotes this block):
+// Rarity formula (the man page quotes this block). Rarity is a property of the port worldwide: how many
+// hosts of this scan share the port never lowers it.
 //
 //   p      = observed open-frequency of (port, proto) in the prevalence file (nmap-services format);
-//            0 when the port is absent from the file or there is no file.
+//            0 when the file does not list the port. With no prevalence file p is unknown, and so is the
+//            score.
 //   rareness = min(1, -log10(max(p, 1e-8)) / 8)          0 for p = 1, 1 for p <= 1e-8 (and p = 0)
-//   prior  = 9 + rareness     when IANA lists the port as unassigned or reserved (so they stay in 9..10
+//   score  = 9 + rareness     when IANA lists the port as unassigned or reserved (so they stay in 9..10
 //                             even when scans see them open: a firewall answering everywhere, a backdoor)
 //          = 9.5 x rareness   otherwise (assigned, or unknown to a services(5) file)
-//   share  = local_open_hosts / responsive_hosts
-//   locally-common  when responsive_hosts >= 3 and local_open_hosts >= 3 and share >= 0.5
-//   score  = prior, times (1 - 0.8 x share) when locally-common (share capped at 1);
-//            clamped to [0, 10]
 //
 // Labels:
-//   ghost                      open, not locally-common, and (unassigned or reserved or p < 1e-5)
+//   ghost                      open, and (unassigned or reserved or p < 1e-5); with p unknown only
+//                              unassigned or reserved make a ghost (p < 1e-5 is not guessed)
 //   unassigned, reserved       IANA's status for the port
 //   privileged                 port <= 1023
 //   dynamic                    port >= 49152
 //   unauthorized-use-reported  IANA records reported unauthorized use of the port
-//   locally-common             as defined above
+//   fleet-wide                 open, and open on at least half of the hosts up when 3 or more are up
+//                              (hosts_up >= 3 and 2 x hosts_open >= hosts_up)
 struct RarityInput {
     std::uint16_t port = 0;
     core::Proto proto = core::Proto::tcp;
     core::RegistryStatus status = core::RegistryStatus::unknown;
-    double prevalence = 0.0;  // p; 0 when absent
+    std::optional<double> prevalence;  // p; 0 when the file does not list the port; nullopt with no file
     bool unauthorized_use = false;
     bool open = false;
-    std::uint32_t local_open_hosts = 0;  // hosts of this scan with (port, proto) open
-    std::uint32_t responsive_hosts = 0;  // hosts of this scan that answered on any port
+    std::uint32_t hosts_open = 0;  // hosts of this scan with (port, proto) open
+    std::uint32_t hosts_up = 0;    // hosts of this scan that were up
 };
 
 struct Rarity {
-    double score = 0.0;
+    std::optional<double> score;  // nullopt when p is unknown
     core::Labels labels = 0;
     std::vector<std::string> reasons;  // short human sentences, most important first
 };

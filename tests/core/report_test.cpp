@@ -7,8 +7,43 @@ using namespace ghostport::core;
 TEST(Report, LabelsRenderInFixedOrder) {
     EXPECT_EQ(labels_to_string(0), "");
     EXPECT_EQ(labels_to_string(label_dynamic | label_ghost | label_unassigned), "ghost;unassigned;dynamic");
-    EXPECT_EQ(labels_to_string(label_locally_common | label_unauthorized_use_reported),
-              "unauthorized-use-reported;locally-common");
+    EXPECT_EQ(labels_to_string(label_fleet_wide | label_unauthorized_use_reported),
+              "unauthorized-use-reported;fleet-wide");
+    EXPECT_EQ(labels_to_string(1u << 6), "");  // was locally-common: no longer written
+}
+
+TEST(Report, FleetWideIsHalfOfThreeOrMoreHostsUp) {
+    EXPECT_TRUE(is_fleet_wide(4, 5));
+    EXPECT_TRUE(is_fleet_wide(2, 4));
+    EXPECT_TRUE(is_fleet_wide(2, 3));
+    EXPECT_FALSE(is_fleet_wide(1, 3));
+    EXPECT_FALSE(is_fleet_wide(3, 7));
+    EXPECT_FALSE(is_fleet_wide(2, 2));  // fewer than 3 hosts up
+    EXPECT_FALSE(is_fleet_wide(0, 0));
+}
+
+TEST(Report, CountHostsOpenSetsTheCountAndFleetWide) {
+    std::vector<ReportRow> rows;
+    auto add = [&](std::uint32_t host, std::uint16_t port, PortState state) {
+        ReportRow& row = rows.emplace_back();
+        row.result.host = Address::from_v4(0xC6120000u + host);
+        row.result.port = port;
+        row.result.state = state;
+    };
+    for (std::uint32_t h = 1; h <= 4; ++h) add(h, 1642, PortState::open);
+    add(1, 1642, PortState::open);  // a duplicate counts once
+    add(5, 1642, PortState::closed);
+    add(5, 22, PortState::open);
+    rows[6].label.labels = label_fleet_wide;  // stale: cleared
+    count_hosts_open(rows, 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(rows[i].label.hosts_open, 4u) << i;
+        EXPECT_TRUE(rows[i].label.labels & label_fleet_wide) << i;
+    }
+    EXPECT_EQ(rows[5].label.hosts_open, 4u);
+    EXPECT_FALSE(rows[5].label.labels & label_fleet_wide);  // closed here
+    EXPECT_EQ(rows[6].label.hosts_open, 1u);
+    EXPECT_EQ(rows[6].label.labels, 0u);
 }
 
 TEST(Report, DeletedExeLabelHasItsNameBothWays) {

@@ -120,7 +120,7 @@ TEST(CsvSink, RoundTripsTrickyFields) {
     b.result.reason = ghostport::core::Reason::rst;
     b.label.status = ghostport::core::RegistryStatus::reserved;
     b.result.scanned_at = {};
-    ReportRow c = make_row("::1", 1024, 5.55, 0x7F, "caf\xC3\xA9", "h\xC3\xB4te");
+    ReportRow c = make_row("::1", 1024, 5.55, 0x83F, "caf\xC3\xA9", "h\xC3\xB4te");
     c.result.reason = ghostport::core::Reason::unreachable;
 
     const std::string first = csv_of_rows({a, b, c});
@@ -143,7 +143,7 @@ TEST(CsvSink, RoundTripsTrickyFields) {
     EXPECT_EQ(ra.result.reason, a.result.reason);
     EXPECT_DOUBLE_EQ(ra.label.prevalence, 0.000123456);
     const ReportRow& rc = back[1];
-    EXPECT_EQ(rc.label.labels, 0x7Fu);
+    EXPECT_EQ(rc.label.labels, 0x83Fu);  // ghost .. unauthorized-use-reported, fleet-wide
     EXPECT_EQ(rc.hostname, "h\xC3\xB4te");
     const ReportRow& rb = back[2];
     EXPECT_EQ(rb.result.proto, ghostport::core::Proto::udp);

@@ -102,7 +102,7 @@ TEST(ListenerFormats, XmlHasNoListenerForm) {
 }
 
 TEST(ListenerFormats, RarityUnknownWhenThereIsNone) {
-    EXPECT_EQ(detail::listener_rarity_text(std::nullopt), "unknown");
+    EXPECT_EQ(detail::listener_rarity_text(std::nullopt), "");
     EXPECT_EQ(detail::listener_rarity_text(9.54), "9.5");
 }
 

@@ -82,7 +82,8 @@ TEST(Explain, RendersMissingFieldsAndGhosts) {
     expect_contains(text, "4001/udp is unassigned in the registry.");
     expect_contains(text, "(no name) 4001/all");
     expect_contains(text, "no prevalence file");
-    expect_contains(text, "Rarity if open: 10.0 / 10");
+    expect_contains(text, "Rarity if open: unknown (no prevalence data");
+    expect_contains(text, "An open 4001/udp is a ghost:");  // unassigned needs no prevalence
     expect_contains(text, "  - IANA: unassigned");
 
     text =

@@ -64,8 +64,8 @@ TEST(Labeler, FillsEveryFieldFromRegistryAndPrevalence) {
     EXPECT_EQ(ssh.known_as, "");  // same name in both files
     EXPECT_EQ(ssh.status, RegistryStatus::assigned);
     EXPECT_DOUBLE_EQ(ssh.prevalence, 0.182286);
-    EXPECT_DOUBLE_EQ(ssh.local_prevalence, 1.0);
-    EXPECT_LE(ssh.rarity, 1.0);
+    EXPECT_EQ(ssh.hosts_open, 1u);
+    EXPECT_LE(ssh.rarity.value(), 1.0);
     EXPECT_EQ(ssh.labels, core::label_privileged);
 
     const auto& italk = rows[1].label;
@@ -90,12 +90,12 @@ TEST(Labeler, UnassignedUnknownNamesAndUnauthorizedUse) {
     const auto& finger = rows[1].label;
     EXPECT_TRUE(finger.labels & core::label_unauthorized_use_reported);
     EXPECT_FALSE(finger.is_ghost());
-    EXPECT_DOUBLE_EQ(finger.local_prevalence, 0.0);
+    EXPECT_EQ(finger.hosts_open, 0u);
 
     const auto& nothing = rows[2].label;
     EXPECT_EQ(nothing.status, RegistryStatus::unknown);
     EXPECT_EQ(nothing.prevalence, 0.0);
-    EXPECT_DOUBLE_EQ(nothing.rarity, 9.5);
+    EXPECT_DOUBLE_EQ(nothing.rarity.value(), 9.5);
     EXPECT_TRUE(nothing.is_ghost());
 }
 
@@ -109,12 +109,14 @@ TEST(Labeler, CountsDistinctOpenHostsPerPort) {
     const auto rows = labeler.label(results, 4);
     ASSERT_EQ(rows.size(), 6u);
     for (std::size_t i = 0; i < 5; ++i) {
-        EXPECT_DOUBLE_EQ(rows[i].label.local_prevalence, 0.75) << i;
-        EXPECT_TRUE(rows[i].label.labels & core::label_locally_common) << i;
-        EXPECT_FALSE(rows[i].label.is_ghost()) << i;
+        EXPECT_EQ(rows[i].label.hosts_open, 3u) << i;
+        const bool open = rows[i].result.state == PortState::open;
+        EXPECT_EQ((rows[i].label.labels & core::label_fleet_wide) != 0, open) << i;  // 3 of 4 hosts up
+        EXPECT_EQ(rows[i].label.is_ghost(), open) << i;     // unassigned: a ghost wherever it is open
+        EXPECT_GE(rows[i].label.rarity.value(), 9.0) << i;  // never lowered by the count
     }
-    EXPECT_LT(rows[0].label.rarity, rows[5].label.rarity);
-    EXPECT_DOUBLE_EQ(rows[5].label.local_prevalence, 0.25);
+    EXPECT_EQ(rows[5].label.hosts_open, 1u);
+    EXPECT_FALSE(rows[5].label.labels & core::label_fleet_wide);
     EXPECT_TRUE(rows[5].label.is_ghost());
 }
 
@@ -122,9 +124,13 @@ TEST(Labeler, WorksWithoutAPrevalenceFileOrResponsiveHosts) {
     const Labeler labeler(registry(), nullptr);
     const auto rows = labeler.label({result(1, 22, PortState::open)}, 0);
     EXPECT_EQ(rows[0].label.prevalence, 0.0);
-    EXPECT_EQ(rows[0].label.local_prevalence, 0.0);
+    EXPECT_EQ(rows[0].label.hosts_open, 1u);
     EXPECT_EQ(rows[0].label.known_as, "");
-    EXPECT_DOUBLE_EQ(rows[0].label.rarity, 9.5);
+    EXPECT_FALSE(rows[0].label.rarity.has_value());  // unknown, not 9.5
+    EXPECT_FALSE(rows[0].label.is_ghost());          // rarity is not guessed
+    EXPECT_FALSE(labeler.has_prevalence());
+    const auto unassigned = labeler.label({result(1, 81, PortState::open)}, 1);
+    EXPECT_TRUE(unassigned[0].label.is_ghost());  // the registry alone says so
     EXPECT_TRUE(labeler.label({}, 0).empty());
 }
 
@@ -138,5 +144,5 @@ TEST(LabelerReal, NetbusIsKnownAsOn12345) {
     EXPECT_EQ(rows[1].label.service, "isis-am");
     EXPECT_EQ(rows[1].label.known_as, "");
     EXPECT_TRUE(rows[1].label.is_ghost());
-    EXPECT_GE(rows[1].label.rarity, 9.0);
+    EXPECT_GE(rows[1].label.rarity.value(), 9.0);
 }

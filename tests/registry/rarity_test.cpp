@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "real_files.hpp"
@@ -25,8 +27,8 @@ RarityInput open_port(std::uint16_t port, RegistryStatus status, double p) {
             .prevalence = p,
             .unauthorized_use = false,
             .open = true,
-            .local_open_hosts = 0,
-            .responsive_hosts = 0};
+            .hosts_open = 0,
+            .hosts_up = 0};
 }
 
 bool has(const Rarity& r, core::Label l) {
@@ -53,24 +55,24 @@ Rarity real(std::uint16_t port) {
 }  // namespace
 
 TEST(Rarity, FormulaValues) {
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1.0)).score, 0.0);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 0.0)).score, 9.5);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1e-8)).score, 9.5);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1e-4)).score, 9.5 * 4 / 8);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unknown, 1e-4)).score, 9.5 * 4 / 8);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unassigned, 1e-4)).score, 9.0 + 4.0 / 8);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unassigned, 1.0)).score, 9.0);
-    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::reserved, 0.0)).score, 10.0);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1.0)).score.value(), 0.0);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 0.0)).score.value(), 9.5);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1e-8)).score.value(), 9.5);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::assigned, 1e-4)).score.value(), 9.5 * 4 / 8);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unknown, 1e-4)).score.value(), 9.5 * 4 / 8);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unassigned, 1e-4)).score.value(), 9.0 + 4.0 / 8);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::unassigned, 1.0)).score.value(), 9.0);
+    EXPECT_DOUBLE_EQ(assess(open_port(5000, RegistryStatus::reserved, 0.0)).score.value(), 10.0);
 }
 
 // 4/tcp is unassigned, yet nmap-services has it open on 0.000477 of hosts: it still tops the scale.
 TEST(Rarity, UnassignedStaysNearTheTopEvenWhenSeenOpen) {
     const Rarity r = assess(open_port(4, RegistryStatus::unassigned, 0.000477));
-    EXPECT_GE(r.score, 9.0);
+    EXPECT_GE(r.score.value(), 9.0);
     EXPECT_TRUE(has(r, core::label_ghost));
     double last = 11;
     for (double p : {0.0, 1e-6, 1e-3, 0.5, 1.0}) {
-        const double s = assess(open_port(4, RegistryStatus::unassigned, p)).score;
+        const double s = assess(open_port(4, RegistryStatus::unassigned, p)).score.value();
         EXPECT_LE(s, last) << p;
         last = s;
     }
@@ -79,14 +81,14 @@ TEST(Rarity, UnassignedStaysNearTheTopEvenWhenSeenOpen) {
 TEST(Rarity, MonotoneInPrevalence) {
     double last = 11;
     for (double p : {0.0, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 1.0}) {
-        const double s = assess(open_port(5000, RegistryStatus::assigned, p)).score;
+        const double s = assess(open_port(5000, RegistryStatus::assigned, p)).score.value();
         EXPECT_LE(s, last) << p;
         EXPECT_GE(s, 0.0);
         EXPECT_LE(s, 10.0);
         last = s;
     }
-    EXPECT_LT(assess(open_port(5000, RegistryStatus::assigned, 1e-3)).score,
-              assess(open_port(5000, RegistryStatus::assigned, 1e-4)).score);
+    EXPECT_LT(assess(open_port(5000, RegistryStatus::assigned, 1e-3)).score.value(),
+              assess(open_port(5000, RegistryStatus::assigned, 1e-4)).score.value());
 }
 
 TEST(Rarity, GhostNeedsOpenAndRareOrUnassigned) {
@@ -100,35 +102,50 @@ TEST(Rarity, GhostNeedsOpenAndRareOrUnassigned) {
     const Rarity r = assess(closed);
     EXPECT_FALSE(has(r, core::label_ghost));
     EXPECT_TRUE(has(r, core::label_unassigned));
-    EXPECT_DOUBLE_EQ(r.score, 10.0);  // the score does not depend on the state
+    EXPECT_DOUBLE_EQ(r.score.value(), 10.0);  // the score does not depend on the state
 }
 
-TEST(Rarity, LocalCommonnessPullsDownAndRemovesGhost) {
-    auto in = open_port(5000, RegistryStatus::unassigned, 0.0);
-    in.responsive_hosts = 4;
-    in.local_open_hosts = 2;  // below 3 hosts: not locally common
+// A backdoor on every machine of a fleet is still a ghost with its worldwide rarity: how many scanned hosts
+// share a port is its own fact (fleet-wide), never a discount.
+TEST(Rarity, SharingAPortAcrossHostsNeverLowersItOrHidesTheGhost) {
+    auto in = open_port(1642, RegistryStatus::assigned, 0.0);
+    const double alone = assess(in).score.value();
+    in.hosts_up = 5;
+    for (std::uint32_t n = 1; n <= 5; ++n) {
+        in.hosts_open = n;
+        const Rarity r = assess(in);
+        EXPECT_DOUBLE_EQ(r.score.value(), alone) << n;
+        EXPECT_TRUE(has(r, core::label_ghost)) << n;
+        EXPECT_EQ(has(r, core::label_fleet_wide), n >= 3) << n;  // at least half of 5
+        EXPECT_TRUE(has_reason(r, fmt::format("open on {} of 5 hosts up in this scan", n))) << n;
+    }
+
+    in.hosts_up = 2;  // fewer than 3 hosts up: never fleet-wide
+    in.hosts_open = 2;
+    EXPECT_FALSE(has(assess(in), core::label_fleet_wide));
+    in.hosts_up = 7;  // 3 of 7 is under half
+    in.hosts_open = 3;
+    EXPECT_FALSE(has(assess(in), core::label_fleet_wide));
+    in.hosts_open = 4;
+    EXPECT_TRUE(has(assess(in), core::label_fleet_wide));
+    in.open = false;  // a closed row is not a listener, fleet-wide or not
+    EXPECT_FALSE(has(assess(in), core::label_fleet_wide));
+}
+
+// Without prevalence data the rarity is unknown; only what the registry alone says makes a ghost.
+TEST(Rarity, UnknownWithoutPrevalenceAndNoGuessedLabels) {
+    auto in = open_port(1642, RegistryStatus::assigned, 0.0);
+    in.prevalence = std::nullopt;
     Rarity r = assess(in);
-    EXPECT_DOUBLE_EQ(r.score, 10.0);
-    EXPECT_TRUE(has(r, core::label_ghost));
-    EXPECT_TRUE(has_reason(r, "open on 2 of 4 responsive hosts in this scan"));
+    EXPECT_FALSE(r.score.has_value());
+    EXPECT_FALSE(has(r, core::label_ghost));  // p < 1e-5 is not guessed
+    EXPECT_TRUE(has_reason(r, "no prevalence data"));
 
-    in.local_open_hosts = 3;
+    in.status = RegistryStatus::unassigned;
     r = assess(in);
-    EXPECT_TRUE(has(r, core::label_locally_common));
-    EXPECT_FALSE(has(r, core::label_ghost));
-    EXPECT_DOUBLE_EQ(r.score, 10.0 * (1 - 0.8 * 0.75));
-    EXPECT_TRUE(has_reason(r, "open on 3 of 4 responsive hosts in this scan"));
-
-    in.local_open_hosts = 4;
-    EXPECT_NEAR(assess(in).score, 2.0, 1e-12);
-
-    in.responsive_hosts = 7;  // 3 of 7 < 0.5
-    in.local_open_hosts = 3;
-    EXPECT_FALSE(has(assess(in), core::label_locally_common));
-
-    in.responsive_hosts = 2;  // fewer than 3 responsive hosts
-    in.local_open_hosts = 2;
-    EXPECT_FALSE(has(assess(in), core::label_locally_common));
+    EXPECT_FALSE(r.score.has_value());
+    EXPECT_TRUE(has(r, core::label_ghost));  // unassigned needs no prevalence
+    EXPECT_TRUE(has(r, core::label_unassigned));
 }
 
 TEST(Rarity, RangeAndRegistryLabels) {
@@ -170,30 +187,30 @@ TEST(Rarity, SyntheticUnassignedPortTopsTheScale) {
     const auto info = reg.lookup(1, Proto::tcp);
     ASSERT_EQ(info.status, RegistryStatus::unassigned);
     const Rarity r = assess(open_port(1, info.status, 0.0));
-    EXPECT_GE(r.score, 9.0);
+    EXPECT_GE(r.score.value(), 9.0);
     EXPECT_TRUE(has(r, core::label_ghost));
 }
 
 TEST(RarityReal, AnchorsWithTheRealFiles) {
     GHOSTPORT_SKIP_UNLESS(t::iana_2025_path);
     GHOSTPORT_SKIP_UNLESS(t::nmap_services_path);
-    EXPECT_LE(real(80).score, 1.0);
+    EXPECT_LE(real(80).score.value(), 1.0);
     EXPECT_FALSE(has(real(80), core::label_ghost));
-    EXPECT_LE(real(22).score, 1.0);
+    EXPECT_LE(real(22).score.value(), 1.0);
 
     const Rarity isis = real(1642);
-    EXPECT_GE(isis.score, 9.0);
+    EXPECT_GE(isis.score.value(), 9.0);
     EXPECT_TRUE(has(isis, core::label_ghost));
 
     ASSERT_EQ(t::iana_2025().lookup(36, Proto::tcp).status, RegistryStatus::unassigned);
     const Rarity unassigned = real(36);
-    EXPECT_GE(unassigned.score, 9.0);
+    EXPECT_GE(unassigned.score.value(), 9.0);
     EXPECT_TRUE(has(unassigned, core::label_ghost));
     EXPECT_TRUE(has(unassigned, core::label_unassigned));
 
     const Rarity esro = real(642);
-    EXPECT_GT(esro.score, 2.0);
-    EXPECT_LT(esro.score, 8.0);
+    EXPECT_GT(esro.score.value(), 2.0);
+    EXPECT_LT(esro.score.value(), 8.0);
 
     EXPECT_TRUE(has(real(79), core::label_unauthorized_use_reported));
 }
