@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "core/errors.hpp"
+#include "output/xml_sink.hpp"
 
 namespace ghostport::output {
 namespace {
@@ -40,6 +43,35 @@ TEST(ScanXml, BadDocumentsAreErrors) {
     EXPECT_THROW(read_scan_xml("<nmaprun><host><port protocol=\"tcp\" portid=\"1\"/>"), core::InputError);
     EXPECT_THROW(read_scan_xml("<nmaprun><scaninfo protocol=\"tcp\" services=\"9-1\"/>"), core::InputError);
     EXPECT_THROW(read_scan_xml("<nmaprun <host"), core::InputError);
+}
+
+// ghostport's own XML report reads back as what it says: the host, the open and closed ports, the ports
+// scanned.
+TEST(ScanXml, GhostportsOwnXmlReadsBack) {
+    core::Report r;
+    r.meta.engine = "connect";
+    r.meta.ports_per_host = 3;
+    r.meta.ports_scanned = "22,1642,8080";
+    r.meta.closed = 1;
+    for (auto [port, state] :
+         {std::pair{22, core::PortState::open}, std::pair{8080, core::PortState::open}}) {
+        core::ReportRow row;
+        row.result.host = *core::Address::parse("198.18.0.5");
+        row.result.port = static_cast<std::uint16_t>(port);
+        row.result.state = state;
+        row.result.reason = core::Reason::syn_ack;
+        row.label.service = "x\"<&";
+        r.rows.push_back(row);
+    }
+    std::ostringstream xml;
+    write_xml(xml, r);
+    const auto v = read_scan_xml(xml.str());
+    ASSERT_EQ(v.hosts.size(), 1u);
+    EXPECT_EQ(v.hosts[0].to_string(), "198.18.0.5");
+    EXPECT_EQ(v.tcp_scanned, (std::vector<std::uint16_t>{22, 1642, 8080}));
+    ASSERT_EQ(v.ports.size(), 2u);
+    EXPECT_EQ(v.ports[1].port, 8080);
+    EXPECT_EQ(v.ports[1].state, core::PortState::open);
 }
 
 }  // namespace
