@@ -210,4 +210,52 @@ TEST(ListenersCli, BaselineFailsOnANewListenerAndNamesItsProcess) {
     EXPECT_EQ(changes[0].at("change"), "new");
 }
 
+// --against a scan of the same namespace from 127.0.0.1 (JSON and XML): 22 seen, 1642 (dropped by nftables)
+// filtered, the loopback-only 1643 not judged, and 8080 (open to the scan through a DNAT rule to 22, with no
+// socket of its own) forwarded.
+TEST(ListenersCli, AgainstAScanTellsSeenFilteredAndForwarded) {
+    REQUIRE_ROOT();
+    Namespace ns("la");
+    ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
+    gp_test::ScratchDir dir("against");
+    gp_test::Background sockets({"ip", "netns", "exec", ns.name(), GP_SOCKETS_BINARY, "tcp:0.0.0.0:22",
+                                 "tcp:127.0.0.1:1643", "tcp:0.0.0.0:1642", "--seconds", "60"},
+                                "ready");
+    const std::string rules =
+        "table inet gpt {\n"
+        "  chain in { type filter hook input priority 0; tcp dport 1642 drop; }\n"
+        "  chain out { type nat hook output priority -100; tcp dport 8080 redirect to :22; }\n"
+        "}\n";
+    const auto nft = gp_test::run({"ip", "netns", "exec", ns.name(), "nft", "-f", "-"}, 20s, rules);
+    ASSERT_EQ(nft.exit_code, 0) << nft.err;
+    for (const std::string format : {"json", "xml"}) {
+        SCOPED_TRACE(format);
+        const std::string scan = dir / ("scan." + format);
+        const auto s = gp_test::run(
+            gp_test::with_registry({"ip", "netns", "exec", ns.name(), gp_test::ghostport_binary(), "scan",
+                                    "127.0.0.1", "-p", "22,1642,1643,8080", "--timeout", "300ms", "-q", "-o",
+                                    scan}),
+            60s);
+        ASSERT_EQ(s.exit_code, 0) << s.err;
+        const auto l = gp_test::run(
+            gp_test::with_registry({"ip", "netns", "exec", ns.name(), gp_test::ghostport_binary(),
+                                    "listeners", "--against", scan}),
+            60s);
+        ASSERT_EQ(l.exit_code, 0) << l.err;
+        EXPECT_NE(l.out.find("tcp 22 (gp_sockets pid " + std::to_string(sockets.pid()) +
+                             ") listens on all addresses and the scan saw it open from outside"),
+                  std::string::npos)
+            << l.out;
+        EXPECT_NE(l.out.find("tcp 1642 (gp_sockets pid " + std::to_string(sockets.pid()) +
+                             ") listens on all addresses but the scan did not see it: filtered on the way"),
+                  std::string::npos)
+            << l.out;
+        EXPECT_EQ(l.out.find("tcp 1643 ("), std::string::npos) << l.out;
+        EXPECT_NE(
+            l.out.find("127.0.0.1 8080/tcp is open from outside but no socket of this host listens on it"),
+            std::string::npos)
+            << l.out;
+    }
+}
+
 }  // namespace
