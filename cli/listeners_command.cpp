@@ -78,7 +78,9 @@ int run_listeners(const ListenersOptions& o) {
     const registry::Labeler labeler(reg, prevalence ? &*prevalence : nullptr);
     report.rows = label_listeners(std::move(found.listeners), labeler);
     m.namespaces = namespaces_of(report.rows);
-    if (!o.quiet)
+    // The table's summary says what was not seen; when no table is shown, a notice on standard error does.
+    const bool table_shown = !o.quiet && (file || format == output::Format::table);
+    if (!o.quiet && !table_shown)
         for (const auto& u : m.unseen)
             std::fprintf(stderr, "ghostport: not seen: %s\n", core::escape_name(u).c_str());
     audit.annotate(report, m.hostname);

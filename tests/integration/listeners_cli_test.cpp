@@ -210,6 +210,34 @@ TEST(ListenersCli, BaselineFailsOnANewListenerAndNamesItsProcess) {
     EXPECT_EQ(changes[0].at("change"), "new");
 }
 
+// Without root it lists what it may (its own namespace) and says what it could not see: the other namespace.
+TEST(ListenersCli, WithoutRootSaysWhatItCouldNotSee) {
+    REQUIRE_ROOT();
+    Namespace ns("ln");
+    ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
+    gp_test::Background sockets(
+        {"ip", "netns", "exec", ns.name(), GP_SOCKETS_BINARY, "tcp:0.0.0.0:1642", "--seconds", "60"},
+        "ready");
+    const auto table =
+        gp_test::run(gp_test::with_registry({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                             gp_test::ghostport_binary(), "listeners", "--all-namespaces"}),
+                     60s);
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(table.out.find("not seen: network namespace " + ns.name() + ": entering it needs root"),
+              std::string::npos)
+        << table.out;
+    EXPECT_EQ(table.out.find(" " + ns.name() + " "), std::string::npos) << table.out;  // no row of it
+    EXPECT_EQ(table.err, "");  // the table said it; no second notice
+    const auto csv =
+        gp_test::run(gp_test::with_registry({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                             gp_test::ghostport_binary(), "listeners", "--all-namespaces",
+                                             "--format", "csv"}),
+                     60s);
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    EXPECT_NE(csv.err.find("ghostport: not seen: network namespace " + ns.name()), std::string::npos)
+        << csv.err;
+}
+
 // --against a scan of the same namespace from 127.0.0.1 (JSON and XML): 22 seen, 1642 (dropped by nftables)
 // filtered, the loopback-only 1643 not judged, and 8080 (open to the scan through a DNAT rule to 22, with no
 // socket of its own) forwarded.
