@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
-all=(reply target_spec port_spec iana_csv services report_csv report_json expect config service_defs service_match)
+all=(reply target_spec port_spec iana_csv services report_csv report_json expect config service_defs service_match sock_diag)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 for t in "${targets[@]}"; do

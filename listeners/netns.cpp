@@ -53,8 +53,10 @@ NamespaceList list_namespaces(const std::string& proc_root, const std::string& n
     NamespaceList out;
     std::map<Identity, std::size_t> seen;  // identity -> index in out.namespaces
     int err = 0;
-    if (auto own = identity_of(proc_root + "/self/ns/net", err)) {
-        out.namespaces.push_back(NetNamespace{"", proc_root + "/self/ns/net", own->first, own->second, true});
+    // thread-self, not self: a helper thread that entered another namespace lists from there.
+    const std::string own_path = proc_root + "/thread-self/ns/net";
+    if (auto own = identity_of(own_path, err)) {
+        out.namespaces.push_back(NetNamespace{"", own_path, own->first, own->second, true});
         seen[*own] = 0;
     }
 
@@ -108,11 +110,10 @@ NamespaceList list_namespaces(const std::string& proc_root, const std::string& n
                                               id.second, false});
     }
     if (hidden > 0)
-        out.unseen.push_back(
-            fmt::format("the network namespaces of {} processes could not be looked at (permission denied: "
-                        "that needs root, "
-                        "or CAP_SYS_PTRACE over them)",
-                        hidden));
+        out.unseen.push_back(fmt::format(
+            "the network namespaces of {} could not be looked at (permission denied: that needs root, or "
+            "CAP_SYS_PTRACE over them)",
+            hidden == 1 ? std::string("1 process") : fmt::format("{} processes", hidden)));
     return out;
 }
 

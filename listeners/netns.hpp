@@ -22,9 +22,9 @@ struct NamespaceList {
     std::vector<std::string> unseen;       // sentences on what could not be looked at
 };
 
-// Lists the namespaces: the caller's (<proc_root>/self/ns/net), every file of netns_dir, and that of every
-// process under proc_root (named after its lowest pid). Deduplicated by (dev, ino); a namespace with a name
-// under netns_dir keeps that name.
+// Lists the namespaces: the calling thread's (<proc_root>/thread-self/ns/net), every file of netns_dir, and
+// that of every process under proc_root (named after its lowest pid). Deduplicated by (dev, ino); a namespace
+// with a name under netns_dir keeps that name.
 NamespaceList list_namespaces(const std::string& proc_root, const std::string& netns_dir);
 
 // Runs fn on a new thread that has entered the namespace at `path` (setns CLONE_NEWNET) and waits for it.

@@ -80,7 +80,7 @@ std::optional<core::Listener> parse_diag_message(std::span<const std::uint8_t> m
 
 }  // namespace detail
 
-std::vector<core::Listener> read_socket_table() {
+std::vector<core::Listener> read_socket_table(std::vector<std::string>* unseen) {
     netlink::Socket socket(NETLINK_SOCK_DIAG, "socket table");
     std::vector<core::Listener> out;
     struct Ask {
@@ -111,12 +111,20 @@ std::vector<core::Listener> read_socket_table() {
                 std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(m), m->nlmsg_len);
                 if (auto l = detail::parse_diag_message(bytes, ask.proto)) found.push_back(std::move(*l));
             });
-            // A kernel without IPv6 (or without UDP diag) has nothing of that kind to list.
-            if (status.error == EAFNOSUPPORT || status.error == ENOENT || status.error == EOPNOTSUPP) break;
+            const char* family = ask.family == AF_INET ? "IPv4" : "IPv6";
+            const char* kind = ask.proto == core::Proto::tcp ? "TCP" : "UDP";
+            if (status.error == EAFNOSUPPORT) break;  // no such family here: nothing of it to list
+            if (status.error == ENOENT || status.error == EOPNOTSUPP) {  // no inet_diag handler for it
+                if (unseen)
+                    unseen->push_back(
+                        fmt::format("the {} {} sockets could not be read: the kernel has no {} "
+                                    "socket diagnostics (module {}_diag)",
+                                    family, kind, kind, ask.proto == core::Proto::tcp ? "tcp" : "udp"));
+                break;
+            }
             if (status.error)
-                throw core::RuntimeError(fmt::format(
-                    "cannot read the {} {} socket table: {}", ask.family == AF_INET ? "IPv4" : "IPv6",
-                    ask.proto == core::Proto::tcp ? "TCP" : "UDP", std::strerror(status.error)));
+                throw core::RuntimeError(fmt::format("cannot read the {} {} socket table: {}", family, kind,
+                                                     std::strerror(status.error)));
             if (status.interrupted && attempt + 1 < dump_attempts) continue;
             out.insert(out.end(), std::make_move_iterator(found.begin()),
                        std::make_move_iterator(found.end()));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/listener.hpp"
@@ -12,9 +13,11 @@
 namespace ghostport::listeners {
 
 // Reads every listening TCP socket and every bound UDP socket without a peer, IPv4 and IPv6, of the
-// calling thread's network namespace. Owners and netns are left empty. Throws core::RuntimeError when the
-// kernel cannot be asked (no sock_diag, no answer within a second).
-std::vector<core::Listener> read_socket_table();
+// calling thread's network namespace. Owners and netns are left empty. A kind the kernel cannot dump (no
+// udp_diag module) adds a sentence to `unseen` when given; a family the kernel lacks (IPv6 off) has nothing
+// to list. Throws core::RuntimeError when the kernel cannot be asked (no sock_diag, no answer within a
+// second).
+std::vector<core::Listener> read_socket_table(std::vector<std::string>* unseen = nullptr);
 
 namespace detail {
 

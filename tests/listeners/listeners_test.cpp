@@ -164,6 +164,13 @@ TEST(Listeners, MatchesSsInsideAndOutsideTheNamespace) {
     ASSERT_EQ(failed, std::nullopt);
     for (const auto& l : inside.listeners) EXPECT_EQ(l.netns, "");
     expect_matches(inside.listeners, oracle, "inside");
+
+    // From inside with --all-namespaces the namespace is the own one (""), not listed again by its name.
+    gl::ReadResult inside_all;
+    failed = gl::run_in_namespace("/run/netns/" + ns.name(), [&] { inside_all = gl::read_listeners(all); });
+    ASSERT_EQ(failed, std::nullopt);
+    expect_matches(in_netns(inside_all.listeners, ""), oracle, "inside, --all-namespaces");
+    EXPECT_TRUE(in_netns(inside_all.listeners, ns.name()).empty());
 }
 
 // A process whose executable was deleted after it started is flagged (the label deleted-exe), its exe

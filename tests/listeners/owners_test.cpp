@@ -2,14 +2,11 @@
 #include "listeners/owners.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
+#include "tests/listeners/fake_proc.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace ghostport::listeners;
 
 TEST(Owners, SocketInode) {
@@ -48,30 +45,15 @@ TEST(Owners, UserName) {
 class FakeProc : public ::testing::Test {
   protected:
     void SetUp() override {
-        root_ = fs::path("/tmp") / ("gpt-" + std::to_string(::getpid()) + "-proc");
-        fs::remove_all(root_);
-        make(100, "nginx", "/usr/sbin/nginx (deleted)", 0, "0::/system.slice/nginx.service\n",
-             {"socket:[777]", "socket:[778]", "/dev/null"});
-        make(101, "nginx", "/usr/sbin/nginx", 33, "0::/system.slice/nginx.service\n", {"socket:[777]"});
-        fs::create_directories(root_ / "self");  // not a pid
+        tree_.add(100, "nginx", "/usr/sbin/nginx (deleted)", 0, "0::/system.slice/nginx.service\n",
+                  {"socket:[777]", "socket:[778]", "/dev/null"});
+        tree_.add(101, "nginx", "/usr/sbin/nginx", 33, "0::/system.slice/nginx.service\n", {"socket:[777]"});
     }
-    void TearDown() override { fs::remove_all(root_); }
-    void make(int pid, const std::string& comm, const std::string& exe, int uid, const std::string& cgroup,
-              const std::vector<std::string>& fds) {
-        auto dir = root_ / std::to_string(pid);
-        fs::create_directories(dir / "fd");
-        std::ofstream(dir / "comm") << comm << "\n";
-        std::ofstream(dir / "status") << "Name:\t" << comm << "\nUid:\t" << uid << "\t" << uid << "\t0\t0\n";
-        std::ofstream(dir / "cgroup") << cgroup;
-        fs::create_symlink(exe, dir / "exe");
-        for (std::size_t i = 0; i < fds.size(); ++i)
-            fs::create_symlink(fds[i], dir / "fd" / std::to_string(i + 3));
-    }
-    fs::path root_;
+    gp_test::FakeProcTree tree_{"proc"};
 };
 
 TEST_F(FakeProc, HoldersByInode) {
-    auto holders = read_socket_holders(root_.string());
+    auto holders = read_socket_holders(tree_.root());
     EXPECT_EQ(holders.unreadable, 0);
     ASSERT_EQ(holders.pids_by_inode.size(), 2u);
     EXPECT_EQ(holders.pids_by_inode.at(777), (std::vector<int>{100, 101}));
@@ -79,7 +61,7 @@ TEST_F(FakeProc, HoldersByInode) {
 }
 
 TEST_F(FakeProc, OwnerFacts) {
-    auto a = read_owner(root_.string(), 100);
+    auto a = read_owner(tree_.root(), 100);
     EXPECT_EQ(a.pid, 100);
     EXPECT_EQ(a.process, "nginx");
     EXPECT_EQ(a.exe, "/usr/sbin/nginx");
@@ -87,13 +69,13 @@ TEST_F(FakeProc, OwnerFacts) {
     EXPECT_EQ(a.user, "root");
     EXPECT_EQ(a.unit, "nginx.service");
     EXPECT_EQ(a.container, "");
-    auto b = read_owner(root_.string(), 101);
+    auto b = read_owner(tree_.root(), 101);
     EXPECT_FALSE(b.exe_deleted);
     EXPECT_EQ(b.user, detail::user_name(33));
 }
 
 TEST_F(FakeProc, VanishedProcessHasOnlyItsPid) {
-    auto gone = read_owner(root_.string(), 4242);
+    auto gone = read_owner(tree_.root(), 4242);
     EXPECT_EQ(gone.pid, 4242);
     EXPECT_EQ(gone.process, "");
     EXPECT_EQ(gone.user, "");
