@@ -24,8 +24,8 @@ void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
         "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE]` lines): "
         "labelled expected, never findings; with -sV another service than NAME is unexpected");
     cmd.add_option("--fail-on", o.fail_on,
-                   "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected, "
-                   "borrowed, unassigned, label=NAME (comma-separated)");
+                   "Exit 1 when a finding matches: new, gone, changed, ghost, all-open, rarity>=N, "
+                   "unexpected, borrowed, unassigned, label=NAME (comma-separated)");
 }
 
 namespace {
@@ -77,6 +77,13 @@ void Audit::check_service_scan(bool service_scan) const {
     if (fail_on_ && fail_on_->needs_service_scan() && !service_scan)
         throw core::InputError(
             "--fail-on borrowed needs -sV (service identification names the service behind each port)");
+}
+
+void Audit::check_prevalence(bool has_prevalence) const {
+    if (fail_on_ && fail_on_->needs_rarity() && !has_prevalence)
+        throw core::InputError(
+            "--fail-on rarity>=N needs prevalence data (rarity is unknown without it); install nmap-common "
+            "or pass --prevalence FILE");
 }
 
 void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {

@@ -37,6 +37,9 @@ class Audit {
     // Throws core::InputError when --fail-on names a condition only -sV can meet (borrowed) and
     // `service_scan` is false (the scan runs without -sV, or the report was written without it).
     void check_service_scan(bool service_scan) const;
+    // Throws core::InputError when --fail-on names rarity>=N and there is no prevalence data (every rarity
+    // is unknown, so the condition could never fire: refused rather than passing silently).
+    void check_prevalence(bool has_prevalence) const;
 
     bool has_baseline() const { return baseline_.has_value(); }
     const core::Report* baseline() const { return baseline_ ? &*baseline_ : nullptr; }

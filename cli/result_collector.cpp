@@ -59,13 +59,14 @@ ResultCollector::Snapshot ResultCollector::snapshot() {
     return s;
 }
 
-std::map<core::Address, std::uint64_t> ResultCollector::collapse_all_open(std::uint64_t threshold) {
+std::map<core::Address, std::vector<core::PortResult>> ResultCollector::collapse_all_open(
+    std::uint64_t threshold) {
     using core::PortState;
     std::lock_guard lock(mutex_);
-    std::map<core::Address, std::uint64_t> open_ports;
+    std::map<core::Address, std::vector<core::PortResult>> open_ports;
     for (const auto& r : kept_)
-        if (r.state == PortState::open) ++open_ports[r.host];
-    std::erase_if(open_ports, [&](const auto& entry) { return entry.second <= threshold; });
+        if (r.state == PortState::open) open_ports[r.host].push_back(r);
+    std::erase_if(open_ports, [&](const auto& entry) { return entry.second.size() <= threshold; });
     if (open_ports.empty()) return open_ports;
     std::erase_if(kept_, [&](const core::PortResult& r) {
         return r.state == PortState::open && open_ports.contains(r.host);

@@ -57,8 +57,9 @@ class ResultCollector {
     Snapshot snapshot();
 
     // After the engine has returned: every host with more than `threshold` open ports loses its open results
-    // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open-port counts.
-    std::map<core::Address, std::uint64_t> collapse_all_open(std::uint64_t threshold);
+    // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open results (the
+    // ports seen open before the host was judged all-open), by host.
+    std::map<core::Address, std::vector<core::PortResult>> collapse_all_open(std::uint64_t threshold);
     std::vector<core::PortResult> take_results() { return std::move(kept_); }
 
     // Thread-safe; called by the identify stage once per open port it took (-sV).

@@ -92,7 +92,10 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
     cmd.add_flag("--no-progress", o.no_progress, "No progress line on standard error");
     cmd.add_option("--registry", o.registry_file,
                    "IANA service-names-port-numbers.csv (or services(5)) to label with");
-    cmd.add_option("--prevalence", o.prevalence_file, "Open-frequency file in nmap-services format");
+    cmd.add_option("--prevalence", o.prevalence_file, "Open-frequency file in nmap-services format")
+        ->excludes(cmd.add_flag("--no-prevalence", o.no_prevalence,
+                                "Use no prevalence data, even when nmap-services is installed: rarity is "
+                                "unknown"));
     auto* no_discovery = cmd.add_flag("--no-discovery", o.no_discovery,
                                       "-Pn: skip host discovery and sweep every targeted address");
     cmd.add_flag(

@@ -40,6 +40,7 @@ struct ScanOptions {
     std::uint64_t max_targets = 1ull << 32;
     bool yes = false;
     bool no_drop_privileges = false;
+    bool no_prevalence = false;  // --no-prevalence: judge without prevalence data (rarity unknown)
     std::optional<std::string> drop_user;
     std::string umask;              // --umask, octal; "" = reports and checkpoints are 0600
     unsigned file_mode = 0600;      // from --umask

@@ -33,12 +33,18 @@ std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const
     return rows;
 }
 
-// The label of a host that answered SYN-ACK on more than --port-threshold ports.
-core::ServiceLabel all_open_label(std::uint64_t open_ports, std::size_t ports_scanned) {
+// The label of a host that answered SYN-ACK on more than --port-threshold ports: how many, and how many of
+// those ports would be ghosts were they listed (each judged by the labeler, as an open port on its own).
+// Its rarity is unknown: it names no port.
+core::ServiceLabel all_open_label(const std::vector<core::PortResult>& open, std::size_t ports_scanned,
+                                  const registry::Labeler& labeler) {
+    std::uint64_t ghosts = 0;
+    for (const auto& r : open) ghosts += labeler.label_port(r.port, r.proto, true, 1, 1).is_ghost();
     core::ServiceLabel label;
     label.description = fmt::format(
-        "answered SYN-ACK on {} of {} ports: a tarpit or an IPS answering everything; ports not listed",
-        open_ports, ports_scanned);
+        "all-open: answered SYN-ACK on {} of {} ports (a tarpit, an IPS answering everything, or a host "
+        "full of listeners); {} of the {} open ports seen would be ghosts; ports not listed",
+        open.size(), ports_scanned, ghosts, open.size());
     return label;
 }
 
@@ -100,7 +106,7 @@ void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& 
             if (auto it = names.find(row.result.host); it != names.end()) row.hostname = it->second;
         }
         if (row.result.state == core::PortState::all_open) {
-            row.label = all_open_label(all_open.at(row.result.host), s.ports.size());
+            row.label = all_open_label(all_open.at(row.result.host), s.ports.size(), labeler);
             if (meta.service_scan)
                 row.service.extra_info = "not identified port by port: the host answers on every port";
         }

@@ -68,6 +68,12 @@ std::unique_ptr<Identification> load_identification(const ScanOptions& o) {
 
 }  // namespace
 
+std::string no_prevalence_notice(bool refused) {
+    return fmt::format(
+        "no prevalence data ({}): rarity unknown; install nmap-common or pass --prevalence FILE",
+        refused ? "--no-prevalence" : "no --prevalence FILE and no /usr/share/nmap/nmap-services");
+}
+
 std::string locate_service_probes(const std::optional<std::string>& given) {
     if (given) return *given;
     if (const char* env = std::getenv("GHOSTPORT_SERVICE_PROBES"); env && *env) return env;
@@ -105,8 +111,13 @@ ScanSetup prepare_scan(const ScanOptions& o) {
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
     s.registry = std::make_unique<registry::Registry>(registry::Registry::load(registry_choice.path));
-    if (auto p = registry::locate_prevalence(o.prevalence_file))
-        s.prevalence = registry::Prevalence::load(*p);
+    if (!o.no_prevalence) {
+        if (auto p = registry::locate_prevalence(o.prevalence_file))
+            s.prevalence = registry::Prevalence::load(*p);
+    }
+    s.audit.check_prevalence(s.prevalence.has_value());
+    if (!s.prevalence && !o.quiet)
+        std::fprintf(stderr, "ghostport: %s\n", no_prevalence_notice(o.no_prevalence).c_str());
     if (o.identify) {
         s.identification = load_identification(o);
         // A connect sweep and the conversations share the open-file limit: the engine gets half of it.

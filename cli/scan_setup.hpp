@@ -62,6 +62,10 @@ ScanSetup prepare_scan(const ScanOptions& o);
 // The walk over host x port pairs: --max-targets, --shard, the seed, and the report file, opened now.
 void plan_walk(const ScanOptions& o, ScanSetup& s);
 
+// The one line said (on standard error, once) when a scan has no prevalence data: why, and how to get it.
+// `refused`: --no-prevalence was given.
+std::string no_prevalence_notice(bool refused);
+
 // The probe definitions file -sV reads: --service-probes, $GHOSTPORT_SERVICE_PROBES, the installed
 // DATADIR/ghostport/tcp_services.txt, then the source tree's probes/tcp_services.txt. Throws
 // core::InputError naming the places it looked when none exists.

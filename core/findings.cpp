@@ -39,6 +39,8 @@ FailOn FailOn::parse(std::string_view spec) {
             f.changed = true;
         } else if (item == "ghost") {
             f.ghost = true;
+        } else if (item == "all-open") {
+            f.all_open = true;
         } else if (item == "unexpected") {
             f.unexpected = true;
         } else if (item == "borrowed") {
@@ -61,10 +63,10 @@ FailOn FailOn::parse(std::string_view spec) {
                     fmt::format("bad --fail-on '{}': the rarity is a number from 0 to 10", shown(item)));
             f.min_rarity = value;
         } else {
-            throw InputError(
-                fmt::format("bad --fail-on '{}': use new, gone, changed, ghost, rarity>=N, unexpected, "
-                            "borrowed, unassigned, deleted-exe or label=NAME (comma-separated)",
-                            shown(item)));
+            throw InputError(fmt::format(
+                "bad --fail-on '{}': use new, gone, changed, ghost, all-open, rarity>=N, unexpected, "
+                "borrowed, unassigned, deleted-exe or label=NAME (comma-separated)",
+                shown(item)));
         }
         if (comma == std::string_view::npos) break;
         spec.remove_prefix(comma + 1);
@@ -82,6 +84,10 @@ std::string FailOn::reasons(const ReportRow& row) const {
     if (added && row.change == Change::added) add("new");
     if (gone && row.change == Change::gone) add("gone");
     if (changed && row.change == Change::changed) add("changed");
+    // A host answering on every port hides its listeners: --fail-on new fires on it even when it was
+    // all-open in the baseline too.
+    const bool whole_host = is_open(row) && row.result.state == PortState::all_open;
+    if (whole_host && (all_open || (added && row.change != Change::added))) add("all-open");
     if (is_open(row)) {
         if (ghost && row.label.is_ghost()) add("ghost");
         if (min_rarity && row.label.rarity && *row.label.rarity >= *min_rarity)

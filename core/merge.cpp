@@ -308,6 +308,8 @@ MergeResult merge_reports(std::vector<MergeInput> inputs, const MergeOptions& op
     }
     m.hosts_up = every_answer_listed ? responsive.size()
                                      : std::max<std::uint64_t>(largest_hosts_up, responsive.size());
+    // Each shard counted only its own hosts: count again over the whole scan.
+    count_hosts_open(out.rows, m.hosts_up);
     return result;
 }
 

@@ -29,6 +29,8 @@
 //   input's is. The baseline
 //   source and start are the first input's that has one; the change and expected counts are recounted from
 //   the merged rows. The registry fields are left for the caller.
+// - hosts_open and the fleet-wide label of every row are recomputed over the merged rows and hosts_up
+//   (count_hosts_open): a shard only saw its own hosts.
 #pragma once
 
 #include <cstdint>

@@ -57,6 +57,7 @@ std::vector<std::string> row_texts(const core::ReportRow& row) {
                                    detail::format_rtt_ms(r.rtt_us),
                                    core::iso8601_utc(r.scanned_at)};
     for (auto member : detail::service_field_members) texts.push_back(row.service.*member);
+    texts.push_back(std::to_string(l.hosts_open));
     return texts;
 }
 
@@ -249,6 +250,12 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     if (layout.fields > service_fields_begin) {
         for (std::size_t i = 0; i < service_field_members.size(); ++i)
             row.service.*service_field_members[i] = f[service_fields_begin + i];
+    }
+    if (layout.fields > hosts_open_field && !f[hosts_open_field].empty()) {
+        const std::string& text = f[hosts_open_field];
+        const auto n = all_digits(text) ? parse_unsigned(text, UINT32_MAX) : std::nullopt;
+        if (!n) bad_field(line, "hosts_open number", text);
+        label.hosts_open = static_cast<std::uint32_t>(*n);
     }
     if (layout.change) {
         const std::string& text = f[layout.fields];

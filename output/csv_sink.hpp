@@ -15,10 +15,11 @@ namespace ghostport::output {
 // Writes the header row, the names of detail::row_field_names joined with ',':
 //   host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,
 //   prevalence,rarity,labels,rtt_ms,scanned_at,detected_service,product,version,extra_info,tls,
-//   cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner
+//   cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner,hosts_open
 // then one record per row in sort_rows order, each line ending in "\n". Fields are quoted only when they
 // hold a comma, quote or line break (the service's strings pass byte for byte otherwise); prevalence has up
-// to 6 significant digits, rarity 1 decimal, rtt_ms 3 decimals, labels are semicolon-separated, scanned_at
+// to 6 significant digits, rarity 1 decimal (empty when unknown: no prevalence data), rtt_ms 3 decimals,
+// hosts_open a count, labels are semicolon-separated, scanned_at
 // is ISO 8601 UTC with milliseconds. The service fields (ReportRow::service) are empty for a row that was
 // not identified. The report's metadata is not written (the JSON summary carries it). A report compared with
 // a baseline (meta.has_baseline()) has one more column after the last, change: new, gone, changed,
@@ -27,12 +28,14 @@ void write_csv(std::ostream& out, const core::Report& report);
 
 // Reads text written by write_csv, now or by an earlier version, back into rows, in file order (CRLF or LF
 // line ends, an optional UTF-8 BOM, blank lines ignored). Every layout of detail::row_field_layouts is
-// accepted (16 fields: no service identification; 28), each with or without the change column; a layout
-// without the service fields reads as rows not identified. port_range must agree with the port.
-// local_prevalence, ServiceInfo::soft, cert_self_signed and conversations are not in the format and read as
-// 0/false. Throws core::InputError "line N: ..." (N is the line where the record starts) for a missing or
-// wrong header, a wrong field count, an unclosed quote, or a bad address, port, proto, state, reason,
-// port_range, registry_status, number, label, timestamp or change.
+// accepted (16 fields: no service identification; 28; 29 with hosts_open), each with or without the change
+// column; a layout without the service fields reads as rows not identified, one without hosts_open (or an
+// empty one) as 0. An empty rarity (or "nan") reads as unknown. The label locally-common, which earlier
+// versions wrote, is accepted and dropped. port_range must agree with the port. ServiceInfo::soft,
+// cert_self_signed and conversations are not in the format and read as 0/false. Throws core::InputError "line
+// N: ..." (N is the line where the record starts) for a missing or wrong header, a wrong field count, an
+// unclosed quote, or a bad address, port, proto, state, reason, port_range, registry_status, number, label,
+// timestamp or change.
 std::vector<core::ReportRow> read_csv_report(std::string_view text);
 
 namespace detail {

@@ -15,7 +15,7 @@ namespace ghostport::output::detail {
 // is the one place the layout is decided: a new field is appended here (and its layout to
 // row_field_layouts), never inserted, so every earlier report stays readable. The optional change column of
 // a report compared with a baseline follows the last field, whatever the layout.
-inline constexpr std::array<std::string_view, 28> row_field_names{
+inline constexpr std::array<std::string_view, 29> row_field_names{
     "host",
     "hostname",
     "port",
@@ -45,12 +45,14 @@ inline constexpr std::array<std::string_view, 28> row_field_names{
     "fingerprint",
     "cpe",
     "banner",
+    // On how many of the hosts that were up the port is open (0 when not counted).
+    "hosts_open",
 };
 
 // The field counts of every layout ghostport has written, oldest first; each is a prefix of
-// row_field_names: 16 before service identification, 28 with it. Readers accept each (with or without the
-// change column); writers write the last.
-inline constexpr std::array<std::size_t, 2> row_field_layouts{16, 28};
+// row_field_names: 16 before service identification, 28 with it, 29 with hosts_open. Readers accept each
+// (with or without the change column); writers write the last.
+inline constexpr std::array<std::size_t, 3> row_field_layouts{16, 28, 29};
 static_assert(row_field_layouts.back() == row_field_names.size());
 
 // The index of a field in row_field_names; a compile-time error for a name that is not there.
@@ -65,6 +67,7 @@ consteval std::size_t field_index(std::string_view name) {
 inline constexpr std::size_t service_fields_begin = field_index("detected_service");
 inline constexpr const auto& service_field_members = core::service_string_fields;
 static_assert(field_index("banner") == service_fields_begin + service_field_members.size() - 1);
+inline constexpr std::size_t hosts_open_field = field_index("hosts_open");
 
 // The detected service for people, as the table and HTML show it: "ssh OpenSSH 9.2p1", "ssl/http nginx
 // 1.22.1" (the "ssl/" prefix when the port speaks TLS from the first byte: tls set and not "STARTTLS ..."),

@@ -281,14 +281,35 @@ std::string_view row_class(const core::ReportRow& row) {
     return "";
 }
 
+// The host cell of a port open on several hosts: "open on 4 of 5 hosts", expandable to the hosts (with
+// their hostnames).
+std::string hosts_cell(const RowGroup& group, std::uint64_t hosts_up) {
+    std::string list;
+    for (const core::ReportRow* row : group.rows) {
+        list += "<li><code>" + html_escape(row->result.host.to_string()) + "</code>";
+        if (!row->hostname.empty()) list += " (" + html_escape(row->hostname) + ")";
+        list += "</li>";
+    }
+    return fmt::format(R"(<td class="hosts"><details><summary>{}</summary><ul>{}</ul></details></td>)",
+                       html_escape(open_on_text(group, hosts_up)), list);
+}
+
 void write_row_table(std::ostream& out, std::string_view id, const std::vector<const core::ReportRow*>& rows,
-                     const std::vector<Column>& columns) {
+                     const std::vector<Column>& columns, std::uint64_t hosts_up) {
     out << fmt::format("<div class=\"scroll\">\n<table id=\"{}\">\n<thead><tr>", id);
     for (Column c : columns) out << "<th>" << title_of(c) << "</th>";
     out << "</tr></thead>\n<tbody>\n";
-    for (const core::ReportRow* row : rows) {
-        out << "<tr" << row_class(*row) << ">";
-        for (Column c : columns) out << cell(*row, c);
+    for (const RowGroup& group : group_rows(rows)) {
+        const core::ReportRow& row = *group.rows.front();
+        out << "<tr" << row_class(row) << ">";
+        for (Column c : columns) {
+            if (group.several() && c == Column::host)
+                out << hosts_cell(group, hosts_up);
+            else if (group.several() && (c == Column::hostname || c == Column::rtt))
+                out << "<td></td>";
+            else
+                out << cell(row, c);
+        }
         out << "</tr>\n";
     }
     out << "</tbody>\n</table>\n</div>\n";
@@ -420,7 +441,7 @@ void write_diff(std::ostream& out, const core::Report& report, const std::vector
         if (selected.empty()) {
             out << "<p class=\"empty\">" << part.none << "</p>\n";
         } else {
-            write_row_table(out, part.id, selected, part.columns);
+            write_row_table(out, part.id, selected, part.columns, report.meta.hosts_up);
         }
     }
 
@@ -434,7 +455,8 @@ void write_diff(std::ostream& out, const core::Report& report, const std::vector
         out << "<p>Allowlisted by --expect, so never findings, whatever their change.</p>\n";
         write_row_table(out, "diff-expected", expected,
                         {Column::host, Column::hostname, Column::port, Column::service, Column::change,
-                         Column::change_detail, Column::expect_note});
+                         Column::change_detail, Column::expect_note},
+                        report.meta.hosts_up);
     }
     out << "</section>\n";
 }
@@ -604,12 +626,11 @@ void write_html(std::ostream& out, const core::Report& report) {
                "seen.</p>\n";
     } else {
         out << "<p>Open ports where nothing ought to listen: unassigned, reserved, or seen open on fewer "
-               "than 1 "
-               "in 100,000 hosts, and not common in this scan.</p>\n";
+               "than 1 in 100,000 hosts worldwide, however many hosts of this scan share them.</p>\n";
         std::vector<Column> columns{Column::host,        Column::hostname, Column::port,  Column::service,
                                     Column::description, Column::rarity,   Column::labels};
         if (report.meta.service_scan) columns.insert(columns.begin() + 4, Column::detected);
-        write_row_table(out, "ghost-table", ghosts, columns);
+        write_row_table(out, "ghost-table", ghosts, columns, report.meta.hosts_up);
     }
     out << "</section>\n";
 
@@ -625,7 +646,7 @@ void write_html(std::ostream& out, const core::Report& report) {
         if (std::any_of(rows.begin(), rows.end(),
                         [](const core::ReportRow& r) { return !r.expect_note.empty(); }))
             columns.push_back(Column::expect_note);
-        write_row_table(out, "row-table", all, columns);
+        write_row_table(out, "row-table", all, columns, report.meta.hosts_up);
     }
     out << "</section>\n";
 

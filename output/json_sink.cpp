@@ -112,6 +112,7 @@ void write_row(std::ostream& out, const core::ReportRow& row, bool with_change, 
     for (std::size_t i = 0; i < detail::service_field_members.size(); ++i)
         line.string(detail::row_field_names[detail::service_fields_begin + i],
                     row.service.*detail::service_field_members[i]);
+    line.number("hosts_open", l.hosts_open);
     if (service_scan) line.number("conversations", row.service.conversations);
     if (with_change)
         line.string("change", core::to_string(row.change)).string("change_detail", row.change_detail);

@@ -13,8 +13,9 @@ namespace ghostport::output {
 //   {"record":"port","host":...,"hostname":...,"port":1642,...,"labels":["ghost"],"rtt_ms":0.412,
 //    "scanned_at":"...","detected_service":"ssh",...,"banner":"..."}
 // with the CSV's field names and order after "record" (every field of detail::row_field_names, the service
-// fields "" for a row not identified); port, prevalence, rarity and rtt_ms are numbers (null when not
-// finite), labels an array of strings, every other field a string ("" when empty). A -sV report
+// fields "" for a row not identified); port, prevalence, rarity, rtt_ms and hosts_open are numbers (null when
+// not finite; rarity null when unknown: no prevalence data), labels an array of strings, every other field a
+// string ("" when empty). A -sV report
 // (meta.service_scan) adds "conversations" (a number) to each row.
 // Then one {"record":"summary",...} object holding every ReportMeta field (timestamps ISO 8601 UTC,
 // registry_stale, partial and service_scan as booleans, counts as numbers, hosts_up_list an array of
@@ -25,11 +26,11 @@ namespace ghostport::output {
 void write_json(std::ostream& out, const core::Report& report);
 
 // Reads write_json's output back, now or by an earlier version: the rows in file order and the summary's
-// metadata (local_prevalence, ServiceInfo::soft and cert_self_signed are not in the format and read as
-// 0/false). A row without the service fields or conversations reads as not identified; a summary without
-// service_scan, hosts_up_list or ports_scanned as false/empty. Throws core::InputError "line N: ..." for a
-// line that is not a JSON object, an unknown record, a missing or bad field (as read_csv_report words it), a
-// record after the summary, or no summary at all (a truncated file).
+// metadata (ServiceInfo::soft and cert_self_signed are not in the format and read as false; a row without
+// hosts_open reads as 0, a null rarity as unknown). A row without the service fields or conversations reads
+// as not identified; a summary without service_scan, hosts_up_list or ports_scanned as false/empty. Throws
+// core::InputError "line N: ..." for a line that is not a JSON object, an unknown record, a missing or bad
+// field (as read_csv_report words it), a record after the summary, or no summary at all (a truncated file).
 core::Report read_json_report(std::string_view text);
 
 namespace detail {

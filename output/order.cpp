@@ -7,8 +7,11 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <map>
 #include <string>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "output/fields.hpp"
 
@@ -58,6 +61,55 @@ void sort_rows(std::vector<core::ReportRow>& rows) {
     sorted.reserve(rows.size());
     for (const Key& k : keys) sorted.push_back(std::move(rows[k.index]));
     rows = std::move(sorted);
+}
+
+std::vector<RowGroup> group_rows(const std::vector<core::ReportRow>& sorted) {
+    std::vector<const core::ReportRow*> rows;
+    rows.reserve(sorted.size());
+    for (const core::ReportRow& row : sorted) rows.push_back(&row);
+    return group_rows(rows);
+}
+
+std::vector<RowGroup> group_rows(const std::vector<const core::ReportRow*>& sorted) {
+    using Key =
+        std::tuple<std::uint16_t, core::Proto, std::string, std::string, std::string, core::Labels,
+                   std::string, core::Change, std::string, std::string, std::string, core::RegistryStatus>;
+    std::vector<RowGroup> groups;
+    std::map<Key, std::size_t> open_groups;
+    for (const core::ReportRow* each : sorted) {
+        const core::ReportRow& row = *each;
+        if (row.result.state != core::PortState::open) {
+            groups.push_back({{&row}});
+            continue;
+        }
+        const core::ServiceLabel& l = row.label;
+        Key key{row.result.port,
+                row.result.proto,
+                l.service,
+                l.known_as,
+                l.description,
+                l.labels,
+                detail::format_rarity(l.rarity, "-"),
+                row.change,
+                row.change_detail,
+                row.expect_note,
+                detail::detected_text(row.service),
+                l.status};
+        auto [it, inserted] = open_groups.emplace(std::move(key), groups.size());
+        if (inserted)
+            groups.push_back({{&row}});
+        else
+            groups[it->second].rows.push_back(&row);
+    }
+    return groups;
+}
+
+std::string open_on_text(const RowGroup& group, std::uint64_t hosts_up) {
+    std::uint64_t n = group.rows.size();
+    for (const core::ReportRow* row : group.rows) n = std::max<std::uint64_t>(n, row->label.hosts_open);
+    if (hosts_up == 0) return fmt::format("open on {} hosts", detail::group_thousands(n));
+    return fmt::format("open on {} of {} hosts", detail::group_thousands(n),
+                       detail::group_thousands(hosts_up));
 }
 
 }  // namespace ghostport::output

@@ -42,6 +42,8 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, 
     if (!row.hostname.empty()) host += fmt::format(" ({})", row.hostname);
     std::string service = l.service.empty() ? std::string("-") : l.service;
     if (!l.known_as.empty()) service += fmt::format(" (aka {})", l.known_as);
+    // A whole host: what it answered and how many of its ports would be ghosts.
+    if (r.state == core::PortState::all_open && !l.description.empty()) service = l.description;
     std::string labels = l.labels ? core::labels_to_string(l.labels) : std::string(1, '-');
     if (!row.expect_note.empty()) labels += fmt::format(" ({})", row.expect_note);
 
@@ -53,7 +55,9 @@ std::vector<std::string> row_cells(const core::ReportRow& row, bool show_state, 
         cells.push_back(detail::terminal_safe(change));
     }
     cells.push_back(detail::terminal_safe(host));
-    cells.push_back(fmt::format("{}/{}", r.port, core::to_string(r.proto)));
+    cells.push_back(r.state == core::PortState::all_open
+                        ? std::string("all")
+                        : fmt::format("{}/{}", r.port, core::to_string(r.proto)));
     if (show_state)
         cells.push_back(fmt::format("{}/{}", core::to_string(r.state), core::to_string(r.reason)));
     cells.emplace_back(core::to_string(core::range_of(r.port)));
@@ -89,7 +93,7 @@ void write_colored(std::ostream& out, const std::string& text, std::string_view 
 }
 
 void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, const TableOptions& opt,
-                bool show_change, bool show_detected) {
+                bool show_change, bool show_detected, std::uint64_t hosts_up) {
     std::vector<Column> columns{{"HOST", Align::left},  {"PORT", Align::left},    {"STATE", Align::left},
                                 {"RANGE", Align::left}, {"SERVICE", Align::left}, {"RARITY", Align::right},
                                 {"LABELS", Align::left}};
@@ -101,8 +105,25 @@ void write_rows(std::ostream& out, const std::vector<core::ReportRow>& rows, con
     for (const Column& c : columns) header.cells.emplace_back(c.title);
     std::vector<Line> lines;
     lines.reserve(rows.size());
-    for (const core::ReportRow& row : rows)
-        lines.push_back({row.label.is_ghost(), row_cells(row, opt.show_state, show_change, show_detected)});
+    const std::size_t host_column = show_change ? 1 : 0;
+    for (const RowGroup& group : group_rows(rows)) {
+        const core::ReportRow& first = *group.rows.front();
+        Line line{first.label.is_ghost(), row_cells(first, opt.show_state, show_change, show_detected)};
+        if (!group.several()) {
+            lines.push_back(std::move(line));
+            continue;
+        }
+        // One line for the port, then its hosts below it.
+        line.cells[host_column] = open_on_text(group, hosts_up);
+        lines.push_back(std::move(line));
+        for (const core::ReportRow* row : group.rows) {
+            Line host{false, std::vector<std::string>(columns.size())};
+            std::string text = "  " + row->result.host.to_string();
+            if (!row->hostname.empty()) text += fmt::format(" ({})", row->hostname);
+            host.cells[host_column] = detail::terminal_safe(text);
+            lines.push_back(std::move(host));
+        }
+    }
 
     std::vector<std::size_t> widths;
     for (const std::string& title : header.cells) widths.push_back(detail::display_width(title));
@@ -136,7 +157,7 @@ void write_summary(std::ostream& out, const core::Report& report, std::size_t gh
         write_colored(out, "registry snapshot is older than a year: run `ghostport registry update`",
                       ansi_warning, opt.color);
     if (m.prevalence_source.empty()) {
-        out << "prevalence: none (rarity uses the registry only)\n";
+        out << "prevalence: none: rarity unknown; install nmap-common or pass --prevalence FILE\n";
     } else {
         out << detail::terminal_safe(fmt::format("prevalence: {}", m.prevalence_source)) << '\n';
     }
@@ -166,7 +187,8 @@ void write_table(std::ostream& out, const core::Report& report, const TableOptio
     if (rows.empty()) {
         out << (opt.show_state ? "no ports to show" : "no open ports found") << '\n';
     } else {
-        write_rows(out, rows, opt, report.meta.has_baseline(), report.meta.service_scan);
+        write_rows(out, rows, opt, report.meta.has_baseline(), report.meta.service_scan,
+                   report.meta.hosts_up);
     }
     const auto ghosts = static_cast<std::size_t>(
         std::count_if(rows.begin(), rows.end(), [](const core::ReportRow& r) { return r.label.is_ghost(); }));

@@ -9,8 +9,11 @@ using namespace ghostport::core;
 using test::row;
 
 TEST(FailOn, ParsesEveryCondition) {
-    const auto f = FailOn::parse("new,gone,changed,ghost,rarity>=8.5,unexpected,borrowed");
-    EXPECT_TRUE(f.added && f.gone && f.changed && f.ghost && f.unexpected && f.borrowed);
+    const auto f = FailOn::parse("new,gone,changed,ghost,all-open,rarity>=8.5,unexpected,borrowed");
+    EXPECT_TRUE(f.added && f.gone && f.changed && f.ghost && f.all_open && f.unexpected && f.borrowed);
+    EXPECT_TRUE(f.needs_rarity());
+    EXPECT_FALSE(FailOn::parse("ghost,all-open").needs_rarity());
+    EXPECT_FALSE(FailOn::parse("all-open").needs_baseline());
     EXPECT_TRUE(f.needs_service_scan());
     EXPECT_FALSE(FailOn::parse("new,unexpected").needs_service_scan());
     ASSERT_TRUE(f.min_rarity);
@@ -28,7 +31,7 @@ TEST(FailOn, BadItemsAreNamed) {
         FailOn::parse("new,bogus");
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "bad --fail-on 'bogus': use new, gone, changed, ghost, rarity>=N, unexpected, "
+                  "bad --fail-on 'bogus': use new, gone, changed, ghost, all-open, rarity>=N, unexpected, "
                   "borrowed, unassigned, deleted-exe or label=NAME (comma-separated)");
     }
     EXPECT_THROW(FailOn::parse("label=bogus"), InputError);
@@ -98,4 +101,36 @@ TEST(FailOn, UnexpectedServiceSaysWhatWasExpected) {
     const auto found = findings(rows, FailOn::parse("unexpected"));
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].why, "unexpected (expected ssh, found http)");
+}
+
+// A host that answers on every port is one all-open row: a finding for new and all-open, with or without
+// a change against the baseline; never when expected or gone.
+TEST(FailOn, AnAllOpenHostIsAFinding) {
+    auto tarpit = row("198.18.0.7", 0, PortState::all_open);
+    tarpit.label.rarity = std::nullopt;
+    tarpit.change = Change::unchanged;  // all-open in the baseline too
+    auto fresh = row("198.18.0.8", 0, PortState::all_open);
+    fresh.label.rarity = std::nullopt;
+    fresh.change = Change::added;
+    auto expected = tarpit;
+    expected.label.labels |= label_expected;
+    auto gone = tarpit;
+    gone.change = Change::gone;
+    const std::vector<ReportRow> rows{tarpit, fresh, expected, gone};
+    auto found = findings(rows, FailOn::parse("all-open"));
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].why, "all-open");
+    found = findings(rows, FailOn::parse("new"));
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].why, "all-open");
+    EXPECT_EQ(found[1].why, "new");
+    EXPECT_EQ(findings(rows, FailOn::parse("new,all-open"))[1].why, "new, all-open");
+    EXPECT_TRUE(findings(rows, FailOn::parse("ghost")).empty());
+    EXPECT_TRUE(findings(rows, FailOn::parse("rarity>=0")).empty());  // no rarity: a host, not a port
+}
+
+TEST(FailOn, AnUnknownRarityIsNeverAtLeastN) {
+    auto r = row("198.18.0.1", 1642, PortState::open, "isis-am");
+    r.label.rarity = std::nullopt;
+    EXPECT_TRUE(findings({r}, FailOn::parse("rarity>=0")).empty());
 }

@@ -264,3 +264,22 @@ TEST(Merge, ADuplicateListenerWithoutAServiceTakesTheOthers) {
     EXPECT_EQ(r.report.rows[1].service.name, "telnet");
     EXPECT_EQ(r.report.rows[2].service.name, "unknown");  // identified (unknown) is kept as it is
 }
+
+// Each shard saw port 1642 open on one or two hosts; over the whole scan it is open on 3 of 4 hosts up.
+TEST(Merge, HostsOpenAndFleetWideAreCountedOverTheWholeScan) {
+    auto a =
+        shard("a.json", 1, 2,
+              {row("198.18.0.1", 1642), row("198.18.0.2", 1642), row("198.18.0.4", 22, PortState::closed)});
+    auto b = shard("b.json", 2, 2, {row("198.18.0.3", 1642), row("198.18.0.4", 1642, PortState::closed)});
+    for (auto* in : {&a, &b})
+        for (auto& r : in->report.rows) r.label.hosts_open = 1;  // what one shard counted
+    a.report.meta.closed = 1;
+    b.report.meta.closed = 1;
+    const auto r = merge_reports({a, b}, {});
+    ASSERT_EQ(r.report.meta.hosts_up, 4u);
+    for (const auto& row : r.report.rows) {
+        if (row.result.port != 1642) continue;
+        EXPECT_EQ(row.label.hosts_open, 3u) << row.result.host.to_string();
+        EXPECT_EQ((row.label.labels & label_fleet_wide) != 0, row.result.state == PortState::open);
+    }
+}

@@ -65,7 +65,8 @@ TEST_P(LabScan, FullRangeOfThreeHostsFindsEveryOpenPortWithLabels) {
     auto& ssh = row_of(rows, "198.18.0.10", "22");
     EXPECT_EQ(ssh.at("service"), "ssh");
     EXPECT_TRUE(has_label(ssh, "privileged"));
-    EXPECT_TRUE(has_label(ssh, "locally-common"));  // open on 3 of 3 hosts
+    EXPECT_TRUE(has_label(ssh, "fleet-wide"));  // open on 3 of 3 hosts
+    EXPECT_EQ(ssh.at("hosts_open"), "3");
     EXPECT_FALSE(has_label(ssh, "ghost"));
     EXPECT_LE(std::stod(ssh.at("rarity")), 1.0);
 

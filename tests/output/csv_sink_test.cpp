@@ -23,14 +23,14 @@ constexpr std::string_view header =
     "prevalence,"
     "rarity,labels,rtt_ms,scanned_at\n";
 
-// The layout written now: the 16 fields, then the 12 service fields.
-constexpr std::string_view header28 =
+// The layout written now: the 16 fields, the 12 service fields, hosts_open.
+constexpr std::string_view header29 =
     "host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,"
     "prevalence,rarity,labels,rtt_ms,scanned_at,detected_service,product,version,extra_info,tls,"
-    "cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner\n";
+    "cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner,hosts_open\n";
 
-// The 12 empty service cells of a row that was not identified.
-constexpr std::string_view no_service = ",,,,,,,,,,,,";
+// The 12 empty service cells of a row that was not identified, then hosts_open 0 (not counted).
+constexpr std::string_view no_service = ",,,,,,,,,,,,,0";
 
 std::string csv_of(const Report& report) {
     std::ostringstream out;
@@ -69,13 +69,13 @@ std::string line_with(std::size_t field, std::string_view value) {
 }  // namespace
 
 TEST(CsvSink, HeaderIsExact) {
-    EXPECT_EQ(csv_of(Report{}), header28);
+    EXPECT_EQ(csv_of(Report{}), header29);
 }
 
 TEST(CsvSink, RowsInReportOrderWithPrintedForms) {
     const std::string csv = csv_of(sample_report());
     const std::string expected =
-        std::string(header28) +
+        std::string(header29) +
         "198.18.0.5,nas.lan,1642,tcp,open,syn-ack,registered,isis-am,isis-am,netbus,assigned,1.2e-05,9.7,"
         "ghost;unauthorized-use-reported,1.500,2026-11-22T10:00:01.250Z" +
         std::string(no_service) + "\n" +

@@ -12,7 +12,7 @@ TEST(Fields, RowFieldNamesAreTheCsvHeader) {
     EXPECT_EQ(joined,
               "host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,"
               "prevalence,rarity,labels,rtt_ms,scanned_at,detected_service,product,version,extra_info,tls,"
-              "cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner");
+              "cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner,hosts_open");
 }
 
 TEST(Fields, LayoutsArePrefixesAndServiceFieldsLineUp) {

@@ -700,3 +700,25 @@ TEST(HtmlSink, HostileServiceStringsAreEscaped) {
     EXPECT_NE(html.find("cpe:/a:" + fffd + "evil"), std::string::npos);
     EXPECT_NE(html.find("<span class=\"tag tag-cert-expired\">cert-expired</span>"), std::string::npos);
 }
+
+// A port open on several hosts is one row whose host cell expands to the hosts.
+TEST(HtmlSink, APortOpenOnSeveralHostsIsOneExpandableRow) {
+    Report report;
+    report.meta.hosts_up = 5;
+    for (int h = 1; h <= 4; ++h) {
+        auto row = make_row("198.18.0." + std::to_string(h), 1642, 9.5, core::label_ghost, "isis-am",
+                            h == 2 ? "b<x>" : "");
+        row.label.hosts_open = 4;
+        report.rows.push_back(row);
+    }
+    const std::string html = html_of(report);
+    const std::size_t rows = html.find("<table id=\"row-table\">");
+    ASSERT_NE(rows, std::string::npos);
+    const std::string table = html.substr(rows, html.find("</table>", rows) - rows);
+    EXPECT_NE(
+        table.find("<details><summary>open on 4 of 5 hosts</summary><ul><li><code>198.18.0.1</code></li>"
+                   "<li><code>198.18.0.2</code> (b&lt;x&gt;)</li>"),
+        std::string::npos)
+        << table;
+    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5) << "header, tbody, one row, closing lines";
+}

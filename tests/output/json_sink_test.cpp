@@ -259,7 +259,7 @@ TEST(JsonSink, RowObjectsHaveTheCsvFieldsInOrder) {
         "reason",      "port_range",     "service",     "description", "known_as",     "registry_status",
         "prevalence",  "rarity",         "labels",      "rtt_ms",      "scanned_at",   "detected_service",
         "product",     "version",        "extra_info",  "tls",         "cert_subject", "cert_san",
-        "cert_issuer", "cert_not_after", "fingerprint", "cpe",         "banner"};
+        "cert_issuer", "cert_not_after", "fingerprint", "cpe",         "banner",       "hosts_open"};
     for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(lines[i].keys(), expected_keys);
 
     const Json& netbus = lines[0];  // the rarest ghost comes first
@@ -297,7 +297,8 @@ TEST(JsonSink, RowObjectsHaveTheCsvFieldsInOrder) {
         R"("known_as":"netbus","registry_status":"assigned","prevalence":1.2e-05,"rarity":9.7,)"
         R"("labels":["ghost","unauthorized-use-reported"],"rtt_ms":1.500,"scanned_at":"2026-11-22T10:00:01.250Z",)"
         R"("detected_service":"","product":"","version":"","extra_info":"","tls":"","cert_subject":"",)"
-        R"("cert_san":"","cert_issuer":"","cert_not_after":"","fingerprint":"","cpe":"","banner":""})");
+        R"("cert_san":"","cert_issuer":"","cert_not_after":"","fingerprint":"","cpe":"","banner":"",)"
+        R"("hosts_open":0})");
 }
 
 TEST(JsonSink, ServiceFieldsAndConversationsOfAServiceScan) {
@@ -330,7 +331,7 @@ TEST(JsonSink, ServiceFieldsAndConversationsOfAServiceScan) {
 
     report.meta.service_scan = false;  // without -sV: no conversations key
     const auto plain = json_lines(report);
-    EXPECT_EQ(plain[3].keys().back(), "banner");
+    EXPECT_EQ(plain[3].keys().back(), "hosts_open");
     EXPECT_FALSE(plain.back()["service_scan"].boolean());
 }
 

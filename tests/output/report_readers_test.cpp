@@ -109,7 +109,7 @@ TEST(CsvChangeColumn, WrittenOnlyWithABaselineAndReadBack) {
     const auto original = with_baseline(test::sample_report());
     const std::string text = csv_of(original);
     EXPECT_NE(text.find(",scanned_at,detected_service,"), std::string::npos);
-    EXPECT_NE(text.find(",banner,change\n"), std::string::npos);
+    EXPECT_NE(text.find(",banner,hosts_open,change\n"), std::string::npos);
     EXPECT_NE(text.find(",new\n"), std::string::npos);
     const auto rows = read_csv_report(text);
     ASSERT_EQ(rows.size(), 4u);
@@ -132,7 +132,7 @@ TEST(ReportFile, TellsJsonFromCsvByContent) {
     EXPECT_EQ(error_of([&] { read_report_file(empty); }), empty + ": empty, not a report");
     const auto bad = dir.write("bad.csv", "host,port\n");
     EXPECT_EQ(error_of([&] { read_report_file(bad); }),
-              bad + ": line 1: header has 2 fields, expected 16 or 28 (not a ghostport CSV report)");
+              bad + ": line 1: header has 2 fields, expected 16 or 28 or 29 (not a ghostport CSV report)");
     EXPECT_EQ(error_of([&] { read_report_file((dir.path / "missing.csv").string()); }),
               (dir.path / "missing.csv").string() + ": cannot read it");
     EXPECT_EQ(error_of([&] { read_report_file(dir.path.string()); }),
@@ -164,15 +164,15 @@ namespace {
 
 // The report as a writer of the 16-column layout (before -sV) wrote it: each record cut to the first 16
 // fields, plus the change column when there is one.
-std::string legacy_csv_of(const core::Report& r) {
+std::string legacy_csv_of(const core::Report& r, std::size_t kept = 16) {
     const std::string now = csv_of(r);
     core::CsvReader reader(now);
     std::vector<std::string> fields;
     std::string out;
     const bool change = r.meta.has_baseline();
     while (reader.next(fields)) {
-        EXPECT_EQ(fields.size(), 28u + (change ? 1 : 0));
-        for (std::size_t i = 0; i < 16; ++i) out += (i ? "," : "") + core::csv_field(fields[i]);
+        EXPECT_EQ(fields.size(), 29u + (change ? 1 : 0));
+        for (std::size_t i = 0; i < kept; ++i) out += (i ? "," : "") + core::csv_field(fields[i]);
         if (change) out += "," + core::csv_field(fields.back());
         out += "\n";
     }
@@ -236,12 +236,15 @@ TEST(CsvServiceFields, EveryEarlierLayoutStillLoads) {
         std::string name, text;
         std::size_t columns;
         bool service;
+        bool change;
     };
     const std::vector<Layout> layouts{
-        {"16", legacy_csv_of(plain), 16, false},
-        {"16+change", legacy_csv_of(changed), 17, false},
-        {"28", csv_of(plain), 28, true},
-        {"28+change", csv_of(changed), 29, true},
+        {"16", legacy_csv_of(plain), 16, false, false},
+        {"16+change", legacy_csv_of(changed), 17, false, true},
+        {"28", legacy_csv_of(plain, 28), 28, true, false},
+        {"28+change", legacy_csv_of(changed, 28), 29, true, true},
+        {"29", csv_of(plain), 29, true, false},
+        {"29+change", csv_of(changed), 30, true, true},
     };
     for (const Layout& l : layouts) {
         SCOPED_TRACE(l.name);
@@ -251,8 +254,8 @@ TEST(CsvServiceFields, EveryEarlierLayoutStillLoads) {
         ASSERT_EQ(rows.size(), 4u);
         core::Report back;
         back.rows = rows;
-        const core::Report& source = l.columns % 2 == 1 ? changed : plain;
-        if (l.columns % 2 == 1) back.meta.baseline_source = "b";
+        const core::Report& source = l.change ? changed : plain;
+        if (l.change) back.meta.baseline_source = "b";
         // Read back and written again, the rows are those of the source (without -sV for 16 columns).
         const std::string expected = csv_of(l.service ? source : without_service(source));
         EXPECT_EQ(csv_of(back), expected);
@@ -265,23 +268,50 @@ TEST(CsvServiceFields, EveryEarlierLayoutStillLoads) {
 TEST(CsvServiceFields, RecordsMustMatchTheHeaderLayout) {
     const std::string text = csv_of(test::service_report());
     const std::string legacy = legacy_csv_of(test::service_report());
-    // A 16-field record under the 28-field header, and the other way round.
-    const std::string header28 = text.substr(0, text.find('\n') + 1);
+    // A 16-field record under the 29-field header, and the other way round.
+    const std::string header29 = text.substr(0, text.find('\n') + 1);
     const std::string record16 = legacy.substr(legacy.find('\n') + 1);
-    EXPECT_EQ(error_of([&] { read_csv_report(header28 + record16); }), "line 2: 16 fields, expected 28");
+    EXPECT_EQ(error_of([&] { read_csv_report(header29 + record16); }), "line 2: 16 fields, expected 29");
     const std::string header16 = legacy.substr(0, legacy.find('\n') + 1);
-    const std::string record28 = text.substr(text.find('\n') + 1);
-    EXPECT_EQ(error_of([&] { read_csv_report(header16 + record28); }), "line 2: 28 fields, expected 16");
-    // A header of 28 names whose service part is misspelt.
+    const std::string record29 = text.substr(text.find('\n') + 1);
+    EXPECT_EQ(error_of([&] { read_csv_report(header16 + record29); }), "line 2: 29 fields, expected 16");
+    // A header of 29 names whose last one is misspelt.
     std::string renamed = text;
-    renamed.replace(renamed.find(",banner\n"), 8, ",banners\n");
+    renamed.replace(renamed.find(",hosts_open\n"), 12, ",host_open\n");
     EXPECT_EQ(error_of([&] { read_csv_report(renamed); }),
-              "line 1: header field 28 is \"banners\", expected \"banner\"");
+              "line 1: header field 29 is \"host_open\", expected \"hosts_open\"");
     // The change column is only a change column when it is last and named so.
     std::string not_change = csv_of(with_baseline(test::service_report()));
     not_change.replace(not_change.find(",change\n"), 8, ",chang\n");
     EXPECT_EQ(error_of([&] { read_csv_report(not_change); }),
-              "line 1: header has 29 fields, expected 16 or 28 (not a ghostport CSV report)");
+              "line 1: header has 30 fields, expected 16 or 28 or 29 (not a ghostport CSV report)");
+}
+
+TEST(CsvServiceFields, HostsOpenAndUnknownRarityRoundTrip) {
+    core::Report report = test::sample_report();
+    report.rows[0].label.hosts_open = 4;
+    report.rows[1].label.rarity = std::nullopt;
+    const std::string text = csv_of(report);
+    const auto rows = read_csv_report(text);
+    core::Report back;
+    back.rows = rows;
+    EXPECT_EQ(csv_of(back), text);
+    std::size_t four = 0, unknown = 0;
+    for (const auto& row : rows) {
+        four += row.label.hosts_open == 4;
+        unknown += !row.label.rarity.has_value();
+    }
+    EXPECT_EQ(four, 1u);
+    EXPECT_EQ(unknown, 1u);
+    const core::Report json = read_json_report(json_of(report));
+    EXPECT_EQ(csv_of(json), text);
+    // An old report's locally-common label is accepted and dropped; a bad count is an error.
+    std::string old = text;
+    old.replace(old.find(",privileged,"), 12, ",privileged;locally-common,");
+    for (const auto& row : read_csv_report(old)) EXPECT_EQ(row.label.labels & (1u << 6), 0u);
+    std::string bad = text;
+    bad.replace(bad.rfind(",0\n"), 3, ",x\n");
+    EXPECT_NE(error_of([&] { read_csv_report(bad); }).find("bad hosts_open number \"x\""), std::string::npos);
 }
 
 TEST(CsvServiceFields, HostileServiceStringsRoundTripByteForByte) {

@@ -53,7 +53,7 @@ TEST(Table, StaleRegistryNoPrevalenceAndPartial) {
               "3 hosts up of 17, 5,000 ports scanned (65,535 per host), 4 open, 0 ghosts, in 1.00 s\n"
               "registry: /usr/share/ghostport/service-names-port-numbers.csv (snapshot 2026-10-01)\n"
               "registry snapshot is older than a year: run `ghostport registry update`\n"
-              "prevalence: none (rarity uses the registry only)\n"
+              "prevalence: none: rarity unknown; install nmap-common or pass --prevalence FILE\n"
               "PARTIAL: interrupted after 5,000 of 1,114,095 probes\n");
 }
 
@@ -173,4 +173,39 @@ TEST(Table, DetectedServiceStringsAreTerminalSafe) {
     EXPECT_EQ(text.find("\xC2\x9B"), std::string::npos);
     EXPECT_NE(text.find("ssh Open?]0;owned?SSH??? ?31m\xEF\xBF\xBD"), std::string::npos) << text;
     EXPECT_NE(text.find("privileged;cert-expired"), std::string::npos) << text;
+}
+
+// A port open on four of five hosts is one line saying so, with its hosts below it; an unknown rarity is
+// "-"; an all-open host shows what it answered.
+TEST(Table, APortOpenOnSeveralHostsIsOneLineWithItsHosts) {
+    Report report;
+    report.meta.hosts_up = 5;
+    for (int h = 1; h <= 4; ++h) {
+        auto row = make_row("198.18.0." + std::to_string(h), 1642, 9.5,
+                            ghostport::core::label_ghost | ghostport::core::label_fleet_wide, "isis-am");
+        row.label.hosts_open = 4;
+        report.rows.push_back(row);
+    }
+    auto unknown = make_row("198.18.0.5", 22, 0.0, 0, "ssh");
+    unknown.label.rarity = std::nullopt;
+    report.rows.push_back(unknown);
+    auto tarpit = make_row("198.18.0.6", 0, 0.0);
+    tarpit.result.state = ghostport::core::PortState::all_open;
+    tarpit.label.rarity = std::nullopt;
+    tarpit.label.description = "all-open: 3 of the 2000 open ports seen would be ghosts";
+    report.rows.push_back(tarpit);
+    const std::string table = table_of(report);
+    EXPECT_NE(table.find("! open on 4 of 5 hosts  1642/tcp  registered  isis-am"), std::string::npos)
+        << table;
+    EXPECT_NE(
+        table.find("9.5  ghost;fleet-wide\n    198.18.0.1\n    198.18.0.2\n    198.18.0.3\n    198.18.0.4\n"),
+        std::string::npos)
+        << table;
+    const std::size_t ssh = table.find("22/tcp");
+    ASSERT_NE(ssh, std::string::npos);
+    EXPECT_EQ(table.substr(table.find('\n', ssh) - 5, 5), " -  -") << table;  // "-": the rarity is unknown
+    EXPECT_NE(table.find("198.18.0.6            all"), std::string::npos) << table;
+    EXPECT_NE(table.find("all-open: 3 of the 2000 open ports seen would be ghosts"), std::string::npos)
+        << table;
+    EXPECT_EQ(table.find("1642/tcp", table.find("1642/tcp") + 1), std::string::npos) << "one line for 1642";
 }
