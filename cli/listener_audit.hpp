@@ -23,6 +23,10 @@ class ListenerAudit {
     static ListenerAudit prepare(const AuditOptions& o, core::ListenerReport baseline,
                                  std::string baseline_path);
 
+    // Throws core::InputError when --fail-on rarity>=N is given and there is no prevalence data (every
+    // rarity is unknown then), as scan does.
+    void check_prevalence(bool has_prevalence) const;
+
     // Marks the rows' changes against the baseline (when there is one) and the expected ones (`hostname`:
     // this machine's, for name lines), and records the counts in the metadata.
     void annotate(core::ListenerReport& report, const std::string& hostname) const;

@@ -57,6 +57,7 @@ int run_listeners(const ListenersOptions& o) {
     const auto reg = registry::Registry::load(registry_choice.path);
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
+    audit.check_prevalence(prevalence.has_value());
     std::unique_ptr<output::AtomicFile> file;
     if (!output_path.empty()) file = std::make_unique<output::AtomicFile>(output_path);
 
