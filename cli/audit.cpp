@@ -29,7 +29,7 @@ void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
         "labelled expected, never findings; with -sV another service than NAME is unexpected");
     cmd.add_option("--fail-on", o.fail_on,
                    "Exit 1 when a finding matches: new, gone, changed, ghost, all-open, rarity>=N, "
-                   "unexpected, borrowed (comma-separated)");
+                   "unexpected, borrowed, unassigned, label=NAME (comma-separated)");
 }
 
 namespace {

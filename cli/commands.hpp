@@ -20,5 +20,12 @@ Runner add_lookup_command(CLI::App& app);
 Runner add_registry_command(CLI::App& app);
 Runner add_diff_command(CLI::App& app);
 Runner add_merge_command(CLI::App& app);
+Runner add_listeners_command(CLI::App& app, const std::string& command_line);
+
+struct AuditOptions;
+// `ghostport diff OLD NEW` when both are listener reports (see listeners_command.cpp): the listener
+// comparison with --expect and --fail-on; returns the exit code.
+int run_listener_diff(const std::string& old_path, const std::string& new_path, const AuditOptions& audit,
+                      bool unchanged, const std::string& output_path, const std::string& format, bool quiet);
 
 }  // namespace ghostport::cli

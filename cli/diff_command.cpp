@@ -1,4 +1,5 @@
-// `ghostport diff OLD NEW`: compares two reports (CSV or JSON) listener by listener, with the same
+// `ghostport diff OLD NEW`: compares two reports (CSV or JSON; scan or listener reports) listener by
+// listener, with the same
 // --expect and --fail-on as a scan, so a nightly job can diff reports it already has.
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
 #include "core/errors.hpp"
+#include "output/listener_reader.hpp"
 #include "output/report_file.hpp"
 
 namespace ghostport::cli {
@@ -24,6 +26,10 @@ struct DiffOptions {
 };
 
 int run_diff(const DiffOptions& o) {
+    // Two listener reports (`ghostport listeners -o`) are compared socket by socket.
+    if (output::is_listener_report_file(o.old_path) || output::is_listener_report_file(o.new_path))
+        return run_listener_diff(o.old_path, o.new_path, o.audit, o.unchanged, o.output_path, o.format,
+                                 o.quiet);
     const output::Format format = choose_format(o.format, o.output_path);
     core::Report old_report = output::read_report_file(o.old_path);
     core::Report report = output::read_report_file(o.new_path);
@@ -62,7 +68,9 @@ int run_diff(const DiffOptions& o) {
 Runner add_diff_command(CLI::App& app) {
     auto o = std::make_shared<DiffOptions>();
     auto* cmd = app.add_subcommand(
-        "diff", "Compare two reports (CSV or JSON): which listeners are new, gone or changed");
+        "diff",
+        "Compare two reports (CSV or JSON; two scan reports or two listener reports): which listeners are "
+        "new, gone or changed");
     cmd->add_option("old", o->old_path, "The earlier report")->required();
     cmd->add_option("new", o->new_path, "The later report")->required();
     cmd->add_flag("--unchanged", o->unchanged, "List unchanged listeners too");

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
         {"lookup", cli::add_lookup_command(app)},
         {"registry", cli::add_registry_command(app)},
         {"diff", cli::add_diff_command(app)},
-        {"merge", cli::add_merge_command(app)}};
+        {"merge", cli::add_merge_command(app)},
+        {"listeners", cli::add_listeners_command(app, command_line)}};
     // CLI11 would only say that a subcommand is required; name the word that is not one.
     auto is_command = [&](const std::string& word) {
         return std::any_of(std::begin(commands), std::end(commands),
@@ -63,8 +64,9 @@ int main(int argc, char** argv) {
     if (!args.empty() && !args.front().starts_with('-') && !is_command(args.front()))
         return fail(
             core::exit_usage,
-            fmt::format("unknown command '{}' (use scan, diff, merge, lookup or registry; see --help)",
-                        args.front()));
+            fmt::format(
+                "unknown command '{}' (use scan, listeners, diff, merge, lookup or registry; see --help)",
+                args.front()));
     std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
     try {
         app.parse(args);

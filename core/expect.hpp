@@ -66,6 +66,7 @@ class ExpectList {
     std::uint64_t apply(std::vector<ReportRow>& rows) const;
 
     std::size_t size() const { return entries_.size(); }
+    const std::vector<ExpectEntry>& entries() const { return entries_; }
 
   private:
     std::vector<ExpectEntry> entries_;

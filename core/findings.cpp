@@ -45,6 +45,14 @@ FailOn FailOn::parse(std::string_view spec) {
             f.unexpected = true;
         } else if (item == "borrowed") {
             f.borrowed = true;
+        } else if (item == "unassigned" || item == "deleted-exe") {
+            f.any_label |= *label_named(item);
+        } else if (item.starts_with("label=")) {
+            const auto label = label_named(item.substr(6));
+            if (!label)
+                throw InputError(fmt::format(
+                    "bad --fail-on '{}': no such label (ghost, unassigned, deleted-exe, ...)", shown(item)));
+            f.any_label |= *label;
         } else if (item.starts_with("rarity>=")) {
             const std::string_view number = item.substr(8);
             double value = 0;
@@ -56,8 +64,8 @@ FailOn FailOn::parse(std::string_view spec) {
             f.min_rarity = value;
         } else {
             throw InputError(fmt::format(
-                "bad --fail-on '{}': use new, gone, changed, ghost, all-open, rarity>=N, unexpected or "
-                "borrowed (comma-separated)",
+                "bad --fail-on '{}': use new, gone, changed, ghost, all-open, rarity>=N, unexpected, "
+                "borrowed, unassigned, deleted-exe or label=NAME (comma-separated)",
                 shown(item)));
         }
         if (comma == std::string_view::npos) break;
@@ -89,6 +97,7 @@ std::string FailOn::reasons(const ReportRow& row) const {
                                         : fmt::format("unexpected ({})", row.expect_note));
         if (borrowed && (row.label.labels & label_borrowed))
             add(fmt::format("borrowed by {}", row.service.name));
+        if (const Labels hit = row.label.labels & any_label) add(labels_to_string(hit));
     }
     return why;
 }

@@ -19,11 +19,14 @@ namespace ghostport::core {
 //   when there is no prevalence data, see needs_rarity);
 //   unexpected: an open row that no --expect line matches (needs --expect), or that a line matches by host
 //   and port but names another service (the row's expect_note says which: "expected ssh, found http");
-//   borrowed: an open row labelled borrowed (needs -sV: a service that is not its port's registered one).
+//   borrowed: an open row labelled borrowed (needs -sV: a service that is not its port's registered one);
+//   label=NAME: an open row with that label (any of labels_to_string's names); unassigned and deleted-exe
+//   are short for label=unassigned and label=deleted-exe.
 struct FailOn {
     bool added = false, gone = false, changed = false, ghost = false, unexpected = false, borrowed = false,
          all_open = false;
     std::optional<double> min_rarity;
+    Labels any_label = 0;  // label=NAME conditions
 
     // Parses the comma-separated list; throws InputError naming the bad item.
     static FailOn parse(std::string_view spec);

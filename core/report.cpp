@@ -88,7 +88,7 @@ std::string_view to_string(Change c) {
 }
 
 std::string labels_to_string(Labels labels) {
-    static constexpr std::array<std::pair<Label, std::string_view>, 11> names{{
+    static constexpr std::pair<Label, std::string_view> names[] = {
         {label_ghost, "ghost"},
         {label_unassigned, "unassigned"},
         {label_reserved, "reserved"},
@@ -100,7 +100,8 @@ std::string labels_to_string(Labels labels) {
         {label_self_signed, "self-signed"},
         {label_cert_expired, "cert-expired"},
         {label_fleet_wide, "fleet-wide"},
-    }};
+        {label_deleted_exe, "deleted-exe"},
+    };
     std::string out;
     for (auto [bit, name] : names) {
         if ((labels & bit) == 0) continue;
@@ -118,6 +119,15 @@ std::string registry_summary(const ReportMeta& meta) {
         text += fmt::format(" + {} for {} port{}", meta.registry_fill, meta.registry_fill_ports,
                             meta.registry_fill_ports == 1 ? "" : "s");
     return text;
+}
+
+std::optional<Label> label_named(std::string_view name) {
+    for (unsigned bit = 0; bit < 32; ++bit) {
+        const auto flag = static_cast<Label>(Labels{1} << bit);
+        const std::string flag_name = labels_to_string(flag);
+        if (!flag_name.empty() && flag_name == name) return flag;
+    }
+    return std::nullopt;
 }
 
 bool is_fleet_wide(std::uint64_t hosts_open, std::uint64_t hosts_up) {

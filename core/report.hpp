@@ -32,9 +32,12 @@ enum Label : std::uint32_t {
     label_self_signed = 1u << 9,  // its TLS certificate is issued by its own key
     label_cert_expired = 1u << 10,  // its TLS certificate's not-after is before the scan
     label_fleet_wide = 1u << 11,    // open on at least half of the hosts up, when 3 or more are up
+    label_deleted_exe = 1u << 12,   // a local listener's executable was deleted or is a memfd (listeners)
 };
 using Labels = std::uint32_t;
 std::string labels_to_string(Labels labels);  // "ghost;unassigned"; "" when none
+// The label labels_to_string writes as `name` ("deleted-exe" -> label_deleted_exe); nullopt for none.
+std::optional<Label> label_named(std::string_view name);
 
 struct ServiceLabel {
     std::string service;      // IANA service name ("" when none)

@@ -31,9 +31,25 @@ TEST(FailOn, BadItemsAreNamed) {
         FailOn::parse("new,bogus");
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "bad --fail-on 'bogus': use new, gone, changed, ghost, all-open, rarity>=N, unexpected or "
-                  "borrowed (comma-separated)");
+                  "bad --fail-on 'bogus': use new, gone, changed, ghost, all-open, rarity>=N, unexpected, "
+                  "borrowed, unassigned, deleted-exe or label=NAME (comma-separated)");
     }
+    EXPECT_THROW(FailOn::parse("label=bogus"), InputError);
+    EXPECT_THROW(FailOn::parse("label="), InputError);
+}
+
+TEST(FailOn, LabelConditionsMatchOpenRowsWithTheLabel) {
+    const FailOn f = FailOn::parse("label=self-signed,unassigned,deleted-exe");
+    EXPECT_EQ(f.any_label, Labels{label_self_signed | label_unassigned | label_deleted_exe});
+    ReportRow row;
+    row.result.state = PortState::open;
+    row.label.labels = label_deleted_exe | label_ghost;
+    EXPECT_EQ(f.reasons(row), "deleted-exe");
+    row.label.labels = label_ghost;
+    EXPECT_EQ(f.reasons(row), "");
+    row.label.labels = label_unassigned;
+    row.result.state = PortState::closed;
+    EXPECT_EQ(f.reasons(row), "");
 }
 
 TEST(FailOn, FindsMatchingRowsAndNeverExpectedOnes) {

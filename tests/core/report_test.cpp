@@ -46,6 +46,14 @@ TEST(Report, CountHostsOpenSetsTheCountAndFleetWide) {
     EXPECT_EQ(rows[6].label.labels, 0u);
 }
 
+TEST(Report, DeletedExeLabelHasItsNameBothWays) {
+    EXPECT_EQ(labels_to_string(label_deleted_exe | label_ghost), "ghost;deleted-exe");
+    EXPECT_EQ(label_named("deleted-exe"), label_deleted_exe);
+    EXPECT_EQ(label_named("ghost"), label_ghost);
+    EXPECT_FALSE(label_named("bogus").has_value());
+    EXPECT_FALSE(label_named("").has_value());
+}
+
 TEST(Report, PortRanges) {
     EXPECT_EQ(range_of(0), PortRange::well_known);
     EXPECT_EQ(range_of(1023), PortRange::well_known);
