@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/capture.hpp"
 
 #include <pcap/pcap.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 
 #include "core/errors.hpp"
@@ -23,14 +25,35 @@ pcap_t* as_pcap(void* h) {
     return static_cast<pcap_t*>(h);
 }
 
+std::int64_t ns_since_epoch(auto time_point) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(time_point.time_since_epoch()).count();
+}
+
+// Turns the kernel's realtime capture stamps into steady_clock time: the offset between the clocks now.
+struct ClockMap {
+    std::int64_t steady_now = ns_since_epoch(std::chrono::steady_clock::now());
+    std::int64_t offset = steady_now - ns_since_epoch(std::chrono::system_clock::now());
+    std::uint64_t steady_of(std::int64_t realtime_ns) const {
+        // Never later than now (a clock step between the two readings), never before the epoch.
+        return static_cast<std::uint64_t>(std::clamp<std::int64_t>(realtime_ns + offset, 0, steady_now));
+    }
+};
+
+std::int64_t realtime_ns_of(const pcap_pkthdr* header) {
+    return static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+           static_cast<std::int64_t>(header->ts.tv_usec) * 1000;
+}
+
 struct DispatchContext {
     Capture::FrameFn fn;
     void* context;
+    ClockMap clocks;
 };
 
 void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
     auto* d = reinterpret_cast<DispatchContext*>(user);
-    d->fn(d->context, std::span<const std::uint8_t>(bytes, header->caplen));
+    d->fn(d->context, std::span<const std::uint8_t>(bytes, header->caplen),
+          d->clocks.steady_of(realtime_ns_of(header)));
 }
 
 }  // namespace
@@ -106,7 +129,7 @@ Capture::~Capture() {
 
 int Capture::dispatch(FrameFn fn, void* context, int max) {
     if (handle_) {
-        DispatchContext d{fn, context};
+        DispatchContext d{fn, context, {}};
         int n = pcap_dispatch(as_pcap(handle_), max, on_packet, reinterpret_cast<u_char*>(&d));
         return n < 0 ? 0 : n;
     }
@@ -121,12 +144,15 @@ int Capture::dispatch(FrameFn fn, void* context, int max) {
         relay_dropped_ = std::max(relay_dropped_, dropped);
         std::size_t at = sizeof dropped;
         const auto end = static_cast<std::size_t>(got);
-        while (at + 2 <= end) {
+        const ClockMap clocks;
+        while (at + 10 <= end) {
+            std::int64_t stamp = 0;
             std::uint16_t length = 0;
-            std::memcpy(&length, buffer.data() + at, 2);
-            at += 2;
+            std::memcpy(&stamp, buffer.data() + at, 8);
+            std::memcpy(&length, buffer.data() + at + 8, 2);
+            at += 10;
             if (length > end - at) break;  // a damaged message: the rest of it is not a frame
-            fn(context, std::span<const std::uint8_t>(buffer.data() + at, length));
+            fn(context, std::span<const std::uint8_t>(buffer.data() + at, length), clocks.steady_of(stamp));
             at += length;
             ++frames;
         }
@@ -149,13 +175,15 @@ struct Batch {
     std::uint64_t frames = 0;
 };
 
-void add_frame(void* context, std::span<const std::uint8_t> frame) {
-    auto* b = static_cast<Batch*>(context);
-    const auto length = static_cast<std::uint16_t>(std::min<std::size_t>(frame.size(), 0xFFFF));
-    if (b->size + 2 + length > b->bytes.size()) return;  // never happens with the snap length; guarded
-    std::memcpy(b->bytes.data() + b->size, &length, 2);
-    std::memcpy(b->bytes.data() + b->size + 2, frame.data(), length);
-    b->size += 2 + length;
+void add_frame(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
+    auto* b = reinterpret_cast<Batch*>(user);
+    const auto length = static_cast<std::uint16_t>(std::min<std::size_t>(header->caplen, 0xFFFF));
+    if (b->size + 10 + length > b->bytes.size()) return;  // never happens with the snap length; guarded
+    const std::int64_t stamp = realtime_ns_of(header);
+    std::memcpy(b->bytes.data() + b->size, &stamp, 8);
+    std::memcpy(b->bytes.data() + b->size + 8, &length, 2);
+    std::memcpy(b->bytes.data() + b->size + 10, bytes, length);
+    b->size += 10 + length;
     ++b->frames;
 }
 
@@ -169,10 +197,9 @@ int Capture::forward(int channel, int max) {
         batch.size = sizeof(std::uint64_t);
         batch.frames = 0;
         // A batch holds at most max_message / (2 + snap length) frames, so it never overflows.
-        const int room = static_cast<int>((batch.bytes.size() - batch.size) / (2 + snap_length));
-        DispatchContext d{add_frame, &batch};
-        const int n = pcap_dispatch(as_pcap(handle_), std::min(room, max - total), on_packet,
-                                    reinterpret_cast<u_char*>(&d));
+        const int room = static_cast<int>((batch.bytes.size() - batch.size) / (10 + snap_length));
+        const int n = pcap_dispatch(as_pcap(handle_), std::min(room, max - total), add_frame,
+                                    reinterpret_cast<u_char*>(&batch));
         if (n <= 0) break;
         total += n;
         const std::uint64_t dropped_now = dropped();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A libpcap capture of inbound packets on one interface: the SYN engine's receive path. The only file that
 // includes pcap.h is capture.cpp.
 //
@@ -9,7 +10,8 @@
 // A capture is local (this process holds the pcap handle) or relayed: the privileged part of a scan that
 // separated privileges holds the handle and forwards every captured frame, unparsed, over a SOCK_SEQPACKET
 // channel (forward()); the worker's Capture reads the channel. One message carries a batch:
-//   u64 frames dropped so far (kernel and relay, cumulative), then per frame: u16 length, the bytes.
+//   u64 frames dropped so far (kernel and relay, cumulative), then per frame: u64 capture time (realtime
+//   nanoseconds, as the kernel stamped it), u16 length, the bytes.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +24,10 @@ namespace ghostport::scanner {
 
 class Capture {
   public:
-    // Called once per captured frame with its bytes (valid only during the call).
-    using FrameFn = void (*)(void* context, std::span<const std::uint8_t> frame);
+    // Called once per captured frame with its bytes (valid only during the call) and when the kernel
+    // captured it, as steady_clock nanoseconds since its epoch (so a round trip measured from it includes
+    // neither the reader's scheduling nor a relay's hop).
+    using FrameFn = void (*)(void* context, std::span<const std::uint8_t> frame, std::uint64_t at_ns);
 
     // Opens `ifname` and applies `filter` (BPF syntax). Throws core::RuntimeError naming the interface and
     // libpcap's reason when it cannot.

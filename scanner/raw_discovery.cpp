@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host discovery with raw packets: rounds of paced probes to the hosts not heard from yet, answers read from
 // libpcap captures between sends, all in one thread (see raw_discovery.hpp).
 #include "scanner/raw_discovery.hpp"
@@ -23,8 +24,8 @@
 #include "probes/discovery_packets.hpp"
 #include "probes/syn_cookie.hpp"
 #include "scanner/capture.hpp"
-#include "scanner/raw_access.hpp"
 #include "scanner/rate_limiter.hpp"
+#include "scanner/raw_access.hpp"
 #include "scanner/route.hpp"
 
 namespace ghostport::scanner {
@@ -220,7 +221,7 @@ class DiscoveryRun {
         }
     }
 
-    static void on_frame(void* self, std::span<const std::uint8_t> frame) {
+    static void on_frame(void* self, std::span<const std::uint8_t> frame, std::uint64_t /*at_ns*/) {
         static_cast<DiscoveryRun*>(self)->handle(frame);
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The raw SYN engine: one sender thread (walk, pace, retransmit, decide) and one receiver thread (capture,
 // parse, authenticate); see syn_engine.hpp.
 #include "scanner/syn_engine.hpp"
@@ -24,14 +25,14 @@
 #include "probes/syn_cookie.hpp"
 #include "probes/syn_template.hpp"
 #include "scanner/capture.hpp"
+#include "scanner/host_rtt.hpp"
 #include "scanner/link_drops.hpp"
 #include "scanner/probe_table.hpp"
 #include "scanner/rate_control.hpp"
+#include "scanner/raw_access.hpp"
 #include "scanner/raw_sender.hpp"
 #include "scanner/retry_budget.hpp"
 #include "scanner/route.hpp"
-#include "scanner/host_rtt.hpp"
-#include "scanner/raw_access.hpp"
 #include "scanner/rtt_estimator.hpp"
 #include "scanner/source_ports.hpp"
 
@@ -135,17 +136,17 @@ struct Receiver {
 
     probes::LinkType link = probes::LinkType::raw_ip;
 
-    static void on_frame(void* self, std::span<const std::uint8_t> frame) {
-        static_cast<Receiver*>(self)->handle(frame);
+    static void on_frame(void* self, std::span<const std::uint8_t> frame, std::uint64_t at_ns) {
+        static_cast<Receiver*>(self)->handle(frame, at_ns);
     }
 
-    void handle(std::span<const std::uint8_t> frame) {
+    void handle(std::span<const std::uint8_t> frame, std::uint64_t at_ns) {
         auto reply = probes::parse_reply(frame, link);
         if (!reply || reply->dport < sport_low || reply->dport > sport_high) return;
         auto match = probes::match_reply(key, *reply);
         auto host = match == probes::ReplyMatch::unrelated ? std::nullopt : source.host_index(reply->src);
         if (!host) return;  // not a reply to this scan
-        Event e{*host, now_ns(), reply->sport, static_cast<std::uint8_t>(reply->dport - sport_low), match};
+        Event e{*host, at_ns, reply->sport, static_cast<std::uint8_t>(reply->dport - sport_low), match};
         while (!ring.push(e)) {
             if (done.load(std::memory_order_relaxed)) return;
             std::this_thread::sleep_for(us(50));
@@ -216,7 +217,8 @@ class SynScan {
         // them) ever shares a port with these probes.
         sport_low_ = raw_source_window(ephemeral_port_range(), tries, rd());
         sport_high_ = static_cast<std::uint16_t>(sport_low_ + tries - 1);
-        captures_ = std::make_unique<CaptureSet>(opt.raw ? *opt.raw : local_raw_access(), sport_low_, sport_high_);
+        captures_ =
+            std::make_unique<CaptureSet>(opt.raw ? *opt.raw : local_raw_access(), sport_low_, sport_high_);
     }
 
     EngineStats run() {
