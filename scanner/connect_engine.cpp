@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The connect engine: pools of Asio coroutines that race a non-blocking connect() against an RTT-derived
 // deadline.
 #include "scanner/connect_engine.hpp"
 
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
 
 #include <array>
-#include <cstring>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,14 +19,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "scanner/fd_limit.hpp"
-#include "scanner/rate_limiter.hpp"
 #include "scanner/host_rtt.hpp"
+#include "scanner/rate_limiter.hpp"
 #include "scanner/rtt_estimator.hpp"
 
 namespace ghostport::scanner {
@@ -61,10 +63,13 @@ struct Shared {
           hooks(h),
           opt(o),
           rtt(s.host_count(),
-              RttEstimator(o.timeout,
-                           std::min(o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout, o.timeout),
-                           o.timeout)),
-          limiter(o.max_rate) {}
+              RttEstimator(
+                  o.timeout,
+                  std::min(o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout, o.timeout),
+                  o.timeout)),
+          // At most a millisecond's worth of probes at once (1 to 16), so no 100 ms window exceeds the cap
+          // by more than 1%.
+          limiter(o.max_rate, static_cast<std::uint32_t>(std::clamp(o.max_rate / 1000, 1.0, 16.0))) {}
 
     const TargetSource& source;
     const EngineHooks& hooks;
@@ -154,6 +159,11 @@ bool is_transient(int err) {
            err == EAGAIN;
 }
 
+// The kernel's first SYN retransmission comes TCP_TIMEOUT_INIT (1 s) after connect(). An attempt ends
+// before it (with room for a late timer on a busy machine), unless --timeout asks for longer waits.
+constexpr auto kernel_syn_retransmit = std::chrono::milliseconds(1000);
+constexpr auto attempt_cap = std::chrono::milliseconds(850);
+
 // Whether a connected socket is connected to itself: TCP simultaneous open, when the kernel picked the
 // target port as the socket's own ephemeral port on a loopback address. Nothing listens there.
 bool connected_to_itself(int fd) {
@@ -181,6 +191,13 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
         boost::system::error_code ec;
         slot.socket.open(ep.protocol(), ec);
         if (!ec) slot.socket.non_blocking(true, ec);
+        if (!ec) {
+            // The kernel retransmits an unanswered SYN on its own schedule (at 1 s, 3 s, ...), packets
+            // --max-rate never sees. Allow it one at most, and end the attempt before it would go: a retry
+            // is ghostport's own, paced like every probe.
+            const int syn_tries = 1;
+            ::setsockopt(slot.socket.native_handle(), IPPROTO_TCP, TCP_SYNCNT, &syn_tries, sizeof syn_tries);
+        }
         int err = ec.value();
         if (!ec) {
             slot.start = clock::now();
@@ -190,6 +207,7 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
             if (err == EINPROGRESS) {
                 slot.timed_out = slot.abandoned = false;
                 auto [timeout, measured] = shared.timing(slot.host, slot.attempt);
+                if (shared.opt.timeout <= kernel_syn_retransmit) timeout = std::min<us>(timeout, attempt_cap);
                 slot.provisional = !measured;
                 slot.deadline = slot.start + timeout;
                 shared.attempts.fetch_add(1, std::memory_order_relaxed);
@@ -252,6 +270,18 @@ awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& sh
         slot.host = target.host_index;
         Outcome outcome = Outcome::abandoned;
         for (slot.attempt = 0;; ++slot.attempt) {
+            // A retry is a probe like any other: paced by --max-rate (the first try was paced above).
+            if (slot.attempt > 0) {
+                if (auto wait = shared.pace(); wait > clock::duration::zero()) {
+                    boost::system::error_code ec;
+                    slot.timer.expires_after(wait);
+                    co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
+                    if (shared.stopping) {
+                        outcome = Outcome::abandoned;
+                        break;
+                    }
+                }
+            }
             outcome = co_await attempt_connect(slot, ep, shared);
             if (outcome != Outcome::timed_out || slot.attempt >= shared.opt.retries || shared.stopping) break;
         }
