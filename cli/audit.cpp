@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audit options shared by `scan` and `diff`: baseline comparison, expected listeners, --fail-on.
 #include "cli/audit.hpp"
 
@@ -13,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "output/report_file.hpp"
+#include "output/utf8.hpp"
 #include "scanner/target_spec.hpp"
 
 namespace ghostport::cli {
@@ -45,14 +47,7 @@ void prepare_rest(const AuditOptions& o, bool has_baseline, std::optional<core::
         if (fail_on->needs_baseline() && !has_baseline && o.baseline.empty())
             throw core::InputError("--fail-on new, gone or changed needs --baseline (an earlier report)");
     }
-    if (!o.expect.empty()) {
-        expect = core::ExpectList::load(o.expect);
-        try {
-            expect->resolve_names(scanner::system_resolver());  // forward, once: never trust PTR names
-        } catch (const core::InputError& e) {
-            throw core::InputError(fmt::format("{}: {}", o.expect, e.what()));
-        }
-    }
+    if (!o.expect.empty()) expect = load_expect(o.expect);
 }
 
 // A baseline decides what counts as new: a folder or report that another user may write could hide a
@@ -71,23 +66,35 @@ void refuse_writable_by_others(const std::string& path, std::string_view what) {
 
 }  // namespace
 
+core::ExpectList load_expect(const std::string& path) {
+    core::ExpectList expect = core::ExpectList::load(path);
+    try {
+        expect.resolve_names(scanner::system_resolver());  // forward, once: never trust PTR names
+    } catch (const core::InputError& e) {
+        throw core::InputError(fmt::format("{}: {}", path, e.what()));
+    }
+    return expect;
+}
+
+std::string baseline_path(const std::string& spec, bool quiet) {
+    if (!spec.starts_with("latest:")) return spec;
+    const std::string dir = spec.substr(7);
+    if (dir.empty()) throw core::InputError("--baseline latest:DIR needs a folder");
+    refuse_writable_by_others(dir, "the folder");
+    if (auto path = output::newest_report_in(dir)) {
+        refuse_writable_by_others(*path, "the report");
+        return *path;
+    }
+    if (!quiet)
+        std::fprintf(stderr, "ghostport: no earlier report in %s: nothing to compare with this time\n",
+                     dir.c_str());
+    return "";
+}
+
 Audit Audit::prepare(const AuditOptions& o, bool quiet) {
     Audit a;
     prepare_rest(o, false, a.expect_, a.fail_on_, a.fail_on_spec_);
-    if (o.baseline.starts_with("latest:")) {
-        const std::string dir = o.baseline.substr(7);
-        if (dir.empty()) throw core::InputError("--baseline latest:DIR needs a folder");
-        refuse_writable_by_others(dir, "the folder");
-        if (auto path = output::newest_report_in(dir)) {
-            refuse_writable_by_others(*path, "the report");
-            a.baseline_path_ = *path;
-        } else if (!quiet) {
-            std::fprintf(stderr, "ghostport: no earlier report in %s: nothing to compare with this time\n",
-                         dir.c_str());
-        }
-    } else {
-        a.baseline_path_ = o.baseline;
-    }
+    a.baseline_path_ = baseline_path(o.baseline, quiet);
     if (!a.baseline_path_.empty()) a.baseline_ = output::read_report_file(a.baseline_path_);
     return a;
 }
@@ -141,10 +148,12 @@ int Audit::verdict(const core::Report& report) const {
                     : fmt::format("{}/{}", row.result.port, core::to_string(row.result.proto));
             const std::string rarity =
                 row.label.rarity ? fmt::format("{:.1f}", *row.label.rarity) : std::string("-");
-            std::fprintf(stderr, "ghostport: finding: %s %s %s rarity %s: %s\n",
-                         row.result.host.to_string().c_str(), port.c_str(),
-                         row.label.service.empty() ? "-" : row.label.service.c_str(), rarity.c_str(),
-                         found[i].why.c_str());
+            // The service name comes from a registry file, the reason may quote a banner: escaped for the
+            // terminal like every other string a stranger chose.
+            const std::string line =
+                fmt::format("finding: {} {} {} rarity {}: {}", row.result.host.to_string(), port,
+                            row.label.service.empty() ? "-" : row.label.service, rarity, found[i].why);
+            std::fprintf(stderr, "ghostport: %s\n", output::detail::terminal_safe(line).c_str());
         }
         std::fprintf(stderr, "ghostport: %zu finding%s match%s --fail-on %s%s\n", found.size(),
                      found.size() == 1 ? "" : "s", found.size() == 1 ? "es" : "", fail_on_spec_.c_str(),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audit options shared by `scan` and `diff`: --baseline, --expect and --fail-on, checked before any
 // work starts and applied to the labelled report just before it is written.
 #pragma once
@@ -62,6 +63,15 @@ class Audit {
 };
 
 // -o FILE with strftime patterns (%Y%m%d...) expanded at `t`, local time; FILE unchanged without '%'.
+// The --expect file, loaded, with its hostnames resolved forward once (core/expect.hpp). Errors name the
+// file; throws core::InputError.
+core::ExpectList load_expect(const std::string& path);
+
+// The baseline report --baseline SPEC names: SPEC itself, or for latest:DIR the newest report in DIR ("" and
+// a notice unless `quiet` when DIR has none). DIR and the report must not be writable by another user
+// (one could hide a listener from the audit): core::InputError otherwise.
+std::string baseline_path(const std::string& spec, bool quiet);
+
 std::string expand_time_patterns(const std::string& path, std::chrono::system_clock::time_point t);
 
 }  // namespace ghostport::cli

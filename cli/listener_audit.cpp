@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audits of listener reports (baseline, expect, fail-on) and where the report goes.
 #include "cli/listener_audit.hpp"
 
@@ -34,7 +35,7 @@ void prepare_rest(const AuditOptions& o, bool has_baseline, std::optional<core::
             throw core::InputError(
                 "--fail-on new, gone or changed needs --baseline (an earlier listener report)");
     }
-    if (!o.expect.empty()) expect = core::ExpectList::load(o.expect);
+    if (!o.expect.empty()) expect = load_expect(o.expect);
 }
 
 core::ListenerReport read_baseline(const std::string& path) {
@@ -51,18 +52,7 @@ core::ListenerReport read_baseline(const std::string& path) {
 ListenerAudit ListenerAudit::prepare(const AuditOptions& o, bool quiet) {
     ListenerAudit a;
     prepare_rest(o, false, a.expect_, a.fail_on_, a.fail_on_spec_);
-    if (o.baseline.starts_with("latest:")) {
-        const std::string dir = o.baseline.substr(7);
-        if (dir.empty()) throw core::InputError("--baseline latest:DIR needs a folder");
-        if (auto path = output::newest_report_in(dir)) {
-            a.baseline_path_ = *path;
-        } else if (!quiet) {
-            std::fprintf(stderr, "ghostport: no earlier report in %s: nothing to compare with this time\n",
-                         dir.c_str());
-        }
-    } else {
-        a.baseline_path_ = o.baseline;
-    }
+    a.baseline_path_ = baseline_path(o.baseline, quiet);
     if (!a.baseline_path_.empty()) a.baseline_ = read_baseline(a.baseline_path_);
     return a;
 }

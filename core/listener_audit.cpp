@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audits of a listener report: baseline comparison, the expect allowlist, --fail-on findings.
 #include "core/listener_audit.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -105,6 +107,19 @@ bool expect_matches(const ExpectEntry& entry, const Listener& l, const std::stri
     if (exposure_of(l) == Exposure::all && entry.kind == ExpectEntry::HostKind::prefix &&
         (entry.network.family == l.address.family || l.dual_stack))
         row.result.host = entry.network;
+    // A name line names this machine when it is this machine's own hostname (its configuration, not a PTR
+    // record): then it matches whatever address the socket is bound to. Otherwise it matches by the
+    // addresses the name resolved to (ExpectList::resolve_names).
+    if (entry.kind == ExpectEntry::HostKind::name && !hostname.empty() &&
+        std::equal(entry.name.begin(), entry.name.end(), hostname.begin(), hostname.end(),
+                   [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) ==
+                              std::tolower(static_cast<unsigned char>(b));
+                   })) {
+        ExpectEntry any = entry;
+        any.kind = ExpectEntry::HostKind::any;
+        return any.matches_port(row);
+    }
     return entry.matches_port(row);
 }
 
