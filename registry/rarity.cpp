@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How surprising an open port is: the rarity score (0..10), its labels and the reasons behind them.
 #include "registry/rarity.hpp"
 
@@ -40,19 +41,21 @@ std::string describe_frequency(double p) {
 
 Rarity assess(const RarityInput& in) {
     Rarity out;
-    const std::optional<double> p =
-        in.prevalence ? std::optional<double>(std::clamp(*in.prevalence, 0.0, 1.0)) : std::nullopt;
+    // A plain value and a flag rather than an optional: gcc 12 warns that the optional's value "may be used
+    // uninitialized" behind its own check.
+    const bool known = in.prevalence.has_value();
+    const double pv = known ? std::clamp(*in.prevalence, 0.0, 1.0) : 0.0;
     const bool unassigned = in.status == core::RegistryStatus::unassigned;
     const bool reserved = in.status == core::RegistryStatus::reserved;
 
-    if (p) {
-        const double rareness = std::min(1.0, -std::log10(std::max(*p, 1e-8)) / 8.0);
+    if (known) {
+        const double rareness = std::min(1.0, -std::log10(std::max(pv, 1e-8)) / 8.0);
         const double score = (unassigned || reserved) ? 9.0 + rareness : 9.5 * rareness;
         out.score = std::clamp(score, 0.0, 10.0);
     }
     const bool fleet_wide = in.open && core::is_fleet_wide(in.hosts_open, in.hosts_up);
 
-    const bool ghost = in.open && (unassigned || reserved || (p && *p < 1e-5));
+    const bool ghost = in.open && (unassigned || reserved || (known && pv < 1e-5));
     if (ghost) out.labels |= core::label_ghost;
     if (unassigned) out.labels |= core::label_unassigned;
     if (reserved) out.labels |= core::label_reserved;
@@ -78,11 +81,11 @@ Rarity assess(const RarityInput& in) {
             out.reasons.push_back("not in the IANA registry; named by /etc/services");
             break;
     }
-    if (!p)
+    if (!known)
         out.reasons.push_back("observed open-frequency unknown (no prevalence data): rarity unknown");
     else
         out.reasons.push_back(
-            *p > 0 ? "observed open-frequency " + detail::describe_frequency(*p)
+            pv > 0 ? "observed open-frequency " + detail::describe_frequency(pv)
                    : std::string("observed open-frequency 0 (never seen open, or not listed)"));
     if (in.hosts_up > 0 && in.hosts_open > 0) {
         std::string local = fmt::format("open on {} of {} hosts up in this scan", in.hosts_open, in.hosts_up);
