@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Connect-engine benchmark: ghostport (default flags) against `nmap -sT -T4` on every port (1-65535) of
 # 1 and of 16 lab hosts, at 0% and 3% random loss (both directions). Median wall time of RUNS runs,
 # recall against the lab's truth, false open ports, and the ratio ghostport/nmap.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every libFuzzer target (tests/fuzz/) for a set time under ASan + UBSan + LeakSanitizer and prints, per
 # target, the executions, executions per second, peak memory, corpus size and verdict.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Service-identification benchmark: `ghostport scan -sV` side by side with `nmap -sV -T4` on 16 lab hosts,
 # each serving the zoo of real Debian daemons (tests/lab/zoo.sh: ~37 TCP ports a host, several on borrowed
 # numbers). Prints each tool's median wall time, ghostport/nmap, how many ports each named correctly against

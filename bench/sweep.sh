@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Subnet-sweep benchmark: a /24 of the namespace lab where 20 hosts are up, every port. ghostport (host
 # discovery, then every port of each live host as soon as it answers) side by side with `nmap -sS -p- -T4`
 # (its own discovery) and `masscan -p0-65535` (no discovery: all 256 addresses), printing the median time,

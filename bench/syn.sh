@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SYN-engine benchmark: ghostport (`--engine syn`, default flags otherwise) side by side with masscan (several
 # --rate values, with and without --retries 2) and `nmap -sS` (-T4, and -T5 --min-rate 50000), all inside
 # namespace labs. Scenarios, each at 0% and 3% random loss (both directions):

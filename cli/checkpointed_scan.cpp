@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A scan under --resume: one walk whose position is checkpointed every 2 s and at the end.
 #include "cli/checkpointed_scan.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The subcommands: each registers its options on a CLI11 app and returns the exit code when run.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/config_file.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `scan --config FILE`: a TOML or INI file whose keys are long option names of a subcommand.
 //
 // CLI11 2.1.2 reads only the main app's config file, never a subcommand's, so the subcommand applies its own

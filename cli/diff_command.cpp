@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport diff OLD NEW`: compares two reports (CSV or JSON; scan or listener reports) listener by
 // listener, with the same
 // --expect and --fail-on as a scan, so a nightly job can diff reports it already has.

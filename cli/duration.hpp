@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parses durations given on the command line: "1500" (milliseconds), "250ms", "2s", "1m".
 #pragma once
 

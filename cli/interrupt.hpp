@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SIGINT/SIGTERM handling: the first signal asks the scan to stop gracefully, the second ends the process.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audits of `ghostport listeners` and of `ghostport diff` on two listener reports: --baseline,
 // --expect and --fail-on on listener rows (the scan's options and conditions), and where the report goes.
 #pragma once

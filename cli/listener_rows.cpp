@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Labelling listeners from the registry.
 #include "cli/listener_rows.hpp"
 

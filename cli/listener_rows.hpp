@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The rows of `ghostport listeners`: each listener labelled from the registry like a scan's open port.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport listeners`: what is listening on this machine, labelled like a scan's open ports, with the
 // scan's audits (--baseline, --expect, --fail-on) and a join with a scan of this host from outside
 // (--against).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport lookup PORT[/tcp|/udp]...`: the registry record, prevalence, rarity and the reasons behind it.
 #include <CLI/CLI.hpp>
 

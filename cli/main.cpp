@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ghostport's entry point: subcommand dispatch and the one place where errors become exit codes.
 #include <CLI/CLI.hpp>
 

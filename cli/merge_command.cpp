@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport merge REPORT...`: joins the shard reports of one scan (`scan --seed S --shard K/N`) into one
 // report, refusing reports of different scans (core/merge.hpp), and re-labels the rows with the registry,
 // since hosts_open and fleet-wide depend on the whole scan.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who the unprivileged worker of a separated scan becomes (privsep.hpp has the design).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Privilege separation: the privileged part's service loop, the worker's client, and the split itself.
 #include "cli/privsep.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Privilege separation: a scan run as root (or with file capabilities) splits in two before it reads a
 // single packet or banner from the network.
 //

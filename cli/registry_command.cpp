@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport registry update|install|info`: keep the IANA registry snapshot current in the data directory.
 #include <CLI/CLI.hpp>
 

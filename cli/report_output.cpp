@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a finished report goes: a file written atomically, standard output, or both.
 #include "cli/report_output.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a finished report goes: the format chosen from --format or -o's extension, written atomically to
 // -o FILE (with the table echoed to standard output unless quiet), or to standard output.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Gathers the engine's results from its threads: keeps the rows the report needs and counts the rest.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --resume FILE: reading and writing a scan's checkpoint (JSON, through nlohmann/json).
 #include "cli/resume_file.hpp"
 

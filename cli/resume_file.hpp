@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --resume FILE: the checkpoint of a scan, so that an interrupted scan (Ctrl-C, SIGTERM, or SIGKILL with at
 // most the last checkpoint interval lost) continues where it stopped and ends with the report an
 // uninterrupted run would have written.

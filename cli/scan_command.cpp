@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport scan`: wires the pipeline targets -> discovery -> sweep -> identify -> labels -> report sinks.
 // Start here: run_scan reads top to bottom; each step lives in its own file (scan_setup, checkpointed_scan,
 // scan_report, report_output).

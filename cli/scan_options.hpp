@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport scan`'s options: the values, the option table that fills them, and their parsers.
 #pragma once
 

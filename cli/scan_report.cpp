@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scan's report: its metadata, and the rows assembled from what the sweep and the stages after it found.
 #include "cli/scan_report.hpp"
 

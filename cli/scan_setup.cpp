@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything a scan needs, prepared and checked before a single packet is sent.
 #include "cli/scan_setup.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything a scan needs, prepared and checked before a single packet is sent: report destination and
 // format, audit files, engine, registry and prevalence, ports, targets, the shuffled walk's seed and shard,
 // and (with -sV) the probe definitions.

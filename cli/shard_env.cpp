@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --shard auto: the shard index and count from Kubernetes' or Slurm's environment variables.
 #include "cli/shard_env.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --shard auto: the shard index and count from the batch scheduler that started this process, so a scan
 // split into N shards runs as a Kubernetes Indexed Job or a Slurm job array with no wrapper script.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An IPv4 or IPv6 address as a plain value: 16 bytes plus a family, ordered and hashable.
 #pragma once
 

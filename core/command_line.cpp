@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A command line as ghostport records it in reports, split into shell words and joined back.
 #include "core/command_line.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A command line as ghostport records it in reports (shell words, quoted only when they need it), and back.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // RFC 4180 CSV: a streaming record reader and a field quoter. Shared by the registry and report
 // readers/writers.
 #pragma once

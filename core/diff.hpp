@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Compares a report's rows with a baseline report's: which listeners are new, gone, changed or unchanged.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The two kinds of set-up error; the CLI edge turns each into one line on stderr and an exit code.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The --expect allowlist: parsing its lines and matching report rows against them.
 #include "core/expect.hpp"
 

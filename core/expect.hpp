@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The --expect allowlist: listeners an audit knows about, which are labelled expected and never findings.
 #pragma once
 

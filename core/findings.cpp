@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --fail-on: parsing the conditions and finding the rows that meet them.
 #include "core/findings.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --fail-on: which rows of a report are findings, so that cron, systemd and CI can alert on exit status 1.
 #pragma once
 

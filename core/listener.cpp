@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a listener can be reached from.
 #include "core/listener.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One listening socket of this machine and the processes that own it: the record that flows from the
 // listeners library (the kernel's socket table and /proc) to the labeler and the listener sinks.
 #pragma once

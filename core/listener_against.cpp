@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --against: joining a scan report of this host with its listeners.
 #include "core/listener_against.hpp"
 

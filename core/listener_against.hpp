@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --against REPORT: a scan of this host from outside joined with its listeners. Which listeners the scan
 // saw, which listening on all addresses it did not see (filtered on the way), and which ports it saw open
 // that no local socket listens on (forwarded elsewhere).

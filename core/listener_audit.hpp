@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The audits of a listener report: comparison with a baseline listener report (--baseline, `ghostport
 // diff`), the --expect allowlist and --fail-on, with the same files and conditions as a scan's.
 #pragma once

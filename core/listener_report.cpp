@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The listener report's shared helpers: names of namespaces, executables, row order, name escaping.
 #include "core/listener_report.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A labelled listener report (`ghostport listeners`): one row per local listening socket with its registry
 // label and audit marks, and the run's metadata. The listener sinks read only this.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Joining shard reports: the same-scan checks, then the union of rows and metadata (rules in merge.hpp).
 #include "core/merge.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Joins the reports of the shards of one scan (`ghostport scan --seed S --shard K/N`) into one report: checks
 // that they are shards of the same scan, then unites their rows and metadata. No registry: the caller
 // re-labels the merged rows (hosts_open and fleet-wide depend on the whole scan).

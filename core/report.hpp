@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A labelled scan report: rows (result + registry label) and the scan's metadata. Sinks read only this.
 #pragma once
 

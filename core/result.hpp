@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What an engine found for one (host, port): the record that flows from the engine to the labeler.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What service identification (scan -sV) found behind one open TCP port: the record that flows from the
 // identify stage to the labeler and the sinks. Strings hold what the service said (sinks escape them for
 // their format); `banner` is already printable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How far a scan has got along its shuffled walk: a low-water mark and a ring bitmap above it.
 #include "core/walk_mark.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How far a scan has got along its shuffled walk, for --resume: every position below low() is decided, and
 // the positions decided above it (probes answered out of order) are remembered in a window.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Owners per socket inode, with systemd's socket units for the sockets pid 1 holds.
 #include "listeners/attach_owners.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Joins the socket table with the processes that hold each socket.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit and container from a cgroup path, as systemd, docker, containerd, CRI-O, podman and LXC lay it out.
 #include "listeners/cgroup.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a process's cgroup path says about it: its systemd unit and the container it runs in.
 #pragma once
 

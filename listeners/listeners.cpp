@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reads the listeners of one or every network namespace: socket table, then owners, then sorted.
 #include "listeners/listeners.hpp"
 

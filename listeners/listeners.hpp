@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The machine's listening sockets, read from the kernel (NETLINK_SOCK_DIAG) with their owning processes
 // (/proc), in this network namespace or in every one: the entry point of the listeners library.
 #pragma once

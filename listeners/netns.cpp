@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Namespace enumeration (nsfs identities) and setns on a dedicated thread.
 #include "listeners/netns.hpp"
 

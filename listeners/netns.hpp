@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The network namespaces of this machine (named ones under /run/netns, those of running processes) and
 // reading one of them from a thread that enters it, so the caller's thread never moves.
 #pragma once

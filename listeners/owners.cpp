@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc walking: fd links to socket inodes, and comm, exe, status and cgroup of each holder.
 #include "listeners/owners.hpp"
 

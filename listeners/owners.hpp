@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The processes that hold sockets: socket inodes from /proc/PID/fd, and who each process is (comm, exe,
 // user, systemd unit, container) from /proc/PID.
 #pragma once

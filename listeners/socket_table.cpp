@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // inet_diag dumps (TCP in LISTEN, all UDP) for AF_INET and AF_INET6, and the parser of their messages.
 #include "listeners/socket_table.hpp"
 

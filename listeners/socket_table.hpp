@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel's table of listening TCP and bound, unconnected UDP sockets of one network namespace, read
 // through NETLINK_SOCK_DIAG (inet_diag) as `ss -ltnu` reads it.
 #pragma once

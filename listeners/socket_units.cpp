@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // systemctl list-sockets: run it (bounded) and parse its plain output.
 #include "listeners/socket_units.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // systemd's socket units and the addresses they listen on, so that a socket only pid 1 holds (socket
 // activation) is named by its unit.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The netlink socket: open, send, receive one answer or a whole dump.
 #include "netlink/socket.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One netlink socket to the kernel: a request stamped with a sequence number, its answers (single or a
 // multipart dump until NLMSG_DONE, errors as NLMSG_ERROR), with a receive time-out. Used by the route
 // resolver (NETLINK_ROUTE) and the socket table (NETLINK_SOCK_DIAG).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A report file that appears complete or not at all: written to a temporary file, then renamed over.
 #pragma once
 

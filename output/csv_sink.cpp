@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The CSV report format (RFC 4180, UTF-8, one row per port): its writer, and the reader used for baselines.
 #include "output/csv_sink.hpp"
 

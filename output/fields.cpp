@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The printed forms the sinks share: the row's field names and how its numbers are written.
 #include "output/fields.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The output formats by name, and the one place that maps a format to its sink.
 #include "output/format.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The HTML report format: one self-contained page (inline CSS and SVG, nothing fetched) for a security
 // review.
 #include "output/html_sink.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reads a JSON Lines report (write_json's format) back: rows and the summary's metadata, for baselines,
 // `ghostport diff` and `ghostport merge`. nlohmann/json parses; this file alone includes it.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The JSON Lines report format: one object per row, then one summary object with the scan's metadata.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading listener reports back from CSV and JSON Lines. nlohmann/json parses the JSON.
 #include "output/listener_reader.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading a listener report back (CSV or JSON Lines, as write_listener_csv/json wrote it): the baseline of
 // `ghostport listeners --baseline` and the inputs of `ghostport diff` when they are listener reports.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The listener report's formats: table, CSV, JSON Lines and HTML.
 #include "output/listener_sinks.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The listener report's formats (`ghostport listeners`): table, CSV, JSON Lines and HTML, and its field
 // names.
 #pragma once

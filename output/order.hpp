@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The one report order every format uses: new listeners (against a baseline) first, then ghosts, then rarity
 // descending, then host, then port.
 #pragma once

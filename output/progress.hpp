@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The live status line on stderr: percent done, probe rate, open ports found so far, time left.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading reports back from files, and finding the newest one in a folder.
 #include "output/report_file.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading an earlier report back from a file (CSV or JSON, told apart by content), and finding the newest
 // report in a folder: the inputs of --baseline, `ghostport diff` and `ghostport merge`.
 #pragma once

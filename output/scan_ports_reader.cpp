@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading scan reports for --against: XML by a small tag scanner, the other formats through read_report_file.
 #include "output/scan_ports_reader.hpp"
 

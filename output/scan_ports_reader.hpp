@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading a scan report of this host for `ghostport listeners --against`: ghostport's JSON (or CSV) report,
 // or an XML report (ghostport's own, or nmap's -oX), as the hosts, port states and probed ports it records.
 #pragma once

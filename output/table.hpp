@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The table format for people at a terminal: aligned columns, ghost rows marked, then a summary.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // UTF-8 decoding shared by the sinks: one code point at a time, with invalid bytes reported, not trusted.
 #include "output/utf8.hpp"
 

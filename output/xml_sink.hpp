@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nmap-compatible XML report format (xmloutputversion 1.05): the subset that ndiff and importers read.
 #pragma once
 

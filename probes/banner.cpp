@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Escaping a service's first bytes to printable ASCII.
 #include "probes/banner.hpp"
 

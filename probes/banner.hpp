@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The first bytes a service sent, made safe to print: escaped to printable ASCII for reports and terminals.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Internal: big-endian loads and stores on packet bytes, for callers that have already checked the bounds.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Internet checksum (RFC 1071), its incremental update (RFC 1624) and the TCP pseudo-header sums.
 #include "probes/checksum.hpp"
 

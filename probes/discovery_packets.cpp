@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host-discovery probes and their answers: building, parsing and authenticating (see the header).
 #include "probes/discovery_packets.hpp"
 

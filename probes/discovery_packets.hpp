@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host-discovery probes and their answers, as pure byte work: building the probe packets (ICMP echo, TCP SYN
 // to 443, TCP ACK to 80, ICMP timestamp) and parsing and authenticating what comes back. No sockets, no pcap.
 //

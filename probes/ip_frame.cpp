@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Locates the IP packet in a captured frame (see the header).
 #include "probes/ip_frame.hpp"
 

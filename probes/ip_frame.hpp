@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Locates the IP packet in a captured frame: the link layer, the IPv4 or IPv6 header and the IPv6
 // extension-header chain, checked once for every parser of captured answers (probes/reply.hpp,
 // probes/discovery_packets.hpp), which then judge the upper-layer message themselves.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parses a captured frame into the TCP header fields of a possible reply to a probe, or rejects it.
 #include "probes/reply.hpp"
 

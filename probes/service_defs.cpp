@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parser for ghostport's service-probe definitions (probes/tcp_services.txt; the format is documented at the
 // top of that file). Line-oriented; every error is one core::InputError "FILE:LINE: what is wrong".
 #include "probes/service_defs.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ghostport's own service-probe definitions (probes/tcp_services.txt): what to send to an open TCP port and
 // how to recognise the answer. The file format is documented at the top of that file; this is its parser.
 // Pure: no I/O but `load`, no regex compilation (service_match does that).

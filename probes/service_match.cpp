@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Matcher: every pattern of the definitions compiled once with PCRE2 (JIT where available), matched with
 // per-call match data under match, depth and heap limits, and the templates filled from the groups.
 #include "probes/service_match.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Matching a service's answer against the definitions' PCRE2 patterns, and filling the templates.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SSH key exchange up to the host key: packet builders and the reader (see ssh_kex.hpp).
 #include "probes/ssh_kex.hpp"
 

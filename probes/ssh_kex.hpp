@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The client side of SSH's key exchange up to the server's host key: enough to read the host key and its
 // fingerprint for service identification (scan -sV), never to authenticate or to finish the exchange.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Stateless probe matching: a SYN's sequence number is a keyed hash of its 4-tuple, and a reply is matched
 // by re-deriving that hash from the reply's own addresses and ports.
 //

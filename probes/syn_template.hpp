@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A SYN probe laid out once per scan and patched per target, with both checksums updated incrementally.
 //
 // Design notes

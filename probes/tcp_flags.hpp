@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The TCP header's control bits (RFC 9293 §3.1, RFC 3168 for ECE/CWR), as the byte at header offset 13.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Certificate facts from DER (see tls_facts.hpp).
 #include "probes/tls_facts.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What service identification reports about a TLS server's certificate, read from its DER encoding.
 //
 // Design notes

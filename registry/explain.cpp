@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport lookup PORT[/proto]`: everything known about one port, and the text that explains it.
 #include "registry/explain.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parser for IANA's service-names-port-numbers.csv (2014 and 2025 header variants) into IanaRecords.
 #pragma once
 

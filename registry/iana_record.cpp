@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Status and alias rules for single registry records.
 #include "registry/iana_record.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One record of a service registry (a row of IANA's CSV or a services(5) line) and how to read its status.
 #pragma once
 

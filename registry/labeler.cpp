@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Turns scan results into report rows: registry name and status, prevalence, hosts open, rarity.
 #include "registry/labeler.hpp"
 

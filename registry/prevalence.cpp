@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Observed open-frequency per (port, protocol), read from a file in nmap-services format.
 #include "registry/prevalence.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How surprising an open port is: the rarity score (0..10), its labels and the reasons behind them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service registry in memory (IANA's CSV or a services(5) file), indexed by (port, protocol).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the registry file comes from: the search order, the data directory and snapshot staleness.
 #include "registry/registry_source.hpp"
 

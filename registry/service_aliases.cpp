@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which detected_service names agree with which registered service names (the table is in the header).
 #include "registry/service_aliases.hpp"
 

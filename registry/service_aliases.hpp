@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which detected_service names (what -sV found, the names of NAMES.md) agree with which registered service
 // names (IANA's, or a services(5) file's), plain and inside TLS. The `borrowed` label and nothing else reads
 // this table: a named service that agrees with none of its port's registered names is borrowed.

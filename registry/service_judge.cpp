@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Judging what -sV found on a port: borrowed (against the registered names), self-signed, cert-expired.
 #include "registry/service_judge.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Judging what -sV found on a port against the registry and the clock: the borrowed, self-signed and
 // cert-expired labels. Registry::Labeler::judge_services applies it to a whole report.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parser for the services(5) format (/etc/services, Wireshark's services) into IanaRecords.
 #include "registry/services_file.hpp"
 

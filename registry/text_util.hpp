@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Small text and file helpers shared by the registry's file parsers.
 #pragma once
 

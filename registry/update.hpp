@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport registry update/install`: fetching IANA's CSV and installing it atomically.
 #pragma once
 

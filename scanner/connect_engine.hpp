@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The connect engine: full TCP connects, no privileges needed. Open = connected, closed = refused,
 // filtered = no answer before the RTT-derived deadline (after retries) or host/net unreachable.
 #pragma once

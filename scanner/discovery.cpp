@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host discovery: the factory, and the connect method (TCP connections to a few common ports), which needs no
 // privilege. The raw method is scanner/raw_discovery.cpp.
 #include "scanner/discovery.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host discovery: which targeted hosts are up, found before (and while) their ports are swept. The contract
 // both discovery methods fulfil, and the one factory that makes them.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The contract every scan engine (connect, raw SYN) fulfils, and the one factory that makes them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/fd_limit.hpp"
 
 #include <sys/resource.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Raises the open-file limit so a connect scan can keep thousands of sockets in flight.
 #pragma once
 

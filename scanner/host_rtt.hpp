@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Per-host round-trip estimators for any number of hosts in bounded memory.
 //
 // Design notes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The identify stage (scan -sV): Asio coroutines that hold one conversation chain per open port, bounded per
 // host and in all, with TLS through OpenSSL. The only file that includes asio::ssl.
 #include "scanner/identify.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The identify stage (scan -sV): every open TCP port, handed over as the sweep finds it, is asked what it is
 // through ghostport's own probe definitions (probes/tcp_services.txt), while the sweep goes on.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the identify stage tries on one port, and how long it waits: pure decisions, kept apart from the I/O.
 #include "scanner/identify_plan.hpp"
 

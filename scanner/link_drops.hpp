@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Packets the kernel dropped on their way out of the interfaces a scan sends through: the earliest sign
 // that the sender outruns the first hop (a TUN device's reader, a veth peer's backlog, a NIC's queue).
 //

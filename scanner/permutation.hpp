@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A keyed bijection of [0, n): the scan order, so that consecutive probes land on different hosts and ports.
 #pragma once
 

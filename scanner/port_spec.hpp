@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parses port specs ("22,80,1000-2000", "well-known", "all") into a sorted list of unique ports.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The SYN engine's only per-probe state: the probes sent but not yet decided, each with its retransmission
 // timer. Its capacity is fixed when the scan starts, so memory never grows with the number of targets.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The SYN engine's pacing: a send rate that starts moderate, grows while replies keep coming back on the
 // first try, and backs off when drops appear. Pure arithmetic on the events it is told about; no clock.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Paces probes to at most `rate` per second without busy-waiting and without bursting to catch up after a
 // stall.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/raw_access.hpp"
 
 #include <linux/filter.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the raw engines get their privileged handles: raw sockets to send from and packet captures to read
 // answers from. Either this process opens them (it holds CAP_NET_RAW), or the privileged part of a scan that
 // separated privileges opens them for its unprivileged worker and hands them over (cli/privsep.hpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Host discovery with raw packets (the "syn" method): ICMP echo, TCP SYN to 443, TCP ACK to 80 and, on IPv4,
 // ICMP timestamp, sent from raw sockets; answers read with libpcap and authenticated with no per-probe state.
 //

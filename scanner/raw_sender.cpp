@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/raw_sender.hpp"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The SYN engine's send path: raw IP sockets, so the kernel routes every probe and resolves neighbours
 // (local subnets, gateways, tun/VPN devices and loopback all work with nothing to configure), and batches of
 // probes handed to the kernel with one sendmmsg(2) call.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How many times the SYN engine sends a probe that gets no answer: enough that an open port is missed only
 // when every try is lost, with a probability under one in a million at the loss the scan measures.
 //

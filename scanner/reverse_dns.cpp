@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/reverse_dns.hpp"
 
 #include <netdb.h>

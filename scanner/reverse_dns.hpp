@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reverse DNS (PTR) names for scanned hosts, resolved on a few background threads so that a slow or dead
 // name server never stalls the scan.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Asks the kernel (rtnetlink, as `ip route get` does) which interface and source address reach a target.
 #pragma once
 

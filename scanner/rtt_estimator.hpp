@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Per-host retransmission timeout from measured round trips, as RFC 6298 (and nmap) compute it.
 #pragma once
 

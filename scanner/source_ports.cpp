@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The raw engines' source ports, kept out of the range the kernel hands to connect().
 #include "scanner/source_ports.hpp"
 

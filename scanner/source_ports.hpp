@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The raw engines' source ports, kept out of the range the kernel hands to connect(): -sV's conversations
 // (and any other connection of this machine) then never share a port with the SYN engine's probes.
 #pragma once

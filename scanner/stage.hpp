@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The seam of the scan pipeline: targets -> discovery -> sweep -> [stages] -> labels -> sinks. A stage after
 // the sweep (identification today, others later) takes each decided port as the sweep decides it, works on
 // it concurrently with the sweep, and hands what it learns downstream through a callback of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A subnet sweep: discovery in its own thread, the port sweep in waves of the hosts found up so far.
 #include "scanner/sweep.hpp"
 

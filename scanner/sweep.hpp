@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A subnet sweep: host discovery and the port sweep of the hosts it finds up, overlapped. Discovery runs in a
 // thread of its own; the port sweep takes the hosts that have come up so far as one wave (a TargetSource of
 // their own) whenever discovery has gone quiet for a moment or the oldest waiting host has waited long

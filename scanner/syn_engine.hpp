@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The raw SYN engine: half-open scanning with raw IP packets out (raw_sender) and libpcap in (capture).
 //
 // Design notes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The set of hosts to scan: disjoint address intervals (IPv4 first, then IPv6) addressed by a dense index.
 #pragma once
 

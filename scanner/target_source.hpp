@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scheduler's view of a scan: probe i of hosts x ports, in permuted order.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parses target specs (literals, CIDR blocks, IPv4 ranges, hostnames, target files) into a TargetSet.
 #pragma once
 

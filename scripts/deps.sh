@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what ghostport needs on Debian 12, as root, with no prompts. Idempotent: does nothing when all is there.
 #   build:    cmake, ninja, g++, Boost (Asio), libpcap, CLI11, fmt, libcurl, nlohmann-json, GoogleTest, PCRE2
 #             (matching service answers, -sV) and OpenSSL (TLS handshakes and certificates, SSH key exchange)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's second command: install dependencies, build, and run the whole test suite (unit + namespace lab).
 # The lab tests need root; they skip without it, except with CI=true, where a skip is a failure.
 #   scripts/test.sh [CTEST ARGS]           the RelWithDebInfo build in build/

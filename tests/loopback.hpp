@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test support for the few unit and lab tests that talk to a real server on 127.0.0.1 (a real sshd, the
 // gp_service lab program): a free port, and a connected socket with timeouts. Header-only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The one way a test skips: with a reason, and never under CI=true, where a skip is a failure that says
 // what to install or enable.
 #pragma once

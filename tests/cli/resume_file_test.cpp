@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/resume_file.hpp"
 
 #include <sys/stat.h>

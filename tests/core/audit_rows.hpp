@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test-only builder of report rows for the audit tests (diff, expect, fail-on).
 #pragma once
 

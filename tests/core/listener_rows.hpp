@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Listener rows for the listener report tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `scan --config FILE` (TOML or INI): the real scan subcommand's options, parsed with no command-line
 // options, then the config text applied to them. The scan itself never runs.
 #include <CLI/CLI.hpp>

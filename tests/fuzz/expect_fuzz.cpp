@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --expect allowlists: parsed, then applied to a few report rows so the matchers run on hostile entries.
 #include <vector>
 

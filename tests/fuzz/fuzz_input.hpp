@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What every fuzz target shares: the input as text, and the one exception a parser may throw for bad input.
 // A fuzz target catches core::InputError only (a clear one-line error is the contract for bad input); any
 // other exception escapes, and libFuzzer reports it as a crash.

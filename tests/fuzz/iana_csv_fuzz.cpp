@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The IANA registry file (service-names-port-numbers.csv), read at run time from a path the user gives or
 // a package installed: parsed into records and built into the registry the labeler queries.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Port specs from the command line and config files (-p 22,80,1000-2000, well-known, all).
 #include "core/errors.hpp"
 #include "scanner/port_spec.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Replays fuzz inputs through a target without libFuzzer: `NAME_replay FILE|DIR...` runs every file (a
 // folder: every file in it) once. CTest runs each target over tests/fuzz/corpus/NAME, so the corpus (and
 // every crash a fuzzer ever found, kept there) is a regression test in the normal and sanitizer builds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Captured frames from the wire: the SYN engine's reply parser and the discovery answer parser. The first
 // byte picks the link type; the rest is the frame. Both parsers are noexcept and must never read outside it.
 #include <span>

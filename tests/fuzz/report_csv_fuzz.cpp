@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // CSV reports other runs (or other people) wrote: the --baseline, diff and merge input.
 #include "core/errors.hpp"
 #include "output/csv_sink.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the two report fuzzers do with a report they parsed: diff it against itself (the --baseline path)
 // and write it in every format, so hostile field values also pass through the comparison and every sink.
 #pragma once

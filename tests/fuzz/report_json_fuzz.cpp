@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // JSON reports other runs wrote: the --baseline, diff and merge input.
 #include "core/errors.hpp"
 #include "output/json_sink.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ghostport's service-probe definitions (tcp_services.txt, or a user's own with --service-defs): parsed, then
 // every pattern compiled by the Matcher and run once against a fixed answer.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A service's answer to one of ghostport's -sV probes, matched against the real tcp_services.txt (compiled
 // once). Input: one byte choosing the probe, then the answer's bytes.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // services(5)-style files: nmap-services as the prevalence (open-frequency) source, and /etc/services as a
 // registry fallback. The same bytes go to both parsers.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The listeners library's parsers of kernel and /proc text: an inet_diag message (TCP or UDP, by the first
 // byte), and the same bytes as /proc/PID/cgroup and systemctl list-sockets text. None may read outside its
 // input; a parsed socket has a port.

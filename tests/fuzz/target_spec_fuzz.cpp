@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Target specs and target files: the input is a target file (-iL); its first line is also given as
 // --exclude. Hostnames resolve to nothing (no DNS from a fuzzer): the resolver refuses them as the system
 // one does for an unknown name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The CLI features the nightly-audit examples (examples/) rely on: --config, strftime patterns in -o,
 // --baseline latest:DIR, --expect, --fail-on and `ghostport diff`. Loopback only (127.0.0.0/8) with the
 // connect engine, against listeners this test opens itself; no root needed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Issue 4's audit in the namespace lab, once per engine: a /24 where 20 hosts are up, swept (discovery, then
 // every port of the live hosts); a second sweep after one listener opens (on 1642, a ghost) and another
 // closes, compared with --baseline latest:DIR and --fail-on new; then the new one allowed by --expect.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The real binary's command line: bad input gets exit 2 and one line; help, version, lookup; a loopback scan.
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Raw host discovery (scanner/raw_discovery.hpp) driven through gp_discover in a namespace lab: every live
 // host found on both families and no other, each probe channel alone still finding them, nothing found when
 // every channel is blocked, and a prompt stop on SIGINT.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SYN scans of malicious peers: gp_responder --hostile (tests/lab/responder.cpp) plays 198.19.0.0/28 and
 // 2001:2:0:ff::100/124 behind a TUN device in the scanner namespace, answers every SYN truthfully after the
 // host's RTT, and meanwhile sends SYN-ACKs and RSTs with wrong acks, malformed frames carrying the right ack,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // scan -sV against real Debian daemons (tests/lab/zoo.sh) and hostile services (gp_service) in one namespace
 // lab, built once for this test binary: exact service, product, version, TLS facts, labels; hostile answers
 // change nothing but their own row.

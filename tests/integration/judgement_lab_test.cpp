@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The judgement of a scan in a namespace lab (issue 14): a port shared by a fleet stays a ghost with its
 // worldwide rarity, a host answering on every port is a finding, and without prevalence data the rarity is
 // unknown rather than guessed.

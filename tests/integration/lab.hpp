@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Integration-test support: run the real binary, and build the namespace lab (tests/lab/lab.sh) RAII-style.
 #pragma once
 

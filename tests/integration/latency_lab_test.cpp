@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Scans of simulated remote hosts with real latency: gp_responder behind a TUN device in the scanner
 // namespace plays 198.19.0.0/28 (RTT 20..200 ms per host, some hosts down, some ports filtered), and the
 // report must match the responder's own truth table. The responder answers SYNs only, so these scans skip

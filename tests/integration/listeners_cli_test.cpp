@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `ghostport listeners`, the real binary, against `ss -ltnupH` as the oracle: in a fresh network namespace
 // user nobody holds a TCP listener on 1642, a UDP socket on 642 and a loopback-only TCP listener on 1643
 // (each shared with a forked child). Read from inside (`ip netns exec`) and from outside with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Nothing lost: a report that cannot be written (a full disk, a folder that turned read-only mid-run) is
 // exit 3 with one line, leaves no file that passes as complete, and the scan stays recoverable from its
 // --resume checkpoint; a baseline deleted mid-run changes nothing (it was read before the first packet); and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Privilege separation: a scan run as root (or with file capabilities) splits in two before the first
 // packet. The worker that scans and parses runs as nobody (or --drop-user, or the sudo user) with no groups,
 // empty effective, permitted, inheritable, ambient and bounding capability sets and no_new_privs; the

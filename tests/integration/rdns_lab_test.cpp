@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reverse DNS names in the report: the scanner namespace gets its own /etc/hosts naming one lab host and a
 // resolv.conf pointing at a closed local port, so names come from the lab and unnamed lookups fail fast
 // without any query leaving the namespace.

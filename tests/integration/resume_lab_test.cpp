@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --resume in the namespace lab, once per engine: a scan interrupted at random moments (SIGINT, SIGTERM,
 // SIGINT, then SIGKILL) and resumed each time ends with the report an uninterrupted scan writes.
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whole-range scans with the real binary inside a namespace lab: real listeners, nftables drop/reject/loss.
 #include <signal.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_service, the lab's hostile services for -sV, on 127.0.0.1 only: each behaviour does what its
 // documentation says, and many connections are served at once.
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Shards of a subnet sweep in the namespace lab: three `--shard K/3` scans of a /24 where 20 hosts are up
 // (each shard runs its own host discovery, then its slice of the live hosts' ports), merged, equal one
 // unsharded sweep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Shards of one seeded scan, merged with `ghostport merge`, equal the unsharded scan; --shard auto takes K/N
 // from Slurm's or Kubernetes' variables; merge refuses reports of other scans. Loopback only (127.0.0.0/8),
 // with the connect engine, so no namespace and no privilege is needed.

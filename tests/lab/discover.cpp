@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_discover: runs the raw host discovery (scanner/raw_discovery.hpp) on TARGET... (addresses, CIDR blocks,
 // ranges) and prints one line per host found up, "ADDR REASON RTT_US", then a summary on stderr. For the
 // namespace lab; exits 0 when the run completes, 2 on bad usage, 3 when it cannot run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The namespace lab: a scanner namespace and a target namespace joined by one veth pair, with no link to
 # the host's interfaces. Target hosts are addresses in 198.18.0.0/23 and 2001:2::/64 on the target side.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_listen: real TCP listeners for the namespace lab. Binds every ADDR:PORT given ([v6]:PORT for IPv6),
 // prints "ready", accepts and closes connections, and exits after --seconds (bounded by design).
 #include <arpa/inet.h>

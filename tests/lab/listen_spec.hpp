@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The lab programs' one way to open a listener: "ADDR:PORT" or "[V6]:PORT" -> a non-blocking listening TCP
 // socket (gp_listen, gp_service). Header-only: the lab programs are single files.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_responder: many remote hosts in 198.19.0.0/16 (and optionally 2001:2:0:ff::/64) behind a TUN device, for
 // the namespace lab. It answers TCP SYNs (and ICMP echo requests) after a per-host RTT, per a seeded truth
 // table, with optional random loss, because this kernel has no netem. With --hostile it also plays a

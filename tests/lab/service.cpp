@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_service: plain and hostile TCP services for the service-identification lab (scan -sV).
 //
 //   gp_service [--seconds N] ADDR:PORT=BEHAVIOUR ...      ([v6]:PORT for IPv6)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gp_sockets: sockets for the listeners tests. Opens each "tcp:ADDR:PORT" (listening), "udp:ADDR:PORT"
 // (bound, unconnected) and "tcp6any:PORT" (a dual-stack [::] listener without IPV6_V6ONLY); with --fork a
 // child shares them (so each socket has two holders); prints "ready" and exits after --seconds (bounded).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The zoo: real Debian 12 daemons for the `scan -sV` lab tests, each started inside a test's own target
 # namespace with its own configuration, logs and pid files in a folder the test owns. Never a system
 # service, never in the root namespace. The packages come from `scripts/deps.sh --tests`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Owners joined to rows on a fake /proc: shared sockets list every pid, pid 1 (systemd) takes the socket unit
 // of a socket-activated service, systemctl is asked once and only when pid 1 is systemd.
 #include "listeners/attach_owners.hpp"

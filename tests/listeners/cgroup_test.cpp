@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit and container from recorded /proc/PID/cgroup contents of systemd, docker, kubernetes, podman and LXC
 // hosts.
 #include "listeners/cgroup.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A scratch /proc tree (/tmp/gpt-<pid>-<tag>) with processes made of comm, status, cgroup, exe and fd links;
 // removed on destruction.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // read_listeners against `ss -ltnup` as the oracle, in a fresh network namespace where user nobody holds a
 // TCP listener on 1642, a UDP socket on 642, a loopback-only listener and a dual-stack one, each shared by
 // two processes; read from outside (--all-namespaces finds and names the namespace), from inside (a thread

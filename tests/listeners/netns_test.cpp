@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Namespace listing (own, named, per process, deduplicated) and entering one from a helper thread.
 #include "listeners/netns.hpp"
 

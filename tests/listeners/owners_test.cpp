@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Socket holders and owner facts, on a fake /proc tree built in a scratch folder, and the pure parsers.
 #include "listeners/owners.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The inet_diag message parser on crafted bytes: fields, dual stack, UDP peers, truncation and garbage.
 #include "listeners/socket_table.hpp"
 

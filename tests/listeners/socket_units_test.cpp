@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // systemctl list-sockets parsing on recorded output, and matching a listener to its socket unit.
 #include "listeners/socket_units.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // netlink::Socket against the kernel: a dump (the links of this namespace, lo among them), an error answer,
 // the time-out, and a moved-from socket.
 #include "netlink/socket.hpp"

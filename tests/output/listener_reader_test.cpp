@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "output/listener_reader.hpp"
 
 #include <gtest/gtest.h>

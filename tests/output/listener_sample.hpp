@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A small listener report for the listener sink and reader tests.
 #pragma once
 

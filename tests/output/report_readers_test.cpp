@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The readers of earlier reports: the JSON reader, the CSV change column, and report files in a folder.
 #include <gtest/gtest.h>
 #include <unistd.h>

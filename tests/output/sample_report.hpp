@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test-only builders for report rows and a small sample report shared by the sink tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test-only: a code point appended as UTF-8, for the test readers that decode escapes (\uXXXX, &#x...;).
 #pragma once
 

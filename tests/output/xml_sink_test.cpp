@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Tests of the nmap XML sink: escaping, document structure read back by a strict parser, and ndiff on it.
 #include "output/xml_sink.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // printable_banner: every byte outside 0x20-0x7e escaped, cut without splitting an escape.
 #include "probes/banner.hpp"
 

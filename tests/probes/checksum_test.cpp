@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // RFC 1071 checksum vectors, pseudo-header sums, and RFC 1624 incremental updates against full recomputes.
 #include "probes/checksum.hpp"
 

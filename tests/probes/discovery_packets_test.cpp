@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Discovery probes and answers: golden probe bytes under a fixed key, checksums verified by an independent
 // sum, answers as a host would send them (every link type) parsed and matched, forged and stray answers
 // rejected, and truncated, oversized and random frames rejected without reading outside them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test helpers shared by the tests of the frame parsers (ip_frame, reply, discovery_packets): hex literals,
 // addresses, byte access, and builders for IPv4 and IPv6 packets and the link-layer framing around them.
 #pragma once

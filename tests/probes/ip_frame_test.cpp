@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Locating the IP packet in a captured frame: every link type, the located fields and payload, every
 // truncation, each IPv4/IPv6 header check and the extension-header walk, and random frames whose located
 // payload must always lie inside the frame.

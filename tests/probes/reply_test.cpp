@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reply parsing: golden captured-looking frames for every link type, every truncation, malformed headers
 // and seeded random garbage. The frames are synthetic (made for these tests), kept as hex, one header per
 // line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ServiceDefs: the definitions parser (every error as "FILE:LINE: what") and the real tcp_services.txt.
 #include "probes/service_defs.hpp"
 

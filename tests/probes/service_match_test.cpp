@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Matcher: the real tcp_services.txt against answers written from each protocol's specification or the
 // daemon's documented banner format (each case names its source), templates, limits, hostile answers.
 #include "probes/service_match.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SipHash-2-4 against the reference vectors published with the paper (key 00..0f, message 00 01 .. n-1).
 #include "probes/siphash.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SSH key exchange up to the host key: our packets are well-formed; the reader on constructed server byte
 // streams split at every point, and on truncated, oversized and malformed ones; and a real OpenSSH sshd on
 // 127.0.0.1 (its own config and a host key made for the test), whose fingerprint must equal ssh-keygen -l's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SYN cookies: the documented encoding, sensitivity to every input, and the SYN-ACK and RST matching rules.
 #include "probes/syn_cookie.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SYN templates: hand-written golden probes, checksums that verify, and patching equal to building afresh.
 #include "probes/syn_template.hpp"
 

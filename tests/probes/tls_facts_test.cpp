@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Certificate facts: certificates made here at run time with the OpenSSL API (self-signed, CA-signed,
 // expired, with SANs, with hostile bytes in names), and inputs that are not one DER certificate.
 #include "probes/tls_facts.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Paths of the real registry and prevalence files the anchor tests use when present, parsed once per run.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "registry/registry_source.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Drives the connect engine against real listeners on loopback (the only target allowed outside a namespace).
 #include "scanner/connect_engine.hpp"
 

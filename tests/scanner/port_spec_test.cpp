@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scanner/port_spec.hpp"
 
 #include <gtest/gtest.h>

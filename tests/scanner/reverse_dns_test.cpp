@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reverse DNS: /etc/hosts lookups, deduplication, deadlines, a destructor that never waits for a stuck
 // lookup, and the hostname sanitizer. Lookups that must hang use an injected lookup function.
 #include "scanner/reverse_dns.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Route lookups only: nothing here sends a packet. The namespace test builds its own routes as root.
 #include "scanner/route.hpp"
 
