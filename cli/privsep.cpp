@@ -216,7 +216,8 @@ class Broker {
     std::filesystem::path allowed(const std::string& path) const {
         const auto p = std::filesystem::path(path).lexically_normal();
         if (!files_.count(p))
-            throw core::RuntimeError(fmt::format("refused: {} is not a file of this scan's command line", path));
+            throw core::RuntimeError(
+                fmt::format("refused: {} is not a file of this scan's command line", path));
         return p;
     }
 
@@ -249,7 +250,8 @@ class Broker {
                 q.kind = static_cast<scanner::CaptureKind>(r.numbers[0]);
                 q.a = static_cast<std::uint16_t>(r.numbers[1]);
                 q.b = static_cast<std::uint16_t>(r.numbers[2]);
-                q.buffer_bytes = static_cast<int>(std::clamp<std::uint32_t>(r.numbers[3], 1 << 20, 256u << 20));
+                q.buffer_bytes =
+                    static_cast<int>(std::clamp<std::uint32_t>(r.numbers[3], 1 << 20, 256u << 20));
                 auto capture = scanner::local_raw_access().capture(q);  // the filter is built here
                 int pair[2];
                 if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
@@ -385,7 +387,8 @@ PrivsepClient::~PrivsepClient() {
 }
 
 int PrivsepClient::raw_socket(const core::Address& source, int protocol) {
-    Reply r = call(fd_, mutex_, encode(op_raw_socket, {source.to_string()}, {static_cast<std::uint32_t>(protocol)}));
+    Reply r = call(fd_, mutex_,
+                   encode(op_raw_socket, {source.to_string()}, {static_cast<std::uint32_t>(protocol)}));
     const std::uint32_t err = r.fields.numbers.empty() ? EIO : r.fields.numbers.front();
     if (r.fd >= 0 && err == 0) return r.fd;
     if (r.fd >= 0) ::close(r.fd);
@@ -396,15 +399,17 @@ int PrivsepClient::raw_socket(const core::Address& source, int protocol) {
 }
 
 std::unique_ptr<scanner::Capture> PrivsepClient::capture(const scanner::CaptureRequest& q) {
-    Reply r = call(fd_, mutex_,
-                   encode(op_capture, {q.ifname},
-                          {static_cast<std::uint32_t>(q.kind), q.a, q.b, static_cast<std::uint32_t>(q.buffer_bytes)}));
+    Reply r = call(
+        fd_, mutex_,
+        encode(op_capture, {q.ifname},
+               {static_cast<std::uint32_t>(q.kind), q.a, q.b, static_cast<std::uint32_t>(q.buffer_bytes)}));
     if (r.fd < 0 || r.fields.numbers.size() != 1) throw core::RuntimeError("a malformed privileged reply");
     const auto link = static_cast<probes::LinkType>(r.fields.numbers.front());
     return std::make_unique<scanner::Capture>(q.ifname, link, r.fd);
 }
 
-std::pair<int, std::filesystem::path> PrivsepClient::create_temp(const std::filesystem::path& dest, unsigned mode) {
+std::pair<int, std::filesystem::path> PrivsepClient::create_temp(const std::filesystem::path& dest,
+                                                                 unsigned mode) {
     Reply r = call(fd_, mutex_, encode(op_create_temp, {dest.string()}, {mode}));
     if (r.fd < 0 || r.fields.strings.size() != 1) throw core::RuntimeError("a malformed privileged reply");
     return {r.fd, std::filesystem::path(r.fields.strings.front())};
@@ -428,7 +433,8 @@ void PrivsepClient::remove(const std::filesystem::path& dest) noexcept {
     }
 }
 
-// ---- The split ---------------------------------------------------------------------------------------------
+// ---- The split
+// ---------------------------------------------------------------------------------------------
 
 bool privileged_process() {
     if (::geteuid() == 0) return true;
@@ -488,7 +494,8 @@ Request decode_request(const std::uint8_t* data, std::size_t size) {
     }
     for (std::size_t i = 0; i < numbers; ++i) {
         if (at + 4 > size) return {};
-        r.numbers.push_back(static_cast<std::uint32_t>(data[at]) << 24 | static_cast<std::uint32_t>(data[at + 1]) << 16 |
+        r.numbers.push_back(static_cast<std::uint32_t>(data[at]) << 24 |
+                            static_cast<std::uint32_t>(data[at + 1]) << 16 |
                             static_cast<std::uint32_t>(data[at + 2]) << 8 | data[at + 3]);
         at += 4;
     }

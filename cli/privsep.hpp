@@ -44,7 +44,8 @@ class PrivsepClient final : public scanner::RawAccess, public output::FileAccess
     int raw_socket(const core::Address& source, int protocol) override;
     std::unique_ptr<scanner::Capture> capture(const scanner::CaptureRequest& request) override;
 
-    std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest, unsigned mode) override;
+    std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest,
+                                                      unsigned mode) override;
     void publish(const std::filesystem::path& temp, const std::filesystem::path& dest) override;
     void discard(const std::filesystem::path& temp) noexcept override;
     void remove(const std::filesystem::path& dest) noexcept override;
@@ -55,8 +56,8 @@ class PrivsepClient final : public scanner::RawAccess, public output::FileAccess
 };
 
 struct PrivsepPlan {
-    DropTarget worker;                            // who the worker becomes when this process is root
-    std::vector<std::filesystem::path> files;     // the only paths the worker may create, replace or remove
+    DropTarget worker;                         // who the worker becomes when this process is root
+    std::vector<std::filesystem::path> files;  // the only paths the worker may create, replace or remove
 };
 
 // Whether this process holds privileges worth separating: euid 0, or any permitted capability.

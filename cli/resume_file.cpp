@@ -107,7 +107,8 @@ std::optional<ResumeState> load_resume_file(const std::string& path) {
     }
 }
 
-void save_resume_file(const std::string& path, const ResumeState& s, unsigned mode, output::FileAccess& files) {
+void save_resume_file(const std::string& path, const ResumeState& s, unsigned mode,
+                      output::FileAccess& files) {
     json j;
     j["ghostport_resume"] = format_version;
     j["argv"] = s.argv;
@@ -156,7 +157,8 @@ void check_trusted_file(const std::string& path, std::string_view what) {
         throw core::InputError(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
     const uid_t me = ::getuid();
     if (!S_ISREG(st.st_mode))
-        throw core::InputError(fmt::format("{} {}: not a regular file (a symlink or other): refused", what, path));
+        throw core::InputError(
+            fmt::format("{} {}: not a regular file (a symlink or other): refused", what, path));
     if (st.st_uid != me || (st.st_mode & 077) != 0)
         throw core::InputError(fmt::format(
             "{} {}: owned by uid {} with mode {:04o}; only a file of your own (uid {}) with mode 0600 is "

@@ -56,7 +56,7 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
     SweepOutcome out;
     out.discovered = !o.no_discovery && s.targets.size() > 1;
     if (!o.resume_path.empty()) {
-        Checkpointed run{o,       s.resumed, s.seed,         s.started_at,  s.targets,   s.ports,
+        Checkpointed run{o,       s.resumed,      s.seed,        s.started_at, s.targets, s.ports,
                          s.shard, out.discovered, s.engine_name, s.engine_opt, s.files()};
         run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
         run.after_sweep = [&stages, &stop] { stages.finish(&stop); };  // checkpointed as it goes

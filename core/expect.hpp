@@ -27,9 +27,9 @@ namespace ghostport::core {
 struct ExpectEntry {
     enum class HostKind : std::uint8_t { any, prefix, name };
     HostKind kind = HostKind::any;
-    Address network;          // kind prefix: the network address, host bits zero
-    unsigned prefix_len = 0;  // kind prefix: 0..32 (v4) or 0..128 (v6)
-    std::string name;         // kind name: lower case
+    Address network;                 // kind prefix: the network address, host bits zero
+    unsigned prefix_len = 0;         // kind prefix: 0..32 (v4) or 0..128 (v6)
+    std::string name;                // kind name: lower case
     std::vector<Address> addresses;  // kind name: what `name` resolved to (resolve_names); none matches
     std::uint16_t port_lo = 0, port_hi = 65535;
     Proto proto = Proto::tcp;

@@ -25,9 +25,12 @@ Exposure exposure_of(const Listener& l) {
 
 std::string_view to_string(Exposure e) {
     switch (e) {
-        case Exposure::loopback: return "loopback";
-        case Exposure::all: return "all";
-        case Exposure::address: return "address";
+        case Exposure::loopback:
+            return "loopback";
+        case Exposure::all:
+            return "all";
+        case Exposure::address:
+            return "address";
     }
     return "address";
 }

@@ -99,12 +99,14 @@ std::filesystem::path folder_of(const std::filesystem::path& dest) {
 
 class LocalFileAccess final : public FileAccess {
   public:
-    std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest, unsigned mode) override {
+    std::pair<int, std::filesystem::path> create_temp(const std::filesystem::path& dest,
+                                                      unsigned mode) override {
         if (!dest.has_filename()) fail("cannot write", dest, EISDIR);
         for (unsigned attempt = 0; attempt < 100; ++attempt) {
             std::filesystem::path candidate =
                 folder_of(dest) / fmt::format(".{}.tmp-{}", dest.filename().string(), temp_suffix(attempt));
-            const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+            const int fd =
+                ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
             if (fd >= 0) {
                 // Exactly `mode`, whatever the process umask; a failure leaves the safer 0600 (or less).
                 if (::fchmod(fd, static_cast<mode_t>(mode & 07777)) != 0) {

@@ -45,7 +45,8 @@ FileAccess& local_file_access();
 // rename fails (dest is a folder).
 class AtomicFile {
   public:
-    explicit AtomicFile(std::filesystem::path dest, unsigned mode = 0600, FileAccess& access = local_file_access());
+    explicit AtomicFile(std::filesystem::path dest, unsigned mode = 0600,
+                        FileAccess& access = local_file_access());
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
     ~AtomicFile();

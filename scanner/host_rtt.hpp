@@ -25,7 +25,8 @@ class HostRtt {
 
     // A table for `hosts` hosts (at most `max_slots` slots, at least one), each slot starting as `fresh`.
     HostRtt(std::uint64_t hosts, const RttEstimator& fresh, std::size_t max_slots = default_slots)
-        : slots_(static_cast<std::size_t>(std::clamp<std::uint64_t>(hosts, 1, std::max<std::size_t>(1, max_slots))),
+        : slots_(static_cast<std::size_t>(
+                     std::clamp<std::uint64_t>(hosts, 1, std::max<std::size_t>(1, max_slots))),
                  Slot{no_host, fresh}),
           fresh_(fresh) {}
 

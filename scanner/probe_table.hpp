@@ -38,7 +38,7 @@ class ProbeTable {
         std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
       private:
         friend class ProbeTable;
-        std::uint32_t generation = 0;                  // bumped each time the slot is reused
+        std::uint32_t generation = 0;                 // bumped each time the slot is reused
         Id hnext = none, wnext = none, wprev = none;  // wprev: none when first in its wheel slot
         std::uint32_t wslot = 0;
         std::uint8_t flags = 0;

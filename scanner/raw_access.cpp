@@ -30,7 +30,7 @@ class LocalRawAccess final : public RawAccess {
         const int fd = detail::open_raw_socket(source, protocol);
         if (fd >= 0) return fd;
         const int err = -fd;
-        const std::string what = source.is_v4()                 ? "IPv4"
+        const std::string what = source.is_v4()               ? "IPv4"
                                  : protocol == IPPROTO_ICMPV6 ? "ICMPv6"
                                  : protocol == IPPROTO_UDP    ? "IPv6 UDP"
                                                               : "IPv6 TCP";
@@ -70,7 +70,8 @@ int open_raw_socket(const core::Address& source, int protocol) {
         ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
         return fd;
     }
-    if (protocol != IPPROTO_TCP && protocol != IPPROTO_ICMPV6 && protocol != IPPROTO_UDP) return -EPROTONOSUPPORT;
+    if (protocol != IPPROTO_TCP && protocol != IPPROTO_ICMPV6 && protocol != IPPROTO_UDP)
+        return -EPROTONOSUPPORT;
     const int fd = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, protocol);
     if (fd < 0) return -errno;
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);

@@ -21,9 +21,9 @@ inline bool in_ci() {
 
 // Skips the current test with `why` (a string), or fails it with `why` under CI=true. Use at test level
 // (it returns from the calling function).
-#define GP_SKIP(why)                                                              \
-    do {                                                                          \
-        const std::string gp_skip_why = (why);                                    \
+#define GP_SKIP(why)                                                                     \
+    do {                                                                                 \
+        const std::string gp_skip_why = (why);                                           \
         if (::gp_test::in_ci()) FAIL() << gp_skip_why << " (CI=true: no test may skip)"; \
-        GTEST_SKIP() << gp_skip_why;                                              \
+        GTEST_SKIP() << gp_skip_why;                                                     \
     } while (0)

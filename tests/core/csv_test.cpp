@@ -73,7 +73,8 @@ TEST(Csv, FieldQuotingRoundTrips) {
     EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     std::string tricky = "x,\"y\"\nz";
-    const std::string text = csv_field(tricky) + "," + csv_field("w") + "\n";  // the reader keeps a view of it
+    const std::string text =
+        csv_field(tricky) + "," + csv_field("w") + "\n";  // the reader keeps a view of it
     CsvReader r(text);
     Fields f;
     ASSERT_TRUE(r.next(f));

@@ -44,7 +44,8 @@ TEST(Expect, NamesThatDoNotResolveAreAnInputErrorNamingTheLine) {
     auto list = ExpectList::parse("# fleet\nnas.lan 22\n");
     EXPECT_THROW(list.resolve_names([](const std::string&) { return std::vector<Address>{}; }), InputError);
     try {
-        list.resolve_names([](const std::string&) -> std::vector<Address> { throw InputError("no such host"); });
+        list.resolve_names(
+            [](const std::string&) -> std::vector<Address> { throw InputError("no such host"); });
         FAIL() << "no error";
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()), "line 2: nas.lan: no such host");

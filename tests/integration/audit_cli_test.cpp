@@ -308,7 +308,8 @@ TEST(AuditCli, BaselineLatestRefusesAFolderOrReportOthersMayWrite) {
     r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "-q", "-o", dir.str() + "/night1.csv"}), limit);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     fs::permissions(dir.str() + "/night1.csv", fs::perms::others_write, fs::perm_options::add);
-    r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "--baseline", "latest:" + dir.str(), "-q"}), limit);
+    r = run(loopback_scan({"127.0.0.1", "-p", open.port(), "--baseline", "latest:" + dir.str(), "-q"}),
+            limit);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_TRUE(contains(r.err, "the report")) << r.err;
 }

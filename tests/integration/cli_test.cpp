@@ -150,7 +150,8 @@ TEST(Cli, LoopbackScanReportsARealListener) {
 
 // --top-ports takes the N most prevalent ports; -iL - reads targets from standard input.
 TEST(Cli, TopPortsAndTargetsFromStandardInput) {
-    if (access("/usr/share/nmap/nmap-services", R_OK) != 0) GP_SKIP("nmap-common is not installed (apt-get install nmap-common)");
+    if (access("/usr/share/nmap/nmap-services", R_OK) != 0)
+        GP_SKIP("nmap-common is not installed (apt-get install nmap-common)");
     auto r = run(with_registry(
                      {ghostport_binary(), "scan", "-iL", "-", "--top-ports", "10", "--format", "json", "-q"}),
                  std::chrono::seconds(30), "# loopback only\n127.0.0.1\n");
@@ -233,10 +234,12 @@ TEST(Cli, ConnectScanDoesNotReportASelfConnectedSocketAsOpen) {
     } guard{ns};
     ASSERT_EQ(std::system(("ip netns add " + ns).c_str()), 0);
     ASSERT_EQ(std::system(("ip netns exec " + ns + " ip link set lo up").c_str()), 0);
-    ASSERT_EQ(std::system(("ip netns exec " + ns + " sysctl -qw net.ipv4.ip_local_port_range='40000 40000'").c_str()),
+    ASSERT_EQ(std::system(
+                  ("ip netns exec " + ns + " sysctl -qw net.ipv4.ip_local_port_range='40000 40000'").c_str()),
               0);
-    auto argv = with_registry({"ip", "netns", "exec", ns, ghostport_binary(), "scan", "127.0.0.1", "-p", "40000",
-                               "--engine", "connect", "--show", "all", "--format", "csv", "--no-progress"});
+    auto argv =
+        with_registry({"ip", "netns", "exec", ns, ghostport_binary(), "scan", "127.0.0.1", "-p", "40000",
+                       "--engine", "connect", "--show", "all", "--format", "csv", "--no-progress"});
     for (int round = 0; round < 3; ++round) {  // the kernel picks the same port each time: every round counts
         auto r = run(argv, std::chrono::seconds(30));
         ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -138,8 +138,9 @@ ScratchDir::ScratchDir(const std::string& tag, bool owner_only)
                 .string()) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
-    std::filesystem::permissions(path_, owner_only ? std::filesystem::perms::owner_all
-                                                   : std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    std::filesystem::permissions(
+        path_, owner_only ? std::filesystem::perms::owner_all
+                          : std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
 }
 
 ScratchDir::~ScratchDir() {

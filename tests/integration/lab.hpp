@@ -140,8 +140,8 @@ std::set<std::string> keys(const std::vector<CsvRow>& rows, const std::string& s
 }  // namespace gp_test
 
 // Skips a test that needs the lab when it cannot be built, except in CI (CI=true), where it fails.
-#define GP_REQUIRE_LAB()                                                       \
-    do {                                                                       \
-        auto gp_reason = gp_test::lab_unavailable_reason();                    \
+#define GP_REQUIRE_LAB()                                                            \
+    do {                                                                            \
+        auto gp_reason = gp_test::lab_unavailable_reason();                         \
         if (!gp_reason.empty()) GP_SKIP("namespace lab unavailable: " + gp_reason); \
     } while (0)

@@ -50,7 +50,8 @@ TEST_P(ResumeLab, InterruptedThreeTimesAndKilledOnceEqualsAnUninterruptedScan) {
                                        : lab.in_scanner({ghostport_binary(), "scan", "--resume", checkpoint});
         // Interrupt only once this run has written a checkpoint of its own: its signal handlers are in place
         // by then (a signal during start-up simply ends a process, with nothing to resume).
-        const auto before = fs::exists(checkpoint) ? fs::last_write_time(checkpoint) : fs::file_time_type::min();
+        const auto before =
+            fs::exists(checkpoint) ? fs::last_write_time(checkpoint) : fs::file_time_type::min();
         Background scanning(argv);
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < give_up &&

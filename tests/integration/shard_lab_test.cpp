@@ -20,11 +20,12 @@ class ShardLab : public PerEngine {};
 TEST_P(ShardLab, ThreeShardsOfASweepMergedEqualTheWholeSweep) {
     GP_REQUIRE_LAB();
     Lab lab(20);
-    lab.listen({"198.18.0.10:22", "198.18.0.13:80", "198.18.0.17:443", "198.18.0.21:1642", "198.18.0.29:2999"});
+    lab.listen(
+        {"198.18.0.10:22", "198.18.0.13:80", "198.18.0.17:443", "198.18.0.21:1642", "198.18.0.29:2999"});
     ScratchDir scratch("shards");
     const fs::path dir = scratch.path();
-    const std::vector<std::string> scan{"198.18.0.0/24", "-p", "1-3000", "--seed", "9", "--timeout", "500ms",
-                                        "-q", "--show", "open,closed"};
+    const std::vector<std::string> scan{"198.18.0.0/24", "-p",    "1-3000", "--seed", "9",
+                                        "--timeout",     "500ms", "-q",     "--show", "open,closed"};
     auto with = [&](std::vector<std::string> extra) {
         auto argv = scan;
         argv.insert(argv.end(), extra.begin(), extra.end());

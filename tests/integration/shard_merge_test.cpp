@@ -107,7 +107,8 @@ class ShardMerge : public ::testing::Test {
     }
 
     void SetUp() override {
-        ASSERT_TRUE(fds_.size() == 3 && whole_.size() == 2 * window) << "set-up failed: the listeners or the whole-scan report are missing";
+        ASSERT_TRUE(fds_.size() == 3 && whole_.size() == 2 * window)
+            << "set-up failed: the listeners or the whole-scan report are missing";
     }
 
     // `ghostport scan` of both hosts over the window, every state shown, with `extra` arguments.

@@ -158,8 +158,15 @@ TEST(CsvSink, RoundTripsTrickyFields) {
 // Formula injection (OWASP): a scanned banner or name that begins with = + - @ tab or CR is written with a
 // leading apostrophe, so no spreadsheet runs it, and every reader gets the exact value back.
 TEST(CsvSink, CellsThatASpreadsheetWouldRunAreNeutralizedAndReadBackExactly) {
-    const std::vector<std::string> hostile{"=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3",
-                                           "@SUM(A1)", "\tTAB", "\rCR", "'quoted", "''", "plain"};
+    const std::vector<std::string> hostile{"=HYPERLINK(\"http://x\")",
+                                           "+1+cmd|' /C calc'!A0",
+                                           "-2+3",
+                                           "@SUM(A1)",
+                                           "\tTAB",
+                                           "\rCR",
+                                           "'quoted",
+                                           "''",
+                                           "plain"};
     std::vector<ReportRow> rows;
     for (const auto& text : hostile) {
         ReportRow r = make_row("198.18.0.10", 1642, 9.5, ghostport::core::label_ghost, text, text);
@@ -169,8 +176,8 @@ TEST(CsvSink, CellsThatASpreadsheetWouldRunAreNeutralizedAndReadBackExactly) {
     const std::string csv = csv_of_rows(rows);
     for (const std::string start : {"=", "+", "-", "@", "\t", "\r"})
         for (const std::string before : {",", ",\""})
-            EXPECT_EQ(csv.find(before + start), std::string::npos)
-                << "a cell begins with " << start << ":\n" << csv;
+            EXPECT_EQ(csv.find(before + start), std::string::npos) << "a cell begins with " << start << ":\n"
+                                                                   << csv;
     EXPECT_NE(csv.find("'=HYPERLINK("), std::string::npos) << csv;
     const auto back = read_csv_report(csv);
     ASSERT_EQ(back.size(), hostile.size());

@@ -586,7 +586,8 @@ std::vector<std::string> chromium_command(const fs::path& profile, const std::st
 
 TEST(HtmlSinkChromium, RendersAScreenshotAndParsesTheGhostTable) {
     if (access(chromium_path, X_OK) != 0)
-        GP_SKIP(std::string(chromium_path) + " is missing (apt-get install chromium): the page was not rendered");
+        GP_SKIP(std::string(chromium_path) +
+                " is missing (apt-get install chromium): the page was not rendered");
     TempDir dir;
     ASSERT_FALSE(dir.path.empty()) << "mkdtemp failed";
     const fs::path page = dir.path / "report.html";

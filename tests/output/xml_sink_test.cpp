@@ -18,8 +18,8 @@
 
 #include "output/utf8.hpp"
 #include "sample_report.hpp"
-#include "utf8_encode.hpp"
 #include "tests/skip.hpp"
+#include "utf8_encode.hpp"
 
 using ghostport::core::Report;
 using ghostport::core::ReportRow;

@@ -513,7 +513,8 @@ struct SshdCase {
 class SshKexOpenSsh : public ::testing::TestWithParam<SshdCase> {};
 
 TEST_P(SshKexOpenSsh, FingerprintMatchesSshKeygen) {
-    if (access("/usr/sbin/sshd", X_OK) != 0) GP_SKIP("/usr/sbin/sshd is missing (apt-get install openssh-server)");
+    if (access("/usr/sbin/sshd", X_OK) != 0)
+        GP_SKIP("/usr/sbin/sshd is missing (apt-get install openssh-server)");
     const auto& c = GetParam();
     TempDir dir;
     ASSERT_FALSE(dir.path.empty());

@@ -46,8 +46,8 @@ inline const Prevalence& nmap_services() {
 // Skips the current test, naming the file, when `path` is not a readable regular file.
 // Skips the current test (fails it under CI=true), naming the file and its package, when `path` is not a
 // readable regular file.
-#define GHOSTPORT_SKIP_UNLESS(path)                                                                    \
-    do {                                                                                               \
-        if (!::ghostport::registry::testing::have(path))                                               \
+#define GHOSTPORT_SKIP_UNLESS(path)                                                                     \
+    do {                                                                                                \
+        if (!::ghostport::registry::testing::have(path))                                                \
             GP_SKIP(std::string("missing ") + (path) + ::ghostport::registry::testing::provider(path)); \
     } while (0)

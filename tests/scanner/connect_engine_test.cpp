@@ -92,7 +92,8 @@ TEST(ConnectEngine, SweepsAThousandPortsWithSmallConcurrencyAndRateLimit) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(results.size(), ports.size());
     // The cap holds: 1,001 connects at 4,000/s take at least (1001 - 16 burst) / 4000 = 0.246 s.
-    EXPECT_GE(seconds, (static_cast<double>(ports.size()) - 16) / opt.max_rate) << "connects per second above the cap";
+    EXPECT_GE(seconds, (static_cast<double>(ports.size()) - 16) / opt.max_rate)
+        << "connects per second above the cap";
     EXPECT_EQ(results[a.port].state, PortState::open);
     int open = 0;
     for (auto& [p, r] : results) open += r.state == PortState::open;

@@ -45,7 +45,8 @@ Clock::duration time_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST(ReverseDns, LoopbackResolvesToLocalhostThroughEtcHosts) {
-    if (!hosts_has_localhost()) GP_SKIP("/etc/hosts does not map 127.0.0.1 to localhost first (add \"127.0.0.1 localhost\")");
+    if (!hosts_has_localhost())
+        GP_SKIP("/etc/hosts does not map 127.0.0.1 to localhost first (add \"127.0.0.1 localhost\")");
     ReverseDns rdns;
     rdns.submit(addr("127.0.0.1"));
     auto names = rdns.names(Clock::now() + 10s);

@@ -91,7 +91,8 @@ TEST(Route, LoopbackBlockServedFromCache) {
 }
 
 TEST(Route, LoopbackV6) {
-    if (!ipv6_loopback_available()) GP_SKIP("IPv6 is disabled on this host (no ::1): enable it (sysctl net.ipv6.conf.lo.disable_ipv6=0)");
+    if (!ipv6_loopback_available())
+        GP_SKIP("IPv6 is disabled on this host (no ::1): enable it (sysctl net.ipv6.conf.lo.disable_ipv6=0)");
     RouteResolver r;
     auto route = r.lookup(addr("::1"));
     ASSERT_TRUE(route);
