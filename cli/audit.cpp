@@ -113,11 +113,15 @@ void Audit::check_service_scan(bool service_scan) const {
             "--fail-on borrowed needs -sV (service identification names the service behind each port)");
 }
 
-void Audit::check_prevalence(bool has_prevalence) const {
-    if (fail_on_ && fail_on_->needs_rarity() && !has_prevalence)
+void refuse_rarity_without_prevalence(const std::optional<core::FailOn>& fail_on, bool has_prevalence) {
+    if (fail_on && fail_on->needs_rarity() && !has_prevalence)
         throw core::InputError(
             "--fail-on rarity>=N needs prevalence data (rarity is unknown without it); install nmap-common "
             "or pass --prevalence FILE");
+}
+
+void Audit::check_prevalence(bool has_prevalence) const {
+    refuse_rarity_without_prevalence(fail_on_, has_prevalence);
 }
 
 void Audit::annotate(core::Report& report, const core::ProbedFn& probed) const {

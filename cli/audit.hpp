@@ -67,6 +67,9 @@ class Audit {
 // file; throws core::InputError.
 core::ExpectList load_expect(const std::string& path);
 
+// --fail-on rarity>=N with no prevalence data would pass silently (rarity is unknown): core::InputError.
+void refuse_rarity_without_prevalence(const std::optional<core::FailOn>& fail_on, bool has_prevalence);
+
 // The baseline report --baseline SPEC names: SPEC itself, or for latest:DIR the newest report in DIR ("" and
 // a notice unless `quiet` when DIR has none). DIR and the report must not be writable by another user
 // (one could hide a listener from the audit): core::InputError otherwise.

@@ -67,10 +67,7 @@ ListenerAudit ListenerAudit::prepare(const AuditOptions& o, core::ListenerReport
 }
 
 void ListenerAudit::check_prevalence(bool has_prevalence) const {
-    if (fail_on_ && fail_on_->needs_rarity() && !has_prevalence)
-        throw core::InputError(
-            "--fail-on rarity>=N needs prevalence data (rarity is unknown without it); install nmap-common "
-            "or pass --prevalence FILE");
+    refuse_rarity_without_prevalence(fail_on_, has_prevalence);
 }
 
 void ListenerAudit::annotate(core::ListenerReport& report, const std::string& hostname) const {

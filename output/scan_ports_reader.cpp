@@ -12,6 +12,7 @@
 
 #include "core/errors.hpp"
 #include "output/report_file.hpp"
+#include "output/utf8.hpp"
 
 namespace ghostport::output {
 
@@ -46,20 +47,8 @@ std::string decode_entities(std::string_view text) {
             if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size() ||
                 cp > 0x10FFFF) {
                 out += text.substr(i, semi - i + 1);
-            } else if (cp < 0x80) {
-                out += static_cast<char>(cp);
-            } else if (cp < 0x800) {
-                out += static_cast<char>(0xC0 | (cp >> 6));
-                out += static_cast<char>(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                out += static_cast<char>(0xE0 | (cp >> 12));
-                out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                out += static_cast<char>(0x80 | (cp & 0x3F));
             } else {
-                out += static_cast<char>(0xF0 | (cp >> 18));
-                out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-                out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                out += static_cast<char>(0x80 | (cp & 0x3F));
+                detail::append_utf8(out, cp);
             }
         } else {
             out += text.substr(i, semi - i + 1);

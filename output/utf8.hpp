@@ -19,6 +19,9 @@ struct Utf8Step {
 // consumes its maximal subpart (Unicode 15, section 3.9), so each such run becomes exactly one U+FFFD.
 Utf8Step decode_utf8(std::string_view text, std::size_t pos);
 
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 // The text made safe to print on a terminal: ill-formed UTF-8 becomes U+FFFD and control characters
 // (C0, DEL, C1) become '?', so no escape sequence from a scanned name or registry file reaches the tty.
 std::string terminal_safe(std::string_view text);

@@ -161,6 +161,22 @@ std::map<std::string, std::string> process_status(int pid) {
     return fields;
 }
 
+LoopbackNamespace::LoopbackNamespace(const std::string& tag)
+    : name_("gpt-" + std::to_string(::getpid()) + "-" + tag) {
+    using namespace std::chrono_literals;
+    run({"ip", "netns", "del", name_}, 10s);
+    const auto add = run({"ip", "netns", "add", name_}, 10s);
+    ok_ = add.exit_code == 0 &&
+          run({"ip", "netns", "exec", name_, "ip", "link", "set", "lo", "up"}, 10s).exit_code == 0 &&
+          run({"ip", "netns", "exec", name_, "sysctl", "-qw", "net.ipv4.ip_unprivileged_port_start=0"}, 10s)
+                  .exit_code == 0;
+    if (!ok_) why_ = add.err;
+}
+
+LoopbackNamespace::~LoopbackNamespace() {
+    run({"ip", "netns", "del", name_}, std::chrono::seconds(10));
+}
+
 std::string lab_unavailable_reason() {
     static const std::string reason = [] {
         if (geteuid() != 0) return std::string("needs root (CAP_NET_ADMIN) to create network namespaces");

@@ -42,6 +42,24 @@ class Background {
     std::string out_file_, err_file_;
 };
 
+// A network namespace gpt-<pid>-<tag> with only its loopback, up, and every port open to every user
+// (net.ipv4.ip_unprivileged_port_start=0, so nobody may bind 642); removed on destruction. Needs root.
+class LoopbackNamespace {
+  public:
+    explicit LoopbackNamespace(const std::string& tag);
+    ~LoopbackNamespace();
+    LoopbackNamespace(const LoopbackNamespace&) = delete;
+    LoopbackNamespace& operator=(const LoopbackNamespace&) = delete;
+    const std::string& name() const { return name_; }
+    bool ok() const { return ok_; }
+    const std::string& why() const { return why_; }  // what `ip netns add` said when it failed
+
+  private:
+    std::string name_;
+    bool ok_ = false;
+    std::string why_;
+};
+
 // Why the lab cannot be built here ("" when it can): not root, or no network namespaces.
 std::string lab_unavailable_reason();
 

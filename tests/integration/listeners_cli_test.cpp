@@ -17,47 +17,11 @@
 
 #include "core/csv.hpp"
 #include "tests/integration/lab.hpp"
+#include "tests/skip.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-
-#define REQUIRE_ROOT()                                                                              \
-    do {                                                                                            \
-        if (::geteuid() != 0) {                                                                     \
-            const char* ci = std::getenv("CI");                                                     \
-            if (ci && std::string(ci) == "true") FAIL() << "CI=true but not root: cannot run this"; \
-            GTEST_SKIP() << "needs root: creates a network namespace and runs processes as nobody"; \
-        }                                                                                           \
-    } while (0)
-
-// A network namespace gpt-<pid>-<tag> with lo up and every port open to every user; removed on destruction.
-class Namespace {
-  public:
-    explicit Namespace(const std::string& tag) : name_("gpt-" + std::to_string(::getpid()) + "-" + tag) {
-        gp_test::run({"ip", "netns", "del", name_}, 10s);
-        const auto add = gp_test::run({"ip", "netns", "add", name_}, 10s);
-        ok_ =
-            add.exit_code == 0 &&
-            gp_test::run({"ip", "netns", "exec", name_, "ip", "link", "set", "lo", "up"}, 10s).exit_code ==
-                0 &&
-            gp_test::run(
-                {"ip", "netns", "exec", name_, "sysctl", "-qw", "net.ipv4.ip_unprivileged_port_start=0"}, 10s)
-                    .exit_code == 0;
-        why_ = add.err;
-    }
-    ~Namespace() { gp_test::run({"ip", "netns", "del", name_}, 10s); }
-    Namespace(const Namespace&) = delete;
-    Namespace& operator=(const Namespace&) = delete;
-    const std::string& name() const { return name_; }
-    bool ok() const { return ok_; }
-    const std::string& why() const { return why_; }
-
-  private:
-    std::string name_;
-    bool ok_ = false;
-    std::string why_;
-};
 
 // What both sides can say of a socket: "tcp 127.0.0.1:1643 pids=1,2 procs=gp_sockets,gp_sockets".
 std::set<std::string> oracle_keys(const std::string& ss) {
@@ -128,8 +92,8 @@ void expect_rows(const std::vector<std::map<std::string, std::string>>& rows,
 }
 
 TEST(ListenersCli, MatchesSsInsideAndFromOutsideWithAllNamespaces) {
-    REQUIRE_ROOT();
-    Namespace ns("lc");
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("lc");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::Background sockets({"ip", "netns", "exec", ns.name(), "setpriv", "--reuid=nobody",
                                  "--regid=nogroup", "--clear-groups", GP_SOCKETS_BINARY, "tcp:0.0.0.0:1642",
@@ -166,8 +130,8 @@ TEST(ListenersCli, MatchesSsInsideAndFromOutsideWithAllNamespaces) {
 }
 
 TEST(ListenersCli, BaselineFailsOnANewListenerAndNamesItsProcess) {
-    REQUIRE_ROOT();
-    Namespace ns("lb");
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("lb");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::ScratchDir dir("listeners");
     const std::string before = dir / "before.json";
@@ -213,8 +177,8 @@ TEST(ListenersCli, BaselineFailsOnANewListenerAndNamesItsProcess) {
 
 // Without root it lists what it may (its own namespace) and says what it could not see: the other namespace.
 TEST(ListenersCli, WithoutRootSaysWhatItCouldNotSee) {
-    REQUIRE_ROOT();
-    Namespace ns("ln");
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("ln");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::Background sockets(
         {"ip", "netns", "exec", ns.name(), GP_SOCKETS_BINARY, "tcp:0.0.0.0:1642", "--seconds", "60"},
@@ -243,8 +207,8 @@ TEST(ListenersCli, WithoutRootSaysWhatItCouldNotSee) {
 // filtered, the loopback-only 1643 not judged, and 8080 (open to the scan through a DNAT rule to 22, with no
 // socket of its own) forwarded.
 TEST(ListenersCli, AgainstAScanTellsSeenFilteredAndForwarded) {
-    REQUIRE_ROOT();
-    Namespace ns("la");
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("la");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::ScratchDir dir("against");
     gp_test::Background sockets({"ip", "netns", "exec", ns.name(), GP_SOCKETS_BINARY, "tcp:0.0.0.0:22",

@@ -19,6 +19,7 @@
 
 #include "listeners/netns.hpp"
 #include "tests/integration/lab.hpp"
+#include "tests/skip.hpp"
 
 namespace {
 
@@ -27,45 +28,6 @@ using ghostport::core::Exposure;
 using ghostport::core::Listener;
 using ghostport::core::Proto;
 namespace gl = ghostport::listeners;
-
-// Fails under CI=true, skips elsewhere, when this is not root.
-#define REQUIRE_ROOT()                                                                              \
-    do {                                                                                            \
-        if (::geteuid() != 0) {                                                                     \
-            const char* ci = std::getenv("CI");                                                     \
-            if (ci && std::string(ci) == "true") FAIL() << "CI=true but not root: cannot run this"; \
-            GTEST_SKIP() << "needs root: creates a network namespace and runs processes as nobody"; \
-        }                                                                                           \
-    } while (0)
-
-// A network namespace gpt-<pid>-l with its loopback up and ports below 1024 open to every user; removed
-// on destruction.
-class Namespace {
-  public:
-    Namespace() : name_("gpt-" + std::to_string(::getpid()) + "-l") {
-        gp_test::run({"ip", "netns", "del", name_}, 10s);
-        auto add = gp_test::run({"ip", "netns", "add", name_}, 10s);
-        ok_ =
-            add.exit_code == 0 &&
-            gp_test::run({"ip", "netns", "exec", name_, "ip", "link", "set", "lo", "up"}, 10s).exit_code ==
-                0 &&
-            gp_test::run(
-                {"ip", "netns", "exec", name_, "sysctl", "-qw", "net.ipv4.ip_unprivileged_port_start=0"}, 10s)
-                    .exit_code == 0;
-        if (!ok_) why_ = add.err;
-    }
-    ~Namespace() { gp_test::run({"ip", "netns", "del", name_}, 10s); }
-    Namespace(const Namespace&) = delete;
-    Namespace& operator=(const Namespace&) = delete;
-    const std::string& name() const { return name_; }
-    bool ok() const { return ok_; }
-    const std::string& why() const { return why_; }
-
-  private:
-    std::string name_;
-    bool ok_ = false;
-    std::string why_;
-};
 
 // One row as both sides can say it: "tcp 0.0.0.0:1642 pids=1,2 procs=gp_sockets,gp_sockets".
 std::string key_of(const Listener& l) {
@@ -139,8 +101,8 @@ void expect_matches(const std::vector<Listener>& rows, const std::set<std::strin
 }
 
 TEST(Listeners, MatchesSsInsideAndOutsideTheNamespace) {
-    REQUIRE_ROOT();
-    Namespace ns;
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("l");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::Background sockets(
         {"ip", "netns", "exec", ns.name(), "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
@@ -177,8 +139,8 @@ TEST(Listeners, MatchesSsInsideAndOutsideTheNamespace) {
 // A process whose executable was deleted after it started is flagged (the label deleted-exe), its exe
 // path without the " (deleted)" suffix.
 TEST(Listeners, DeletedExecutableIsFlagged) {
-    REQUIRE_ROOT();
-    Namespace ns;
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("l");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     gp_test::ScratchDir dir("deleted-exe");
     const std::string copy = dir / "gp_sockets";
@@ -200,8 +162,8 @@ TEST(Listeners, DeletedExecutableIsFlagged) {
 // As nobody: the own namespace is still read, the other one is named as unseen, and so are other users'
 // processes.
 TEST(Listeners, WithoutRootSaysWhatItCouldNotSee) {
-    REQUIRE_ROOT();
-    Namespace ns;
+    if (::geteuid() != 0) GP_SKIP("needs root: creates a network namespace and runs processes as nobody");
+    gp_test::LoopbackNamespace ns("l");
     ASSERT_TRUE(ns.ok()) << "cannot create the namespace: " << ns.why();
     int pipe_fds[2];
     ASSERT_EQ(::pipe(pipe_fds), 0);

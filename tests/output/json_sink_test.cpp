@@ -8,8 +8,8 @@
 #include <sstream>
 #include <variant>
 
+#include "output/utf8.hpp"
 #include "sample_report.hpp"
-#include "utf8_encode.hpp"
 
 using ghostport::core::Report;
 using ghostport::output::write_json;
@@ -190,7 +190,7 @@ class Parser {
                         if (low < 0xDC00 || low > 0xDFFF) fail();
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                     }
-                    ghostport::output::test::append_utf8(out, cp);
+                    ghostport::output::detail::append_utf8(out, static_cast<char32_t>(cp));
                     break;
                 }
                 default:

@@ -19,7 +19,6 @@
 #include "output/utf8.hpp"
 #include "sample_report.hpp"
 #include "tests/skip.hpp"
-#include "utf8_encode.hpp"
 
 using ghostport::core::Report;
 using ghostport::core::ReportRow;
@@ -146,7 +145,7 @@ class XmlReader {
                 const bool xml_char = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
                                       (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
                 if (!xml_char) fail("reference to a non-XML character");
-                ghostport::output::test::append_utf8(out, static_cast<unsigned>(cp));
+                ghostport::output::detail::append_utf8(out, static_cast<char32_t>(cp));
             } else {
                 fail("unknown entity " + std::string(ref));
             }
