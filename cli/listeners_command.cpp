@@ -55,7 +55,7 @@ int run_listeners(const ListenersOptions& o) {
     if (!o.against.empty()) scan = output::read_scan_view_file(o.against);
     const auto registry_choice =
         registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    const auto reg = registry::Registry::load(registry_choice.path);
+    const auto reg = registry::load_registry(registry_choice);  // the IANA file, /etc/services filling gaps
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
     audit.check_prevalence(prevalence.has_value());
@@ -73,6 +73,8 @@ int run_listeners(const ListenersOptions& o) {
     m.hostname = this_hostname();
     m.registry_source = reg.source();
     m.registry_snapshot = reg.snapshot_date();
+    m.registry_fill = reg.fill_source();
+    m.registry_fill_ports = reg.filled_ports();
     m.registry_stale = registry::snapshot_is_stale(m.registry_snapshot, started_at);
     m.prevalence_source = prevalence ? prevalence->source() : "";
     m.all_namespaces = o.all_namespaces;

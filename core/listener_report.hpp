@@ -46,6 +46,8 @@ struct ListenerMeta {
     std::string hostname;  // this machine's name
     std::string registry_source;
     std::string registry_snapshot;
+    std::string registry_fill;  // the services(5) file that named ports the IANA file lacks, or ""
+    std::uint64_t registry_fill_ports = 0;  // how many it named
     bool registry_stale = false;
     std::string prevalence_source;
     bool all_namespaces = false;          // --all-namespaces

@@ -115,9 +115,12 @@ std::vector<std::string> summary_lines(const core::ListenerReport& report,
     lines.push_back(summary_counts(rows));
     lines.push_back(fmt::format("namespaces: {}", namespaces_line(m)));
     for (const auto& u : m.unseen) lines.push_back(fmt::format("not seen: {}", u));
-    lines.push_back(fmt::format("registry: {} (snapshot {})",
-                                m.registry_source.empty() ? "none" : m.registry_source,
-                                m.registry_snapshot.empty() ? "unknown" : m.registry_snapshot));
+    lines.push_back(fmt::format(
+        "registry: {} (snapshot {}){}", m.registry_source.empty() ? "none" : m.registry_source,
+        m.registry_snapshot.empty() ? "unknown" : m.registry_snapshot,
+        m.registry_fill.empty() ? std::string()
+                                : fmt::format(" + {} for {} port{}", m.registry_fill, m.registry_fill_ports,
+                                              m.registry_fill_ports == 1 ? "" : "s")));
     if (m.registry_stale)
         lines.push_back("registry snapshot is older than a year: run `ghostport registry update`");
     lines.push_back(m.prevalence_source.empty() ? std::string("prevalence: none (rarity unknown)")
