@@ -74,9 +74,9 @@ class Lab {
 
     // lab.sh firewall rules, e.g. {"drop=2001", "reset=2002", "prohibit=2003", "loss=3"}.
     void firewall(const std::vector<std::string>& rules);
-    // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.19.0.0/16 and 2001:2:0:ff::/64
-    // routed to it, for gp_responder (run it with in_scanner, or start_responder); `dev` starts with "gpt-"
-    // and fits IFNAMSIZ (name() + "r" does).
+    // lab.sh latency: a TUN device `dev` in the scanner namespace with 198.18.0.0/15 (but the veth's /23) and
+    // 2001:2:0:ff::/64 routed to it, for gp_responder (run it with in_scanner, or start_responder); `dev`
+    // starts with "gpt-" and fits IFNAMSIZ (name() + "r" does).
     void latency(const std::string& dev);
     // Starts listeners in the target namespace on "198.18.0.10:22", "[2001:2::10]:22", ...; returns a handle
     // for stop_listening.

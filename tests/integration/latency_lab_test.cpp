@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "core/address.hpp"
 #include "lab.hpp"
 
 using namespace gp_test;
@@ -100,3 +101,31 @@ TEST_P(LatencyLab, LossStillFindsEveryOpenPort) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, LatencyLab, ::testing::Values("syn", "connect"),
                          [](const auto& info) { return info.param; });
+
+// More hosts than the engines once kept round-trip estimators for (65,536): 70,000 simulated hosts of the
+// whole benchmarking range, near and far (20..200 ms), one port each. A far host must never inherit a near
+// host's short timeout, so every open port is found, and nothing else is open.
+TEST(ManyHostsLab, SeventyThousandHostsWithMixedRttsKeepTheirOwnTiming) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    const std::vector<std::string> options{"--seed",    "11", "--hosts",   "198.18.0.0/15",
+                                           "--rtt-min", "20", "--rtt-max", "200"};
+    const auto truth = responder_truth(options, "22");  // open on every live host (--always-open)
+    // The scanned hosts: 198.18.2.0 onwards (the veth keeps 198.18.0.0/23), 70,000 of them.
+    const std::string range = "198.18.2.0-198.19.19.111";
+    std::set<std::string> expected;
+    for (const auto& key : truth.by_state.at("open")) {
+        const auto a = ghostport::core::Address::parse(key.substr(0, key.find(':')));
+        if (a && a->v4() >= 0xC6120200u && a->v4() <= 0xC613136Fu) expected.insert(key);
+    }
+    ASSERT_GT(expected.size(), 60000u) << "about 90% of the hosts are live";
+
+    auto responder = start_responder(lab, options);
+    auto r = run(
+        lab.in_scanner(scan_args({range, "-p", "22", "-Pn", "-n", "--engine", "syn", "--format", "csv"})),
+        std::chrono::seconds(180));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    kill(responder->pid(), SIGTERM);
+    responder->wait(std::chrono::seconds(5));
+    EXPECT_EQ(keys(parse_csv_report(r.out), "open"), expected);
+}

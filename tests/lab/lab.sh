@@ -10,7 +10,7 @@
 #                                   nftables in NAMEt: drop, reject with TCP reset, reject with ICMP
 #                                   admin-prohibited, and random loss in both directions (numgen)
 #   lab.sh latency NAME DEV         a persistent TUN device DEV (a name starting with gpt-) in NAMEs, up, with
-#                                   198.19.0.0/16 and 2001:2:0:ff::/64 routed to it: gp_responder --dev DEV
+#                                   198.18.0.0/15 (less the veth's /23) and 2001:2:0:ff::/64 routed to it: gp_responder --dev DEV
 #                                   plays the hosts there
 #   lab.sh down NAME                remove both namespaces (and so the veth pair and every rule)
 #
@@ -83,7 +83,8 @@ latency() {
     ip -n "$s" tuntap add dev "$dev" mode tun
     # A deep queue, so a burst of SYNs waits for the responder instead of being dropped.
     ip -n "$s" link set "$dev" txqueuelen 10000 up
-    ip -n "$s" route add 198.19.0.0/16 dev "$dev"
+    # The whole benchmarking range; the veth's 198.18.0.0/23 stays more specific.
+    ip -n "$s" route add 198.18.0.0/15 dev "$dev"
     # IPv6 inside the lab's 2001:2::/48, apart from the veth's 2001:2::/64; a TUN device needs no neighbours.
     ip -n "$s" -6 route add 2001:2:0:ff::/64 dev "$dev"
 }

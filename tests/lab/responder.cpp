@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// gp_responder: many remote hosts in 198.19.0.0/16 (and optionally 2001:2:0:ff::/64) behind a TUN device, for
+// gp_responder: many remote hosts in 198.18.0.0/15 (and optionally 2001:2:0:ff::/64) behind a TUN device, for
 // the namespace lab. It answers TCP SYNs (and ICMP echo requests) after a per-host RTT, per a seeded truth
 // table, with optional random loss, because this kernel has no netem. With --hostile it also plays a
 // malicious peer (see below). It prints "ready" once attached and exits after --seconds.
@@ -13,7 +13,8 @@
 //
 // Options (the truth options must be the same for --dev and --truth to agree):
 //   --seed N            seed of the truth table, the RTTs and the loss draws (default 1)
-//   --hosts CIDR        the simulated hosts, inside 198.19.0.0/16 (default 198.19.0.0/24); every address of
+//   --hosts CIDR        the simulated hosts, inside 198.18.0.0/15 (default 198.19.0.0/24; the lab's
+//                       veth keeps 198.18.0.0/23, so those never reach the device); every address of
 //                       the block is a host, network and broadcast addresses included
 //   --hosts6 CIDR       simulated IPv6 hosts too, inside 2001:2:0:ff::/64 with a prefix of /112 or longer
 //                       (default none); every address of the block is a host
@@ -132,8 +133,9 @@ constexpr std::uint8_t icmp_echo_reply = 0, icmp_unreachable = 3, icmp_echo_requ
                        icmp_time_exceeded = 11;
 constexpr std::uint8_t icmpv6_unreachable = 1, icmpv6_time_exceeded = 3;
 constexpr std::uint8_t icmp_port_unreachable = 3, icmpv6_port_unreachable = 4;
-constexpr std::size_t max_icmp_message = 64;      // 8-byte header + ping's default 56-byte payload
-constexpr std::uint32_t lab_block = 0xC6130000u;  // 198.19.0.0/16
+constexpr std::size_t max_icmp_message = 64;          // 8-byte header + ping's default 56-byte payload
+constexpr std::uint32_t lab_block = 0xC6120000u;      // 198.18.0.0/15, the benchmarking range
+constexpr std::uint32_t default_block = 0xC6130000u;  // 198.19.0.0/24 unless --hosts says
 constexpr std::array<std::uint8_t, 8> lab_block6 = {0x20, 0x01, 0x00, 0x02,
                                                     0x00, 0x00, 0x00, 0xff};  // 2001:2:0:ff::/64
 
@@ -144,7 +146,7 @@ struct UsageError : std::runtime_error {
 struct Config {
     std::string dev;
     std::uint64_t seed = 1;
-    std::uint32_t network = lab_block;  // host byte order
+    std::uint32_t network = default_block;  // host byte order
     unsigned prefix = 24;
     Address network6{};    // the IPv6 block, when prefix6 is not 0
     unsigned prefix6 = 0;  // 0: no IPv6 hosts; else 112..128
@@ -209,8 +211,8 @@ void parse_hosts(std::string_view spec, Config& c) {
                    : static_cast<unsigned>(parse_uint(spec.substr(slash + 1), 32, "--hosts prefix"));
     const std::uint32_t mask = c.prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - c.prefix);
     c.network = base->v4() & mask;
-    if (c.prefix < 16 || (c.network & 0xFFFF0000u) != lab_block)
-        throw UsageError("--hosts must lie inside 198.19.0.0/16");
+    if (c.prefix < 15 || (c.network & 0xFFFE0000u) != lab_block)
+        throw UsageError("--hosts must lie inside 198.18.0.0/15");
 }
 
 void parse_hosts6(std::string_view spec, Config& c) {
