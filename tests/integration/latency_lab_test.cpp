@@ -121,11 +121,33 @@ TEST(ManyHostsLab, SeventyThousandHostsWithMixedRttsKeepTheirOwnTiming) {
     ASSERT_GT(expected.size(), 60000u) << "about 90% of the hosts are live";
 
     auto responder = start_responder(lab, options);
-    auto r = run(
-        lab.in_scanner(scan_args({range, "-p", "22", "-Pn", "-n", "--engine", "syn", "--format", "csv"})),
-        std::chrono::seconds(180));
+    auto r =
+        run(lab.in_scanner(scan_args({range, "-p", "22", "-Pn", "-n", "--engine", "syn", "--format", "csv"})),
+            std::chrono::seconds(180));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     kill(responder->pid(), SIGTERM);
     responder->wait(std::chrono::seconds(5));
     EXPECT_EQ(keys(parse_csv_report(r.out), "open"), expected);
+}
+
+// The default flags, no --retries: under 12% loss each way the SYN engine measures the loss and raises its
+// tries (it says so on GHOSTPORT_TRACE's last line), and every open port is still found.
+TEST(AdaptiveRetriesLab, DefaultFlagsRaiseTheTriesUnderLossAndFindEveryOpenPort) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    const std::vector<std::string> options{"--seed", "3", "--hosts", "198.19.0.0/28", "--loss", "12"};
+    const auto truth = responder_truth(options, "1-400");
+    ASSERT_GT(truth.by_state.at("open").size(), 20u);
+    auto responder = start_responder(lab, options);
+    std::vector<std::string> argv{"env", "GHOSTPORT_TRACE=1"};
+    for (const auto& a :
+         scan_args({"198.19.0.0/28", "-p", "1-400", "-Pn", "--engine", "syn", "--format", "csv"}))
+        argv.push_back(a);
+    auto r = run(lab.in_scanner(argv), std::chrono::seconds(120));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(keys(parse_csv_report(r.out), "open"), truth.by_state.at("open"));
+    const auto at = r.err.rfind("retries ");
+    ASSERT_NE(at, std::string::npos) << r.err;
+    EXPECT_GE(std::atoi(r.err.c_str() + at + 8), 4) << "the default 2 retries were never raised:\n"
+                                                    << r.err.substr(r.err.rfind("syn:"));
 }
