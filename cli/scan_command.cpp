@@ -48,13 +48,19 @@ scanner::Pipeline make_pipeline(const ScanSetup& s, ResultCollector& collector) 
     return pipeline;
 }
 
+// Host discovery must pay for itself. It sends four probes to every host (echo, timestamp, SYN to 443, ACK
+// to 80) and waits out a timeout after each round; with one or two ports per host, probing those ports
+// directly costs no more packets and no waiting, and an answer on a port shows the host up just as well.
+// So above this many ports per host discovery runs first; at or below it every address is swept (-Pn).
+constexpr std::size_t discovery_pays_above = 2;
+
 // The sweep in one of its three shapes: checkpointed (--resume), with host discovery overlapped (more than
 // one address), or one walk over every pair.
 SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& collector,
                        scanner::Pipeline& stages, const scanner::EngineHooks& hooks,
                        const std::atomic<bool>& stop) {
     SweepOutcome out;
-    out.discovered = !o.no_discovery && s.targets.size() > 1;
+    out.discovered = !o.no_discovery && s.targets.size() > 1 && s.ports.size() > discovery_pays_above;
     if (!o.resume_path.empty()) {
         Checkpointed run{o,       s.resumed,      s.seed,        s.started_at, s.targets, s.ports,
                          s.shard, out.discovered, s.engine_name, s.engine_opt, s.files()};
