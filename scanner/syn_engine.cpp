@@ -197,13 +197,15 @@ struct Receiver {
 
 class SynScan {
   public:
-    SynScan(const EngineOptions& opt, const TargetSource& source, const EngineHooks& hooks)
+    // `learned_rate`: the rate an earlier run of the same engine ended at (a previous discovery wave), or 0.
+    SynScan(const EngineOptions& opt, const TargetSource& source, const EngineHooks& hooks,
+            double learned_rate)
         : opt_(opt),
           source_(source),
           hooks_(hooks),
           key_(probes::random_key()),
           table_(opt.concurrency ? opt.concurrency : default_window),
-          rate_(rate_options(opt)),
+          rate_(rate_options(opt, learned_rate)),
           retries_(opt.retries, opt.max_retries),
           global_rtt_(opt.timeout, min_timeout(opt), opt.timeout),
           rtt_(source.host_count(), RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
@@ -278,15 +280,20 @@ class SynScan {
         return stats_;
     }
 
+    // The rate the run ended at, for the next run of the same engine.
+    double final_rate() const { return rate_.rate(); }
+
   private:
     static std::chrono::milliseconds min_timeout(const EngineOptions& o) {
         auto m = o.min_timeout.count() > 0 ? o.min_timeout : default_min_timeout;
         return std::min(m, o.timeout);
     }
-    static RateControlOptions rate_options(const EngineOptions& o) {
+    // A later wave starts where the previous one ended, not from scratch: the path is the same.
+    static RateControlOptions rate_options(const EngineOptions& o, double learned_rate) {
         RateControlOptions r;
         r.min_rate = o.min_rate;
         r.max_rate = o.max_rate;
+        if (learned_rate > 0) r.initial = learned_rate;
         if (o.max_rate > 0) r.initial = std::min(r.initial, o.max_rate);
         if (o.min_rate > 0) r.initial = std::max(r.initial, o.min_rate);
         return r;
@@ -511,8 +518,10 @@ bool syn_engine_permitted() {
 
 EngineStats SynEngine::run(const TargetSource& source, const EngineHooks& hooks) {
     if (source.size() == 0) return {};
-    SynScan scan(options_, source, hooks);
-    return scan.run();
+    SynScan scan(options_, source, hooks, learned_rate_);
+    EngineStats stats = scan.run();
+    learned_rate_ = scan.final_rate();
+    return stats;
 }
 
 }  // namespace ghostport::scanner

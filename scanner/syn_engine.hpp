@@ -26,6 +26,7 @@ class SynEngine final : public Engine {
 
   private:
     EngineOptions options_;
+    double learned_rate_ = 0;  // where the last run's rate control ended: the next wave starts there
 };
 
 }  // namespace ghostport::scanner

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "core/address.hpp"
@@ -150,4 +151,33 @@ TEST(AdaptiveRetriesLab, DefaultFlagsRaiseTheTriesUnderLossAndFindEveryOpenPort)
     ASSERT_NE(at, std::string::npos) << r.err;
     EXPECT_GE(std::atoi(r.err.c_str() + at + 8), 4) << "the default 2 retries were never raised:\n"
                                                     << r.err.substr(r.err.rfind("syn:"));
+}
+
+// A sweep with discovery probes its hosts in waves as they come up; each wave's SYN run starts at the rate
+// the previous one ended at (GHOSTPORT_TRACE prints both), never from the initial rate again.
+TEST(WavesLab, EachDiscoveryWaveStartsAtTheRateThePreviousOneReached) {
+    GP_REQUIRE_LAB();
+    Lab lab(1);
+    const std::vector<std::string> options{"--seed", "5", "--hosts", "198.19.0.0/18", "--down-pct", "50"};
+    auto responder = start_responder(lab, options);
+    std::vector<std::string> argv{"env", "GHOSTPORT_TRACE=1"};
+    for (const auto& a :
+         scan_args({"198.19.0.0/18", "-p", "1-3", "--engine", "syn", "-n", "--format", "csv"}))
+        argv.push_back(a);
+    auto r = run(lab.in_scanner(argv), std::chrono::seconds(120));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // "syn: ... rate R/s ..." ends a wave; the next wave's first "t=    0 ms rate S ..." must say S == R.
+    std::istringstream in(r.err);
+    std::vector<std::pair<double, double>> handovers;  // (ended at, next started at)
+    double ended = -1;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("syn:", 0) == 0) {
+            ended = std::stod(line.substr(line.find("rate ") + 5));
+        } else if (line.rfind("t=", 0) == 0 && ended >= 0) {
+            handovers.emplace_back(ended, std::stod(line.substr(line.find("rate ") + 5)));
+            ended = -1;
+        }
+    }
+    ASSERT_GE(handovers.size(), 1u) << "a single wave: nothing to hand over\n" << r.err;
+    for (const auto& [end, start] : handovers) EXPECT_NEAR(start, end, 1.0) << r.err;
 }
