@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -175,6 +176,35 @@ LoopbackNamespace::LoopbackNamespace(const std::string& tag)
 
 LoopbackNamespace::~LoopbackNamespace() {
     run({"ip", "netns", "del", name_}, std::chrono::seconds(10));
+}
+
+std::set<std::string> ss_listener_keys(const std::string& ss) {
+    std::set<std::string> out;
+    std::istringstream lines(ss);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream fields(line);
+        std::string netid, state, recv, send, local;
+        if (!(fields >> netid >> state >> recv >> send >> local)) continue;
+        const auto colon = local.rfind(':');
+        std::string host = local.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        // users:(("name",pid=N,fd=F),("name",pid=M,fd=G))
+        std::vector<std::pair<int, std::string>> owners;
+        for (std::size_t at = line.find("(\""); at != std::string::npos; at = line.find("(\"", at + 1)) {
+            const auto name_end = line.find('"', at + 2);
+            if (name_end == std::string::npos || line.compare(name_end, 6, "\",pid=") != 0) continue;
+            owners.emplace_back(std::atoi(line.c_str() + name_end + 6),
+                                line.substr(at + 2, name_end - at - 2));
+        }
+        std::sort(owners.begin(), owners.end());
+        std::string pids, procs;
+        for (const auto& [pid, proc] : owners) {
+            pids += (pids.empty() ? "" : ",") + std::to_string(pid);
+            procs += (procs.empty() ? "" : ",") + proc;
+        }
+        out.insert(netid + " " + host + ":" + local.substr(colon + 1) + " pids=" + pids + " procs=" + procs);
+    }
+    return out;
 }
 
 std::string lab_unavailable_reason() {

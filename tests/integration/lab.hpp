@@ -60,6 +60,11 @@ class LoopbackNamespace {
     std::string why_;
 };
 
+// The listening sockets `ss -ltnupH` printed, one key each: "tcp 127.0.0.1:1643 pids=1,2 procs=a,b" (the
+// address without brackets; pids sorted, processes in pid order): the oracle the listener tests compare
+// ghostport's rows with.
+std::set<std::string> ss_listener_keys(const std::string& ss);
+
 // Why the lab cannot be built here ("" when it can): not root, or no network namespaces.
 std::string lab_unavailable_reason();
 

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -22,33 +21,6 @@
 namespace {
 
 using namespace std::chrono_literals;
-
-// What both sides can say of a socket: "tcp 127.0.0.1:1643 pids=1,2 procs=gp_sockets,gp_sockets".
-std::set<std::string> oracle_keys(const std::string& ss) {
-    std::set<std::string> out;
-    std::istringstream lines(ss);
-    std::string line;
-    static const std::regex pid_re("\\(\"([^\"]+)\",pid=([0-9]+),");
-    while (std::getline(lines, line)) {
-        std::istringstream fields(line);
-        std::string netid, state, recv, send, local;
-        if (!(fields >> netid >> state >> recv >> send >> local)) continue;
-        const auto colon = local.rfind(':');
-        std::string host = local.substr(0, colon);
-        if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-        std::vector<std::pair<int, std::string>> owners;
-        for (std::sregex_iterator it(line.begin(), line.end(), pid_re), end; it != end; ++it)
-            owners.emplace_back(std::stoi((*it)[2]), (*it)[1]);
-        std::sort(owners.begin(), owners.end());
-        std::string pids, procs;
-        for (const auto& [pid, proc] : owners) {
-            pids += (pids.empty() ? "" : ",") + std::to_string(pid);
-            procs += (procs.empty() ? "" : ",") + proc;
-        }
-        out.insert(netid + " " + host + ":" + local.substr(colon + 1) + " pids=" + pids + " procs=" + procs);
-    }
-    return out;
-}
 
 // The CSV report's rows as maps of column name to value.
 std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
@@ -101,7 +73,7 @@ TEST(ListenersCli, MatchesSsInsideAndFromOutsideWithAllNamespaces) {
                                 "ready");
     const auto ss = gp_test::run({"ip", "netns", "exec", ns.name(), "ss", "-ltnupH"}, 20s);
     ASSERT_EQ(ss.exit_code, 0) << ss.err;
-    const auto oracle = oracle_keys(ss.out);
+    const auto oracle = gp_test::ss_listener_keys(ss.out);
     ASSERT_EQ(oracle.size(), 3u) << ss.out;
 
     const auto inside =

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -38,33 +37,6 @@ std::string key_of(const Listener& l) {
     out << " procs=";
     for (std::size_t i = 0; i < l.owners.size(); ++i) out << (i ? "," : "") << l.owners[i].process;
     return out.str();
-}
-
-// The same keys from `ss -ltnupH` output.
-std::set<std::string> oracle_keys(const std::string& ss) {
-    std::set<std::string> out;
-    std::istringstream lines(ss);
-    std::string line;
-    static const std::regex pid_re("\\(\"([^\"]+)\",pid=([0-9]+),");
-    while (std::getline(lines, line)) {
-        std::istringstream fields(line);
-        std::string netid, state, recv, send, local;
-        if (!(fields >> netid >> state >> recv >> send >> local)) continue;
-        auto colon = local.rfind(':');
-        std::string host = local.substr(0, colon);
-        if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-        std::vector<std::pair<int, std::string>> owners;
-        for (std::sregex_iterator it(line.begin(), line.end(), pid_re), end; it != end; ++it)
-            owners.emplace_back(std::stoi((*it)[2]), (*it)[1]);
-        std::sort(owners.begin(), owners.end());
-        std::ostringstream key;
-        key << netid << " " << host << ":" << local.substr(colon + 1) << " pids=";
-        for (std::size_t i = 0; i < owners.size(); ++i) key << (i ? "," : "") << owners[i].first;
-        key << " procs=";
-        for (std::size_t i = 0; i < owners.size(); ++i) key << (i ? "," : "") << owners[i].second;
-        out.insert(key.str());
-    }
-    return out;
 }
 
 std::vector<Listener> in_netns(const std::vector<Listener>& rows, const std::string& netns) {
@@ -111,7 +83,7 @@ TEST(Listeners, MatchesSsInsideAndOutsideTheNamespace) {
         "ready");
     auto ss = gp_test::run({"ip", "netns", "exec", ns.name(), "ss", "-ltnupH"}, 20s);
     ASSERT_EQ(ss.exit_code, 0) << ss.err;
-    auto oracle = oracle_keys(ss.out);
+    auto oracle = gp_test::ss_listener_keys(ss.out);
     ASSERT_EQ(oracle.size(), 4u) << ss.out;  // the oracle itself saw what was opened
     for (const auto& k : oracle)
         EXPECT_NE(k.find("pids=" + std::to_string(sockets.pid()) + ","), std::string::npos) << k;
