@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
         "(icmp6 and icmp6[0] == 128)";
     if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 || pcap_setfilter(p, &prog) != 0)
         return std::fprintf(stderr, "gp_pktrate: filter: %s\n", pcap_geterr(p)), 3;
+    pcap_freecode(&prog);  // the kernel has its copy
     pcap_setnonblock(p, 1, err);
     Counts c;
     c.window_us = static_cast<std::uint64_t>(window_ms) * 1000;
