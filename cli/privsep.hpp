@@ -69,7 +69,7 @@ bool privileged_process();
 std::unique_ptr<PrivsepClient> separate_privileges(const PrivsepPlan& plan);
 
 namespace detail {
-// A request message, as the privileged part decodes it: exposed for the fuzzer and tests. Returns the
+// A message as either side decodes it (a request, or a reply whose op is its status). Returns the
 // decoded operation and fields, or an empty op when the bytes are not a well-formed request.
 struct Request {
     std::uint8_t op = 0;

@@ -5,37 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 namespace ghostport::core {
 
 namespace {
-
-// "1-3,22" -> {1, 2, 3, 22}; malformed pieces are skipped.
-std::vector<std::uint16_t> parse_port_list(std::string_view text) {
-    std::vector<std::uint16_t> out;
-    while (!text.empty()) {
-        const std::size_t comma = text.find(',');
-        const std::string_view item = text.substr(0, comma);
-        const std::size_t dash = item.find('-');
-        unsigned lo = 0, hi = 0;
-        const std::string_view a = item.substr(0, dash);
-        const auto r1 = std::from_chars(a.data(), a.data() + a.size(), lo);
-        hi = lo;
-        bool ok = r1.ec == std::errc{} && r1.ptr == a.data() + a.size();
-        if (dash != std::string_view::npos) {
-            const std::string_view b = item.substr(dash + 1);
-            const auto r2 = std::from_chars(b.data(), b.data() + b.size(), hi);
-            ok = ok && r2.ec == std::errc{} && r2.ptr == b.data() + b.size();
-        }
-        if (ok && lo <= hi && hi <= 65535)
-            for (unsigned p = lo; p <= hi; ++p) out.push_back(static_cast<std::uint16_t>(p));
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    return out;
-}
 
 // Whether a socket bound as `l` takes connections addressed to `host`.
 bool reaches(const Listener& l, const Address& host) {
@@ -69,7 +43,7 @@ ScanView scan_view(const Report& scan) {
         v.ports.push_back(row.result);
     }
     v.hosts.assign(hosts.begin(), hosts.end());
-    v.tcp_scanned = parse_port_list(scan.meta.ports_scanned);
+    v.tcp_scanned = parse_port_list_text(scan.meta.ports_scanned);  // malformed pieces skipped
     return v;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <map>
 #include <set>
 #include <tuple>
@@ -159,6 +160,30 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
     auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, ms);
+}
+
+std::vector<std::uint16_t> parse_port_list_text(std::string_view text, std::vector<std::string_view>* bad) {
+    std::vector<std::uint16_t> out;
+    auto number = [](std::string_view digits, unsigned& value) {
+        const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        return r.ec == std::errc{} && r.ptr == digits.data() + digits.size();
+    };
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        const std::size_t dash = item.find('-');
+        unsigned lo = 0, hi = 0;
+        bool ok = number(item.substr(0, dash), lo);
+        hi = lo;
+        if (dash != std::string_view::npos) ok = ok && number(item.substr(dash + 1), hi);
+        if (ok && lo <= hi && hi <= 65535)
+            for (unsigned p = lo; p <= hi; ++p) out.push_back(static_cast<std::uint16_t>(p));
+        else if (bad)
+            bad->push_back(item);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return out;
 }
 
 std::string port_list_text(std::vector<std::uint16_t> ports) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -131,5 +132,10 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t);  // 2026-11-22
 // The ports sorted, duplicates dropped, runs of consecutive ports as "first-last", joined by ',':
 // {1642, 1, 2, 3, 22, 2} -> "1-3,22,1642" (nmap's scaninfo services form). "" for no ports.
 std::string port_list_text(std::vector<std::uint16_t> ports);
+
+// The inverse of port_list_text: "1-3,22" -> {1, 2, 3, 22}, in text order. A piece that is not a port or a
+// range of ports (0-65535) adds nothing; when `bad` is given, each such piece is appended to it.
+std::vector<std::uint16_t> parse_port_list_text(std::string_view text,
+                                                std::vector<std::string_view>* bad = nullptr);
 
 }  // namespace ghostport::core

@@ -93,29 +93,12 @@ std::string attribute(const Tag& t, const std::string& key) {
 }
 
 std::vector<std::uint16_t> ports_of(std::string_view list) {
-    std::vector<std::uint16_t> out;
-    while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view item = list.substr(0, comma);
-        const std::size_t dash = item.find('-');
-        unsigned lo = 0, hi = 0;
-        const auto a = item.substr(0, dash);
-        const auto r1 = std::from_chars(a.data(), a.data() + a.size(), lo);
-        hi = lo;
-        bool ok = r1.ec == std::errc{} && r1.ptr == a.data() + a.size();
-        if (dash != std::string_view::npos) {
-            const auto b = item.substr(dash + 1);
-            const auto r2 = std::from_chars(b.data(), b.data() + b.size(), hi);
-            ok = ok && r2.ec == std::errc{} && r2.ptr == b.data() + b.size();
-        }
-        if (!ok || lo > hi || hi > 65535)
-            throw InputError(
-                fmt::format("bad XML: bad scaninfo services item \"{}\"", std::string(item.substr(0, 20))));
-        for (unsigned p = lo; p <= hi; ++p) out.push_back(static_cast<std::uint16_t>(p));
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return out;
+    std::vector<std::string_view> bad;
+    auto ports = core::parse_port_list_text(list, &bad);
+    if (!bad.empty())
+        throw InputError(fmt::format("bad XML: bad scaninfo services item \"{}\"",
+                                     std::string(bad.front().substr(0, 20))));
+    return ports;
 }
 
 core::Proto proto_of(const std::string& text) {

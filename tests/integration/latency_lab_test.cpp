@@ -33,6 +33,13 @@ std::vector<std::string> world(std::vector<std::string> extra) {
 // Each test runs once per engine.
 class LatencyLab : public PerEngine {};
 
+// A scan in the lab's scanner namespace with GHOSTPORT_TRACE=1: the SYN engine's trace lines on stderr.
+RunResult traced_scan(const Lab& lab, const std::vector<std::string>& scan) {
+    std::vector<std::string> argv{"env", "GHOSTPORT_TRACE=1"};
+    for (const auto& a : scan_args(scan)) argv.push_back(a);
+    return run(lab.in_scanner(argv), std::chrono::seconds(120));
+}
+
 }  // namespace
 
 // Every open port found and nothing else open, closed ports of live hosts closed, down hosts and filtered
@@ -140,11 +147,7 @@ TEST(AdaptiveRetriesLab, DefaultFlagsRaiseTheTriesUnderLossAndFindEveryOpenPort)
     const auto truth = responder_truth(options, "1-400");
     ASSERT_GT(truth.by_state.at("open").size(), 20u);
     auto responder = start_responder(lab, options);
-    std::vector<std::string> argv{"env", "GHOSTPORT_TRACE=1"};
-    for (const auto& a :
-         scan_args({"198.19.0.0/28", "-p", "1-400", "-Pn", "--engine", "syn", "--format", "csv"}))
-        argv.push_back(a);
-    auto r = run(lab.in_scanner(argv), std::chrono::seconds(120));
+    auto r = traced_scan(lab, {"198.19.0.0/28", "-p", "1-400", "-Pn", "--engine", "syn", "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(keys(parse_csv_report(r.out), "open"), truth.by_state.at("open"));
     const auto at = r.err.rfind("retries ");
@@ -160,11 +163,7 @@ TEST(WavesLab, EachDiscoveryWaveStartsAtTheRateThePreviousOneReached) {
     Lab lab(1);
     const std::vector<std::string> options{"--seed", "5", "--hosts", "198.19.0.0/18", "--down-pct", "50"};
     auto responder = start_responder(lab, options);
-    std::vector<std::string> argv{"env", "GHOSTPORT_TRACE=1"};
-    for (const auto& a :
-         scan_args({"198.19.0.0/18", "-p", "1-3", "--engine", "syn", "-n", "--format", "csv"}))
-        argv.push_back(a);
-    auto r = run(lab.in_scanner(argv), std::chrono::seconds(120));
+    auto r = traced_scan(lab, {"198.19.0.0/18", "-p", "1-3", "--engine", "syn", "-n", "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // "syn: ... rate R/s ..." ends a wave; the next wave's first "t=    0 ms rate S ..." must say S == R.
     std::istringstream in(r.err);
