@@ -52,6 +52,7 @@ int run_diff(const DiffOptions& o) {
             m.open += row.result.state == core::PortState::open;
             m.closed += row.result.state == core::PortState::closed;
             m.filtered += row.result.state == core::PortState::filtered;
+            m.open_filtered += row.result.state == core::PortState::open_filtered;
         }
     }
     // NEW is all there is of the second scan: a listener of OLD that NEW does not list is gone.

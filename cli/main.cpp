@@ -26,13 +26,20 @@ int fail(int code, const std::string& message) {
 int main(int argc, char** argv) {
     using namespace ghostport;
     // nmap's two-letter -iL is not a CLI11 short option: accept it as the long --input-list.
-    std::vector<std::string> args(argv + 1, argv + argc);
-    // Likewise -Pn (no discovery), -sn (discovery only) and -sV (service identification).
-    for (auto& a : args) {
+    // Likewise -Pn (no discovery), -sn (discovery only), -sV (service identification), -sU (UDP), and -sS
+    // and -sT, the TCP engines (syn and connect).
+    std::vector<std::string> args;
+    for (std::string a : std::vector<std::string>(argv + 1, argv + argc)) {
         if (a == "-iL") a = "--input-list";
         if (a == "-Pn") a = "--no-discovery";
         if (a == "-sn") a = "--discovery-only";
         if (a == "-sV") a = "--identify";
+        if (a == "-sU") a = "--udp";
+        if (a == "-sS" || a == "-sT") {
+            args.emplace_back("--engine");
+            a = a == "-sS" ? "syn" : "connect";
+        }
+        args.push_back(std::move(a));
     }
     // `scan --resume FILE` with a checkpoint in FILE continues that scan, with its own arguments.
     try {

@@ -13,10 +13,11 @@ void ResultCollector::add(const core::PortResult& r) {
         mark_->mark(*position);
     }
     ++counts_[static_cast<std::size_t>(r.state)];
-    if (r.state != PortState::filtered) responsive_.insert(r.host);
+    if (core::is_answer(r.state)) responsive_.insert(r.host);
     bool keep = r.state == PortState::open || (r.state == PortState::closed && show_.closed) ||
                 (r.state == PortState::filtered && show_.filtered) ||
-                (!watched_.empty() && watched_.contains({r.host, r.port}));
+                (r.state == PortState::open_filtered && show_.open_filtered) ||
+                (!watched_.empty() && watched_.contains(core::key_of(r)));
     if (keep) kept_.push_back(r);
 }
 
@@ -27,7 +28,7 @@ void ResultCollector::track(PositionFn position_of, core::WalkMark mark) {
 }
 
 void ResultCollector::restore(std::vector<core::PortResult> results,
-                              const std::array<std::uint64_t, 4>& counts,
+                              const std::array<std::uint64_t, core::port_state_count>& counts,
                               const std::vector<core::Address>& responsive) {
     std::lock_guard lock(mutex_);
     kept_ = std::move(results);
@@ -36,12 +37,12 @@ void ResultCollector::restore(std::vector<core::PortResult> results,
 }
 
 std::vector<core::PortResult> ResultCollector::restore_services(
-    std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services) {
+    std::map<core::PortKey, core::ServiceInfo> services) {
     std::lock_guard lock(mutex_);
     services_ = std::move(services);
     std::vector<core::PortResult> unidentified;
     for (const auto& r : kept_)
-        if (r.state == core::PortState::open && !services_.contains({r.host, r.port}))
+        if (r.state == core::PortState::open && !services_.contains(core::key_of(r)))
             unidentified.push_back(r);
     return unidentified;
 }
@@ -60,24 +61,24 @@ ResultCollector::Snapshot ResultCollector::snapshot() {
     return s;
 }
 
-std::map<core::Address, std::vector<core::PortResult>> ResultCollector::collapse_all_open(
-    std::uint64_t threshold) {
+ResultCollector::AllOpen ResultCollector::collapse_all_open(std::uint64_t threshold) {
     using core::PortState;
     std::lock_guard lock(mutex_);
-    std::map<core::Address, std::vector<core::PortResult>> open_ports;
+    AllOpen open_ports;
     for (const auto& r : kept_)
-        if (r.state == PortState::open) open_ports[r.host].push_back(r);
+        if (r.state == PortState::open) open_ports[{r.host, r.proto}].push_back(r);
     std::erase_if(open_ports, [&](const auto& entry) { return entry.second.size() <= threshold; });
     if (open_ports.empty()) return open_ports;
     std::erase_if(kept_, [&](const core::PortResult& r) {
-        return r.state == PortState::open && open_ports.contains(r.host);
+        return r.state == PortState::open && open_ports.contains({r.host, r.proto});
     });
-    for (const auto& [host, count] : open_ports) {
+    for (const auto& [key, count] : open_ports) {
         core::PortResult r;
-        r.host = host;
+        r.host = key.first;
         r.port = 0;
+        r.proto = key.second;
         r.state = PortState::all_open;
-        r.reason = core::Reason::syn_ack;
+        r.reason = key.second == core::Proto::udp ? core::Reason::udp_response : core::Reason::syn_ack;
         r.scanned_at = std::chrono::system_clock::now();
         kept_.push_back(r);
     }
@@ -87,7 +88,7 @@ std::map<core::Address, std::vector<core::PortResult>> ResultCollector::collapse
 void ResultCollector::add_service(const core::PortResult& r, core::ServiceInfo info) {
     if (!info.identified()) return;
     std::lock_guard lock(mutex_);
-    services_[{r.host, r.port}] = std::move(info);
+    services_[core::key_of(r)] = std::move(info);
 }
 
 }  // namespace ghostport::cli

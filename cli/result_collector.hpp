@@ -21,16 +21,16 @@ namespace ghostport::cli {
 
 // Which states the report shows (--show); open ports are always kept, since they define hosts_open.
 struct ShowStates {
-    bool open = true, closed = false, filtered = false;
+    bool open = true, closed = false, filtered = false, open_filtered = false;
 };
 
 class ResultCollector {
   public:
     explicit ResultCollector(ShowStates show) : show_(show) {}
 
-    // Results for these (host, port) pairs are kept whatever their state (the listeners of a baseline, whose
-    // state now decides gone or changed). Call before the engine starts.
-    void watch(std::set<std::pair<core::Address, std::uint16_t>> keys) { watched_ = std::move(keys); }
+    // Results for these (host, port, proto) keys are kept whatever their state (the listeners of a baseline,
+    // whose state now decides gone or changed). Call before the engine starts.
+    void watch(std::set<core::PortKey> keys) { watched_ = std::move(keys); }
 
     // Thread-safe; called by the engine once per decided (host, port).
     void add(const core::PortResult& r);
@@ -41,32 +41,34 @@ class ResultCollector {
     using PositionFn = std::function<std::optional<std::uint64_t>(const core::PortResult&)>;
     void track(PositionFn position_of, core::WalkMark mark);
     // --resume: the results, counters and responsive hosts of the interrupted run.
-    void restore(std::vector<core::PortResult> results, const std::array<std::uint64_t, 4>& counts,
+    void restore(std::vector<core::PortResult> results,
+                 const std::array<std::uint64_t, core::port_state_count>& counts,
                  const std::vector<core::Address>& responsive);
     // --resume: what identification had found; returns the restored open results it had not identified.
-    std::vector<core::PortResult> restore_services(
-        std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services);
+    std::vector<core::PortResult> restore_services(std::map<core::PortKey, core::ServiceInfo> services);
     // A consistent copy for a checkpoint, taken under the lock.
     struct Snapshot {
         std::vector<core::PortResult> results;
-        std::array<std::uint64_t, 4> counts{};
+        std::array<std::uint64_t, core::port_state_count> counts{};
         std::vector<core::Address> responsive;
         std::uint64_t low = 0;
         std::vector<std::pair<std::uint64_t, std::uint64_t>> above;
-        std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services;
+        std::map<core::PortKey, core::ServiceInfo> services;
     };
     Snapshot snapshot();
 
-    // After the engine has returned: every host with more than `threshold` open ports loses its open results
-    // and gets one all_open result instead (port 0, reason syn_ack). Returns those hosts' open results (the
-    // ports seen open before the host was judged all-open), by host.
-    std::map<core::Address, std::vector<core::PortResult>> collapse_all_open(std::uint64_t threshold);
+    // After the engine has returned: every host with more than `threshold` open ports of one protocol loses
+    // its open results of that protocol and gets one all_open result instead (port 0, that protocol, reason
+    // syn_ack for TCP, udp_response for UDP). Returns those open results (the ports seen open before the
+    // host was judged all-open), by (host, protocol).
+    using AllOpen = std::map<std::pair<core::Address, core::Proto>, std::vector<core::PortResult>>;
+    AllOpen collapse_all_open(std::uint64_t threshold);
     std::vector<core::PortResult> take_results() { return std::move(kept_); }
 
     // Thread-safe; called by the identify stage once per open port it took (-sV).
     void add_service(const core::PortResult& r, core::ServiceInfo info);
-    // What identification found, by (host, port); after the stages have finished.
-    using ServiceMap = std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo>;
+    // What identification found, by (host, port, proto); after the stages have finished.
+    using ServiceMap = std::map<core::PortKey, core::ServiceInfo>;
     ServiceMap take_services() { return std::move(services_); }
     std::uint64_t responsive_hosts() const { return responsive_.size(); }
     // The hosts that answered on any port, in address order (after the engine has returned).
@@ -79,10 +81,11 @@ class ResultCollector {
     ShowStates show_;
     std::mutex mutex_;
     std::vector<core::PortResult> kept_;
-    std::set<std::pair<core::Address, std::uint16_t>> watched_;
+    std::set<core::PortKey> watched_;
     ServiceMap services_;
-    std::set<core::Address> responsive_;  // answered on any port (SYN-ACK or RST)
-    std::array<std::uint64_t, 4> counts_{};
+    std::set<core::Address>
+        responsive_;  // answered on any port (SYN-ACK, RST, a UDP reply, port unreachable)
+    std::array<std::uint64_t, core::port_state_count> counts_{};
     PositionFn position_of_;
     std::unique_ptr<core::WalkMark> mark_;
 };

@@ -25,7 +25,7 @@ namespace ghostport::cli {
 namespace {
 
 using nlohmann::json;
-constexpr int format_version = 1;
+constexpr int format_version = 2;  // 2: protocols and open|filtered (1: TCP only)
 
 std::int64_t millis(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -41,9 +41,16 @@ core::Address address_of(const json& j) {
     return *a;
 }
 
+core::Proto proto_of(const json& j) {
+    const auto text = j.get<std::string>();
+    if (text == "tcp") return core::Proto::tcp;
+    if (text == "udp") return core::Proto::udp;
+    throw std::invalid_argument("bad protocol");
+}
+
 ResumeState parse(const json& j) {
-    if (!j.is_object() || j.value("ghostport_resume", 0) != format_version)
-        throw std::invalid_argument("not a ghostport resume file");
+    const int version = j.is_object() ? j.value("ghostport_resume", 0) : 0;
+    if (version != 1 && version != format_version) throw std::invalid_argument("not a ghostport resume file");
     ResumeState s;
     s.argv = j.at("argv").get<std::vector<std::string>>();
     if (s.argv.empty() || s.argv.front() != "scan") throw std::invalid_argument("no scan arguments");
@@ -60,7 +67,7 @@ ResumeState parse(const json& j) {
         s.above.emplace_back(a, b);
     }
     const auto counts = j.at("counts").get<std::vector<std::uint64_t>>();
-    if (counts.size() != s.counts.size()) throw std::invalid_argument("bad counts");
+    if (counts.size() != (version == 1 ? 4 : s.counts.size())) throw std::invalid_argument("bad counts");
     std::copy(counts.begin(), counts.end(), s.counts.begin());
     for (const auto& a : j.at("responsive")) s.responsive.push_back(address_of(a));
     for (const auto& r : j.at("results")) {
@@ -68,11 +75,15 @@ ResumeState parse(const json& j) {
         p.host = address_of(r.at(0));
         p.port = r.at(1).get<std::uint16_t>();
         const auto state = r.at(2).get<unsigned>(), reason = r.at(3).get<unsigned>();
-        if (state > 3 || reason > 3) throw std::invalid_argument("bad state");
+        // Version 1 knew only the first four states and reasons (TCP).
+        const unsigned states = version == 1 ? 4 : core::port_state_count;
+        const unsigned reasons = version == 1 ? 4 : core::reason_count;
+        if (state >= states || reason >= reasons) throw std::invalid_argument("bad state");
         p.state = static_cast<core::PortState>(state);
         p.reason = static_cast<core::Reason>(reason);
         p.rtt_us = r.at(4).get<std::uint32_t>();
         p.scanned_at = from_millis(r.at(5).get<std::int64_t>());
+        if (version > 1) p.proto = proto_of(r.at(6));
         s.results.push_back(p);
     }
     if (j.contains("services")) {
@@ -83,7 +94,9 @@ ResumeState parse(const json& j) {
             info.soft = entry.value("soft", false);
             info.cert_self_signed = entry.value("self_signed", false);
             info.conversations = entry.value("conversations", std::uint8_t{0});
-            s.services[{address_of(entry.at("host")), entry.at("port").get<std::uint16_t>()}] =
+            const core::Proto proto =
+                entry.contains("proto") ? proto_of(entry.at("proto")) : core::Proto::tcp;
+            s.services[{address_of(entry.at("host")), entry.at("port").get<std::uint16_t>(), proto}] =
                 std::move(info);
         }
     }
@@ -129,15 +142,17 @@ void save_resume_file(const std::string& path, const ResumeState& s, unsigned mo
     json results = json::array();
     for (const auto& r : s.results)
         results.push_back({r.host.to_string(), r.port, static_cast<unsigned>(r.state),
-                           static_cast<unsigned>(r.reason), r.rtt_us, millis(r.scanned_at)});
+                           static_cast<unsigned>(r.reason), r.rtt_us, millis(r.scanned_at),
+                           std::string(core::to_string(r.proto))});
     j["results"] = std::move(results);
     if (!s.services.empty()) {
         json services = json::array();
         for (const auto& [key, info] : s.services) {
             json fields = json::array();
             for (auto member : core::service_string_fields) fields.push_back(info.*member);
-            services.push_back({{"host", key.first.to_string()},
-                                {"port", key.second},
+            services.push_back({{"host", std::get<0>(key).to_string()},
+                                {"port", std::get<1>(key)},
+                                {"proto", std::string(core::to_string(std::get<2>(key)))},
                                 {"fields", std::move(fields)},
                                 {"soft", info.soft},
                                 {"self_signed", info.cert_self_signed},

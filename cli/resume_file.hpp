@@ -7,6 +7,11 @@
 // had finished, the walk position (every probe below `low` decided, and the runs decided above it), the
 // result counters, the results kept so far and (with -sV) the services identified so far. It is written
 // atomically, so it is never seen half-written.
+//
+// Format version 2 (-sU): each result is [host, port, state, reason, rtt_us, scanned_at ms, proto] with
+// proto "tcp" or "udp", state and reason the numeric core::PortState and core::Reason (every value,
+// open|filtered and the UDP reasons included), counts has one number per state (5), and each service
+// names its proto. Version 1 files (no proto: TCP; 4 counts) are still read.
 #pragma once
 
 #include <array>
@@ -31,11 +36,12 @@ struct ResumeState {
     std::optional<std::vector<core::Address>> live_hosts;  // set once discovery has finished
     std::uint64_t low = 0;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> above;
-    std::array<std::uint64_t, 4> counts{};  // by core::PortState
+    std::array<std::uint64_t, core::port_state_count> counts{};  // by core::PortState
     std::vector<core::Address> responsive;
     std::vector<core::PortResult> results;
-    // -sV: what identification had found, by (host, port); an open result with none is identified again.
-    std::map<std::pair<core::Address, std::uint16_t>, core::ServiceInfo> services;
+    // -sV: what identification had found, by (host, port, proto); an open result with none is identified
+    // again.
+    std::map<core::PortKey, core::ServiceInfo> services;
     std::chrono::system_clock::time_point started_at{};
 };
 

@@ -113,8 +113,8 @@ int run_scan(const ScanOptions& o) {
 
     ResultCollector collector(s.show);
     if (const core::Report* baseline = s.audit.baseline()) {
-        std::set<std::pair<core::Address, std::uint16_t>> listeners;
-        for (const auto& row : baseline->rows) listeners.emplace(row.result.host, row.result.port);
+        std::set<core::PortKey> listeners;
+        for (const auto& row : baseline->rows) listeners.insert(core::key_of(row.result));
         collector.watch(std::move(listeners));
     }
     scanner::Pipeline stages = make_pipeline(s, collector);
@@ -165,6 +165,7 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
         if (!cmd->parsed()) return core::exit_usage;
         apply_config_file(*cmd);
         o->retries_given = cmd->count("--retries") > 0;
+        o->engine_given = cmd->count("--engine") > 0;
         if (!o->umask.empty()) o->file_mode = report_file_mode(parse_umask(o->umask));
         return run_scan(*o);
     };

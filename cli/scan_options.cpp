@@ -10,8 +10,9 @@
 
 namespace ghostport::cli {
 
-ShowStates parse_show(const std::vector<std::string>& items) {
-    ShowStates s{false, false, false};
+ShowStates parse_show(const std::vector<std::string>& items, bool udp) {
+    if (items.empty()) return {true, false, false, udp};
+    ShowStates s{false, false, false, false};
     for (const auto& item : items) {
         if (item == "open")
             s.open = true;
@@ -19,10 +20,14 @@ ShowStates parse_show(const std::vector<std::string>& items) {
             s.closed = true;
         else if (item == "filtered")
             s.filtered = true;
+        else if (item == "open|filtered" || item == "open-filtered")
+            s.open_filtered = true;
         else if (item == "all")
-            s = {true, true, true};
+            s = {true, true, true, true};
         else
-            throw core::InputError(fmt::format("bad --show '{}': use open, closed, filtered or all", item));
+            throw core::InputError(fmt::format(
+                "bad --show '{}': use open, closed, filtered, open|filtered (or open-filtered) or all",
+                item));
     }
     return s;
 }
@@ -45,19 +50,26 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
                    "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)");
     cmd.add_option("--exclude", o.targets.excludes, "Exclude targets (SPEC[,SPEC...])");
     cmd.add_option("--exclude-file", o.targets.exclude_files, "Exclude the targets listed in FILE");
-    auto* ports = cmd.add_option("-p,--ports", o.ports,
-                                 "Ports: 22,80,1000-2000, or well-known (0-1023), registered (1024-49151), "
-                                 "dynamic (49152-65535), all (1-65535; port 0 only when named)")
-                      ->capture_default_str();
+    auto* ports = cmd.add_option(
+        "-p,--ports", o.ports,
+        "Ports: 22,80,1000-2000, or well-known (0-1023), registered (1024-49151), dynamic (49152-65535), all "
+        "(1-65535; port 0 only when named); T: and U: prefix the TCP and UDP ones (U:53,161,T:22,80: a "
+        "prefix holds until the next; items before any prefix are for both). Default: all TCP ports; with "
+        "-sU alone, the 100 most common UDP ports");
     cmd.add_option("--top-ports", o.top_ports,
-                   "Scan the N ports most often found open (needs the prevalence file)")
+                   "Scan the N ports most often found open, of each protocol scanned (needs the prevalence "
+                   "file)")
         ->excludes(ports)
         ->check(CLI::PositiveNumber);
     cmd.add_option("--engine", o.engine,
-                   "Scan engine: syn (raw SYN packets; needs root or CAP_NET_RAW), connect (full TCP "
-                   "connections; no privilege), auto (syn when permitted, else connect)")
+                   "TCP scan engine: syn (-sS; raw SYN packets; needs root or CAP_NET_RAW), connect (-sT; "
+                   "full TCP connections; no privilege), auto (syn when permitted, else connect). Given "
+                   "with -sU, TCP is scanned too")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "syn", "connect"}));
+    cmd.add_flag("--udp", o.udp,
+                 "-sU: scan UDP ports (states open, closed, filtered, open|filtered); alone unless -sS, -sT, "
+                 "--engine or T: ports ask for TCP too");
     cmd.add_option("--timeout", o.timeout,
                    "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
         ->capture_default_str();
@@ -90,9 +102,10 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
     cmd.add_option("--format", o.format,
                    "Report format: table, csv, json, xml (nmap's, for ndiff and importers) or html (default: "
                    "from -o's extension, else table)");
-    cmd.add_option("--show", o.show, "States to report: open, closed, filtered, all")
-        ->delimiter(',')
-        ->capture_default_str();
+    cmd.add_option("--show", o.show,
+                   "States to report: open, closed, filtered, open|filtered (or open-filtered), all "
+                   "(default: open, and open|filtered when UDP is scanned)")
+        ->delimiter(',');
     cmd.add_flag("-q,--quiet", o.quiet, "No progress and no notices; with -o, no table on standard output");
     cmd.add_flag("--no-progress", o.no_progress, "No progress line on standard error");
     cmd.add_option("--registry", o.registry_file,

@@ -19,9 +19,11 @@ namespace ghostport::cli {
 
 struct ScanOptions {
     scanner::TargetOptions targets;
-    std::string ports = "all";
+    std::string ports;  // -p; "" when not given: all TCP ports, or (-sU) the 100 most common UDP ports
     std::size_t top_ports = 0;
     std::string engine = "auto";
+    bool engine_given = false;  // --engine (or -sS, -sT) on the command line: TCP is scanned even with -sU
+    bool udp = false;           // --udp (-sU): scan UDP ports too (alone unless TCP is asked for)
     std::string timeout = "1s";
     unsigned retries = 2;
     bool retries_given = false;  // --retries on the command line: exactly that many, never adapted
@@ -32,7 +34,7 @@ struct ScanOptions {
     std::string shard;
     std::string output_path;
     std::string format;
-    std::vector<std::string> show{"open"};
+    std::vector<std::string> show;  // empty: open, and open|filtered when UDP is scanned
     bool quiet = false, no_progress = false;
     std::optional<std::string> registry_file, prevalence_file;
     AuditOptions audit;
@@ -57,8 +59,10 @@ struct ScanOptions {
 // Registers every option of `scan` on `cmd`, filling `o`.
 void add_scan_options(CLI::App& cmd, ScanOptions& o);
 
-// --show items -> the states to report; throws core::InputError for an unknown one.
-ShowStates parse_show(const std::vector<std::string>& items);
+// --show items -> the states to report: open, closed, filtered, open|filtered (or open-filtered), all (every
+// state). No items: open, plus open|filtered when `udp` is scanned (as nmap shows them). Throws
+// core::InputError for an unknown one.
+ShowStates parse_show(const std::vector<std::string>& items, bool udp = false);
 
 // "022" -> 022; throws core::InputError for anything but 1 to 4 octal digits.
 unsigned parse_umask(const std::string& text);

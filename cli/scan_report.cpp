@@ -26,6 +26,8 @@ std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const
                 return !show.closed;
             case core::PortState::filtered:
                 return !show.filtered;
+            case core::PortState::open_filtered:
+                return !show.open_filtered;
             case core::PortState::all_open:
                 return false;
         }
@@ -38,14 +40,15 @@ std::vector<core::ReportRow> shown_rows(std::vector<core::ReportRow> rows, const
 // those ports would be ghosts were they listed (each judged by the labeler, as an open port on its own).
 // Its rarity is unknown: it names no port.
 core::ServiceLabel all_open_label(const std::vector<core::PortResult>& open, std::size_t ports_scanned,
-                                  const registry::Labeler& labeler) {
+                                  core::Proto proto, const registry::Labeler& labeler) {
     std::uint64_t ghosts = 0;
     for (const auto& r : open) ghosts += labeler.label_port(r.port, r.proto, true, 1, 1).is_ghost();
     core::ServiceLabel label;
     label.description = fmt::format(
-        "all-open: answered SYN-ACK on {} of {} ports (a tarpit, an IPS answering everything, or a host "
+        "all-open: answered {} on {} of {} {} ports (a tarpit, an IPS answering everything, or a host "
         "full of listeners); {} of the {} open ports seen would be ghosts; ports not listed",
-        open.size(), ports_scanned, ghosts, open.size());
+        proto == core::Proto::udp ? "UDP" : "SYN-ACK", open.size(), ports_scanned, core::to_string(proto),
+        ghosts, open.size());
     return label;
 }
 
@@ -64,7 +67,7 @@ core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_
     meta.registry_fill_ports = s.registry->filled_ports();
     meta.prevalence_source = s.prevalence ? s.prevalence->source() : "";
     meta.hosts_targeted = s.targets.size();
-    meta.ports_per_host = s.ports.size();
+    meta.ports_per_host = s.ports.size() + s.udp_ports.size();  // 53/tcp and 53/udp are two
     meta.probes_planned = probes_planned;
     meta.started_at = s.started_at;
     meta.service_scan = s.identification != nullptr;
@@ -92,9 +95,11 @@ void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& 
     }
     meta.hosts_up = meta.hosts_up_list.size();
     meta.ports_scanned = core::port_list_text(s.ports);
+    meta.udp_ports_scanned = core::port_list_text(s.udp_ports);
     meta.open = collector.count(core::PortState::open);
     meta.closed = collector.count(core::PortState::closed);
     meta.filtered = collector.count(core::PortState::filtered);
+    meta.open_filtered = collector.count(core::PortState::open_filtered);
 
     const auto all_open = collector.collapse_all_open(o.port_threshold);
     auto services = collector.take_services();
@@ -106,11 +111,13 @@ void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& 
             if (auto it = names.find(row.result.host); it != names.end()) row.hostname = it->second;
         }
         if (row.result.state == core::PortState::all_open) {
-            row.label = all_open_label(all_open.at(row.result.host), s.ports.size(), labeler);
+            const bool udp = row.result.proto == core::Proto::udp;
+            row.label = all_open_label(all_open.at({row.result.host, row.result.proto}),
+                                       udp ? s.udp_ports.size() : s.ports.size(), row.result.proto, labeler);
             if (meta.service_scan)
                 row.service.extra_info = "not identified port by port: the host answers on every port";
         }
-        if (auto it = services.find({row.result.host, row.result.port});
+        if (auto it = services.find(core::key_of(row.result));
             it != services.end() && row.result.state == core::PortState::open)
             row.service = std::move(it->second);
     }
@@ -121,10 +128,12 @@ void finish_report(core::Report& report, const ScanOptions& o, const ScanSetup& 
     // Every probed (host, port) of a baseline listener has a row (the collector watched them), so a listener
     // with no row was not probed by this scan (another target set or shard, or an interrupted scan), unless
     // discovery found its host down: then it is gone.
-    std::vector<bool> port_scanned(65536, false);
-    for (std::uint16_t p : s.ports) port_scanned[p] = true;
+    std::vector<bool> tcp_scanned(65536, false), udp_scanned(65536, false);
+    for (std::uint16_t p : s.ports) tcp_scanned[p] = true;
+    for (std::uint16_t p : s.udp_ports) udp_scanned[p] = true;
     s.audit.annotate(report, [&](const core::PortResult& r) {
-        if (!swept.discovered || !swept.discovery_complete || !port_scanned[r.port]) return false;
+        const auto& scanned = r.proto == core::Proto::udp ? udp_scanned : tcp_scanned;
+        if (!swept.discovered || !swept.discovery_complete || !scanned[r.port]) return false;
         const auto index = s.targets.index_of(r.host);
         return index && !swept.host_up[*index];
     });

@@ -87,9 +87,51 @@ std::string locate_service_probes(const std::optional<std::string>& given) {
         places[0], places[1]));
 }
 
+PortChoice choose_ports(const ScanOptions& o, const registry::Prevalence* prevalence) {
+    constexpr std::size_t default_udp_ports = 100;
+    PortChoice c;
+    std::optional<scanner::PortPlan> plan;
+    if (!o.ports.empty()) plan = scanner::parse_port_plan(o.ports);
+    if (plan && plan->udp_prefixed && !o.udp)
+        throw core::InputError(fmt::format("-p '{}' names UDP ports (U:) but UDP is not scanned: add -sU",
+                                           o.ports.substr(0, 60)));
+    c.udp = o.udp;
+    c.tcp = !o.udp || o.engine_given || (plan && plan->tcp_prefixed);
+    if (o.top_ports > 0) {
+        if (!prevalence)
+            throw core::InputError(
+                "--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
+        if (c.tcp) c.tcp_ports = prevalence->top_ports(o.top_ports, core::Proto::tcp);
+        if (c.udp) c.udp_ports = prevalence->top_ports(o.top_ports, core::Proto::udp);
+    } else if (plan) {
+        if (c.tcp) c.tcp_ports = std::move(plan->tcp);
+        if (c.udp) c.udp_ports = std::move(plan->udp);
+    } else {
+        if (c.tcp) c.tcp_ports = scanner::parse_ports("all");
+        if (c.udp) {
+            if (!prevalence)
+                throw core::InputError(
+                    "-sU without -p scans the 100 most common UDP ports, which needs the prevalence file: "
+                    "install nmap-common (or give --prevalence FILE), or name the ports with -p");
+            c.udp_ports = prevalence->top_ports(default_udp_ports, core::Proto::udp);
+        }
+    }
+    if (c.tcp && c.tcp_ports.empty())
+        throw core::InputError(
+            plan ? fmt::format("-p '{}' names no TCP port, but TCP is scanned too (-sS, -sT or --engine): "
+                               "add T:PORTS",
+                               o.ports.substr(0, 60))
+                 : std::string("the prevalence file lists no TCP port"));
+    if (c.udp && c.udp_ports.empty())
+        throw core::InputError(
+            plan ? fmt::format("-p '{}' names no UDP port for -sU: add U:PORTS", o.ports.substr(0, 60))
+                 : std::string("the prevalence file lists no UDP port: give -p"));
+    return c;
+}
+
 ScanSetup prepare_scan(const ScanOptions& o) {
     ScanSetup s;
-    s.show = parse_show(o.show);
+    s.show = parse_show(o.show, o.udp);
     s.resumed = o.resume_path.empty() ? std::nullopt : load_resume_file(o.resume_path);
     s.started_at = s.resumed ? s.resumed->started_at : std::chrono::system_clock::now();
     s.output_path = expand_time_patterns(o.output_path, s.started_at);
@@ -123,13 +165,12 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         if (e.concurrency == 0 && s.engine_name == "connect")
             e.concurrency = std::max(1u, scanner::concurrency_for(scanner::raise_fd_limit(), 0) / 2);
     }
-    if (o.top_ports > 0) {
-        if (!s.prevalence)
-            throw core::InputError(
-                "--top-ports needs a prevalence file (install nmap-common or give --prevalence)");
-        s.ports = s.prevalence->top_ports(o.top_ports, core::Proto::tcp);
-    } else {
-        s.ports = scanner::parse_ports(o.ports);
+    {
+        PortChoice ports = choose_ports(o, s.prevalence ? &*s.prevalence : nullptr);
+        s.tcp = ports.tcp;
+        s.udp = ports.udp;
+        s.ports = std::move(ports.tcp_ports);
+        s.udp_ports = std::move(ports.udp_ports);
     }
     s.targets = scanner::build_targets(o.targets, scanner::system_resolver());
     if (!o.no_drop_privileges && privileged_process()) {
@@ -142,11 +183,13 @@ ScanSetup prepare_scan(const ScanOptions& o) {
 
 void plan_walk(const ScanOptions& o, ScanSetup& s) {
     // A scan this large is more often a typo (a /8 for a /24) than a plan: it needs --yes.
-    const auto pairs = static_cast<unsigned __int128>(s.targets.size()) * s.ports.size();
+    // A TCP and a UDP probe of one port are two pairs.
+    const std::size_t ports = s.ports.size() + s.udp_ports.size();
+    const auto pairs = static_cast<unsigned __int128>(s.targets.size()) * ports;
     if (pairs > o.max_targets && !o.yes)
         throw core::InputError(fmt::format(
             "{} hosts x {} ports is {} host x port pairs, more than --max-targets {}; add --yes to scan them",
-            s.targets.size(), s.ports.size(),
+            s.targets.size(), ports,
             static_cast<long double>(pairs) > 1.8e19L ? std::string("over 2^64")
                                                       : std::to_string(static_cast<std::uint64_t>(pairs)),
             o.max_targets));

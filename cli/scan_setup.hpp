@@ -48,7 +48,11 @@ struct ScanSetup {
     std::unique_ptr<registry::Registry> registry;
     std::optional<registry::Prevalence> prevalence;
     std::unique_ptr<Identification> identification;  // with -sV
+    // The ports probed on each host, by protocol (choose_ports): `ports` the TCP ones (empty when TCP is not
+    // scanned), `udp_ports` the UDP ones (empty without -sU). 53/tcp and 53/udp are two probes.
+    bool tcp = true, udp = false;
     std::vector<std::uint16_t> ports;
+    std::vector<std::uint16_t> udp_ports;
     scanner::TargetSet targets;
     // Set by plan_walk:
     scanner::Shard shard;
@@ -60,6 +64,21 @@ struct ScanSetup {
     std::unique_ptr<PrivsepClient> privsep;
     output::FileAccess& files() const { return privsep ? *privsep : output::local_file_access(); }
 };
+
+// Which protocols a scan probes and which ports of each (-p with T:/U: prefixes, --top-ports, -sU):
+// - UDP is scanned with --udp (-sU); TCP without it, or with it when --engine (-sS, -sT) was given or -p
+//   names T: ports.
+// - -p: the plan of scanner::parse_port_plan, each list for its protocol when scanned. U: ports without -sU
+//   are an error (add -sU); a scanned protocol with no port is an error.
+// - --top-ports N: the N most common ports of each protocol scanned (needs `prevalence`).
+// - neither: every TCP port (1-65535), and the 100 most common UDP ports (needs `prevalence`: without it an
+//   error says to install nmap-common or give -p).
+// Throws core::InputError (exit 2), one line.
+struct PortChoice {
+    bool tcp = true, udp = false;
+    std::vector<std::uint16_t> tcp_ports, udp_ports;
+};
+PortChoice choose_ports(const ScanOptions& o, const registry::Prevalence* prevalence);
 
 // Parses and checks every input, loads the data files and builds the target set; a privileged process then
 // separates privileges (privsep.hpp) and goes on as the unprivileged worker. Throws core::InputError (exit 2)

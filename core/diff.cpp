@@ -13,14 +13,7 @@ namespace ghostport::core {
 
 namespace {
 
-using Key = std::tuple<Address, std::uint16_t, Proto>;
-Key key_of(const PortResult& r) {
-    return {r.host, r.port, r.proto};
-}
-
-bool is_listener(PortState s) {
-    return s == PortState::open || s == PortState::all_open;
-}
+using Key = PortKey;  // (host, port, proto)
 
 std::string_view shown_service(const std::string& service) {
     return service.empty() ? std::string_view("-") : std::string_view(service);
@@ -138,10 +131,18 @@ DiffCounts compare_with_baseline(std::vector<ReportRow>& rows, const std::vector
             // The row's label is this scan's; the listener's service is the baseline's.
             if (row.label.service.empty()) row.label = old->label;
             if (!row.service.identified()) row.service = old->service;
-            if (row.result.state == PortState::filtered)
-                mark(row, Change::changed, "now filtered (open in the baseline)", counts);
+            if (row.result.state == PortState::filtered || row.result.state == PortState::open_filtered)
+                mark(row, Change::changed,
+                     fmt::format("now {} (open in the baseline)", to_string(row.result.state)), counts);
             else
                 mark(row, Change::gone, fmt::format("now {}", to_string(row.result.state)), counts);
+        } else if (old && old->result.state != row.result.state &&
+                   (old->result.state == PortState::open_filtered ||
+                    row.result.state == PortState::open_filtered)) {
+            // Neither is a listener: reported, never new (closed -> open|filtered may be a firewall).
+            mark(row, Change::changed,
+                 fmt::format("state {} -> {}", to_string(old->result.state), to_string(row.result.state)),
+                 counts);
         }
     }
 

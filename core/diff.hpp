@@ -18,10 +18,12 @@ struct DiffCounts {
 // left out of the comparison.
 using ProbedFn = std::function<bool(const PortResult&)>;
 
-// A listener is an open or all-open row. Rows are keyed by (host, port, proto). Sets `change` and
-// `change_detail` on every row of `rows` that is a listener in either report, and appends a row for each
-// baseline listener that has no row in `rows` but was probed (the baseline's row, marked gone). See
-// core::Change for the meaning of each change. A listener open in both is changed when its state differs
+// A listener is an open or all-open row (core::is_listener; open|filtered is not). Rows are keyed by (host,
+// port, proto): 53/udp and 53/tcp are two listeners. A row that is a listener in neither report but moved
+// to or from open|filtered (closed -> open|filtered) is marked changed ("state closed -> open|filtered").
+// Sets `change` and `change_detail` on every row of `rows` that is a listener in either report, and appends a
+// row for each baseline listener that has no row in `rows` but was probed (the baseline's row, marked gone).
+// See core::Change for the meaning of each change. A listener open in both is changed when its state differs
 // ("state open -> all-open"), then when -sV identified it on both sides (a named service: not "", unknown or
 // tcpwrapped) and the service differs ("service ssh -> http"), an SSH host key of a type both sides saw
 // differs ("ssh host key changed") or the certificate does ("certificate changed"), then when the

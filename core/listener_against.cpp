@@ -44,6 +44,7 @@ ScanView scan_view(const Report& scan) {
     }
     v.hosts.assign(hosts.begin(), hosts.end());
     v.tcp_scanned = parse_port_list_text(scan.meta.ports_scanned);  // malformed pieces skipped
+    v.udp_scanned = parse_port_list_text(scan.meta.udp_ports_scanned);
     return v;
 }
 

@@ -89,13 +89,14 @@ void check_same_scan(const std::vector<MergeInput>& inputs) {
 void count_rows_as_meta(Report& report) {
     ReportMeta& m = report.meta;
     std::set<Address> hosts;
-    std::set<std::uint16_t> ports;
+    std::set<std::pair<std::uint16_t, Proto>> ports;  // 53/udp and 53/tcp are two ports probed
     for (const auto& row : report.rows) {
         m.open += row.result.state == PortState::open;
         m.closed += row.result.state == PortState::closed;
         m.filtered += row.result.state == PortState::filtered;
-        if (row.result.state != PortState::filtered) hosts.insert(row.result.host);
-        if (row.result.state != PortState::all_open) ports.insert(row.result.port);
+        m.open_filtered += row.result.state == PortState::open_filtered;
+        if (is_answer(row.result.state)) hosts.insert(row.result.host);
+        if (row.result.state != PortState::all_open) ports.emplace(row.result.port, row.result.proto);
     }
     m.hosts_up = hosts.size();
     std::set<Address> targeted;
@@ -127,6 +128,7 @@ int evidence(PortState s) {
         case PortState::closed:
             return 1;
         case PortState::filtered:
+        case PortState::open_filtered:
             return 0;
     }
     return 0;
@@ -281,6 +283,7 @@ MergeResult merge_reports(std::vector<MergeInput> inputs, const MergeOptions& op
         m.open += im.open;
         m.closed += im.closed;
         m.filtered += im.filtered;
+        m.open_filtered += im.open_filtered;
         m.partial = m.partial || im.partial;
         m.service_scan = m.service_scan || im.service_scan;
         largest_hosts_up = std::max(largest_hosts_up, im.hosts_up);
@@ -300,7 +303,7 @@ MergeResult merge_reports(std::vector<MergeInput> inputs, const MergeOptions& op
     out.rows = merged_rows(inputs);
     std::set<Address> responsive;
     for (const auto& row : out.rows) {
-        if (row.result.state != PortState::filtered) responsive.insert(row.result.host);
+        if (is_answer(row.result.state)) responsive.insert(row.result.host);
         m.added += row.change == Change::added;
         m.gone += row.change == Change::gone;
         m.changed += row.change == Change::changed;

@@ -14,11 +14,12 @@
 //   `unchecked` is set: then no check is made at all and each input's rows are merged as they are (the counts
 //   of a CSV input are those of its rows).
 // - Rows are deduplicated by (host, port, proto); of two rows for one key the one with an answer wins
-//   (open/all-open over closed over filtered), then the later scanned_at, then the earlier input.
-//   Everything else of a row (hostname, label, service, change, expect note) is kept as it was, except that
-//   of two listener rows (open/all-open) the winner takes the other's service (what -sV found) when it has
-//   none.
-// - Metadata: probes_done, open, closed and filtered are summed; probes_planned is the sum of the
+//   (open/all-open over closed over filtered and open|filtered), then the later scanned_at, then the earlier
+//   input. Everything else of a row (hostname, label, service, change, expect note) is kept as it was, except
+//   that of two listener rows (open/all-open) the winner takes the other's service (what -sV found) when it
+//   has none.
+// - Metadata: probes_done, open, closed, filtered and open_filtered are summed; probes_planned is the sum of
+// the
 //   inputs', plus for each missing shard the present shards' average (so it shows as probes not done);
 //   hosts_up is recomputed from the rows (hosts with an open, closed or all-open row) when every input lists
 //   all its open and closed results

@@ -58,10 +58,15 @@ struct ServiceLabel {
 };
 
 // How a listener (an open or all-open row) compares with the baseline report (--baseline, `ghostport diff`).
-// none: no baseline, or the row is a listener in neither report. added prints as "new".
-//   added: open now, not open in the baseline;      gone: open in the baseline, now closed or not answering;
-//   changed: open in both with another service or state (open <-> all-open), or now filtered (a firewall
-//   drops it; the listener may still be there);    unchanged: open in both, same service.
+// none: no baseline, or the row is a listener in neither report (and not a change involving open|filtered).
+// added prints as "new".
+//   added: open now, not open in the baseline (open|filtered -> open is new);
+//   gone: open in the baseline, now closed or not answering;
+//   changed: open in both with another service or state (open <-> all-open), or now filtered or
+//   open|filtered (a firewall drops it, or a UDP service ignores the probe; the listener may still be
+//   there), or a port that is a listener in neither report moved to or from open|filtered ("state closed ->
+//   open|filtered": never new, since only open counts as a listener);    unchanged: open in both, same
+//   service.
 enum class Change : std::uint8_t { none, added, gone, changed, unchanged };
 std::string_view to_string(Change c);  // "", "new", "gone", "changed", "unchanged"
 
@@ -95,12 +100,14 @@ struct ReportMeta {
     std::uint64_t probes_planned = 0;  // hosts x ports
     std::uint64_t probes_done = 0;     // (host, port) pairs decided
     std::uint64_t open = 0, closed = 0, filtered = 0;
-    bool partial = false;       // interrupted before every pair was decided
-    bool service_scan = false;  // -sV: open ports were identified (ReportRow::service)
+    std::uint64_t open_filtered = 0;  // UDP ports that gave no answer (0 in a report written before UDP)
+    bool partial = false;             // interrupted before every pair was decided
+    bool service_scan = false;        // -sV: open ports were identified (ReportRow::service)
     // Every host that answered (hosts_up of them), rows or not: the XML report lists each as up. Empty in a
     // report that did not record it (read from CSV, or written before it existed).
     std::vector<Address> hosts_up_list;
-    std::string ports_scanned;  // the TCP ports probed on each host, as port_list_text writes them, or ""
+    std::string ports_scanned;      // the TCP ports probed on each host, as port_list_text writes them, or ""
+    std::string udp_ports_scanned;  // the UDP ports probed on each host (-sU), the same way, or ""
     // Set when the report was compared with a baseline report; the counts are of rows.
     std::string baseline_source;                                  // path of the baseline report, "" when none
     std::chrono::system_clock::time_point baseline_started_at{};  // when the baseline scan started (if known)

@@ -95,8 +95,8 @@ std::optional<double> parse_double(std::string_view text) {
 }
 
 // The enumerator whose to_string is text, among candidates.
-template <typename E>
-std::optional<E> parse_enum(std::string_view text, std::initializer_list<E> candidates) {
+template <typename E, std::size_t N>
+std::optional<E> parse_enum(std::string_view text, const E (&candidates)[N]) {
     for (E e : candidates) {
         if (core::to_string(e) == text) return e;
     }
@@ -207,12 +207,10 @@ core::ReportRow parse_row(const std::vector<std::string>& f, RowLayout layout, s
     const auto proto = parse_enum(f[3], {Proto::tcp, Proto::udp});
     if (!proto) bad_field(line, "proto", f[3]);
     r.proto = *proto;
-    const auto state =
-        parse_enum(f[4], {PortState::open, PortState::closed, PortState::filtered, PortState::all_open});
+    const auto state = parse_enum(f[4], core::all_port_states);
     if (!state) bad_field(line, "state", f[4]);
     r.state = *state;
-    const auto reason =
-        parse_enum(f[5], {Reason::syn_ack, Reason::rst, Reason::no_response, Reason::unreachable});
+    const auto reason = parse_enum(f[5], core::all_reasons);
     if (!reason) bad_field(line, "reason", f[5]);
     r.reason = *reason;
     const auto range = parse_enum(f[6], {PortRange::well_known, PortRange::registered, PortRange::dynamic});

@@ -365,9 +365,12 @@ void write_summary(std::ostream& out, const core::Report& report, std::uint64_t 
     meta_row(out, "Probes",
              fmt::format("{} done of {} planned", group_thousands(m.probes_done),
                          group_thousands(m.probes_planned)));
-    meta_row(out, "States",
-             fmt::format("{} open, {} closed, {} filtered", group_thousands(m.open),
-                         group_thousands(m.closed), group_thousands(m.filtered)));
+    meta_row(
+        out, "States",
+        fmt::format("{} open, {} closed, {} filtered{}", group_thousands(m.open), group_thousands(m.closed),
+                    group_thousands(m.filtered),
+                    m.open_filtered > 0 ? fmt::format(", {} open|filtered", group_thousands(m.open_filtered))
+                                        : std::string()));
     meta_row(
         out, "Ghosts",
         fmt::format("{} (rows shown: {})", group_thousands(ghosts), group_thousands(report.rows.size())));

@@ -110,6 +110,7 @@ void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
     m.service_scan = bool_of(s, "service_scan", line);
     m.hosts_up_list = addresses_of(s, "hosts_up_list", line);
     m.ports_scanned = string_of(s, "ports_scanned");
+    m.udp_ports_scanned = string_of(s, "udp_ports_scanned");
     m.hosts_targeted = number_of(s, "hosts_targeted", line);
     m.hosts_up = number_of(s, "hosts_up", line);
     m.ports_per_host = number_of(s, "ports_per_host", line);
@@ -118,6 +119,7 @@ void read_summary(const json& s, std::size_t line, core::ReportMeta& m) {
     m.open = number_of(s, "open", line);
     m.closed = number_of(s, "closed", line);
     m.filtered = number_of(s, "filtered", line);
+    m.open_filtered = number_of(s, "open_filtered", line);  // 0 in a report written before UDP
     m.baseline_source = string_of(s, "baseline_source");
     m.baseline_started_at = time_of(s, "baseline_started_at", line);
     m.added = number_of(s, "new", line);

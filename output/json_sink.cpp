@@ -155,10 +155,12 @@ void write_json(std::ostream& out, const core::Report& report) {
         .number("open", m.open)
         .number("closed", m.closed)
         .number("filtered", m.filtered)
+        .number("open_filtered", m.open_filtered)
         .number("ghosts", ghosts)
         .boolean("partial", m.partial)
         .boolean("service_scan", m.service_scan)
-        .string("ports_scanned", m.ports_scanned);
+        .string("ports_scanned", m.ports_scanned)
+        .string("udp_ports_scanned", m.udp_ports_scanned);
     std::vector<std::string> hosts_up;
     for (const core::Address& a : m.hosts_up_list) hosts_up.push_back(a.to_string());
     summary.strings("hosts_up_list", std::vector<std::string_view>(hosts_up.begin(), hosts_up.end()));

@@ -20,7 +20,10 @@ namespace ghostport::output {
 // (meta.service_scan) adds "conversations" (a number) to each row.
 // Then one {"record":"summary",...} object holding every ReportMeta field (timestamps ISO 8601 UTC,
 // registry_stale, partial and service_scan as booleans, counts as numbers, hosts_up_list an array of
-// address strings, ports_scanned a string) plus "ghosts", the number of ghost rows.
+// address strings, ports_scanned and udp_ports_scanned strings, open_filtered the UDP ports that gave no
+// answer) plus "ghosts", the number of ghost rows. A row's proto is "tcp" or "udp", its state open, closed,
+// filtered, all-open or open|filtered, its reason syn-ack, rst, no-response, unreachable, udp-response or
+// port-unreach.
 // A report compared with a baseline adds "change" and "change_detail" to each row and baseline_source,
 // baseline_started_at, new, gone, changed, unchanged and expected to the summary; a row labelled expected
 // has "expect_note".
@@ -29,7 +32,8 @@ void write_json(std::ostream& out, const core::Report& report);
 // Reads write_json's output back, now or by an earlier version: the rows in file order and the summary's
 // metadata (ServiceInfo::soft and cert_self_signed are not in the format and read as false; a row without
 // hosts_open reads as 0, a null rarity as unknown). A row without the service fields or conversations reads
-// as not identified; a summary without service_scan, hosts_up_list or ports_scanned as false/empty. Throws
+// as not identified; a summary without service_scan, hosts_up_list, ports_scanned, udp_ports_scanned or
+// open_filtered as false/empty/0. Throws
 // core::InputError "line N: ..." for a line that is not a JSON object, an unknown record, a missing or bad
 // field (as read_csv_report words it), a record after the summary, or no summary at all (a truncated file).
 core::Report read_json_report(std::string_view text);

@@ -166,9 +166,10 @@ core::ScanView read_scan_xml(std::string_view text) {
             }
         } else if (tag.name == "state" && port) {
             const std::string s = attribute(tag, "state");
-            port->state = s == "open"     ? core::PortState::open
-                          : s == "closed" ? core::PortState::closed
-                                          : core::PortState::filtered;
+            port->state = s == "open"            ? core::PortState::open
+                          : s == "closed"        ? core::PortState::closed
+                          : s == "open|filtered" ? core::PortState::open_filtered
+                                                 : core::PortState::filtered;
         } else if (tag.name == "/port" && port) {
             view.ports.push_back(*port);
             port.reset();

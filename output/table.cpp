@@ -146,10 +146,12 @@ void write_summary(std::ostream& out, const core::Report& report, std::size_t gh
     using detail::group_thousands;
     auto s = [](std::uint64_t n) { return n == 1 ? "" : "s"; };
     out << fmt::format(
-        "{} host{} up of {}, {} port{} scanned ({} per host), {} open, {} ghost{}, in {:.2f} s\n",
+        "{} host{} up of {}, {} port{} scanned ({} per host), {} open, {}{} ghost{}, in {:.2f} s\n",
         group_thousands(m.hosts_up), s(m.hosts_up), group_thousands(m.hosts_targeted),
         group_thousands(m.probes_done), s(m.probes_done), group_thousands(m.ports_per_host),
-        group_thousands(m.open), group_thousands(ghosts), s(ghosts), took.count());
+        group_thousands(m.open),
+        m.open_filtered > 0 ? fmt::format("{} open|filtered, ", group_thousands(m.open_filtered)) : "",
+        group_thousands(ghosts), s(ghosts), took.count());
 
     out << detail::terminal_safe("registry: " + core::registry_summary(m)) << '\n';
     if (m.registry_stale)

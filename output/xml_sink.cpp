@@ -109,6 +109,10 @@ std::string_view reason_name(core::Reason r) {
             return "no-response";
         case core::Reason::unreachable:
             return "host-unreach";
+        case core::Reason::udp_response:
+            return "udp-response";
+        case core::Reason::port_unreach:
+            return "port-unreach";
     }
     return "unknown";
 }
@@ -178,9 +182,10 @@ void write_port(std::ostream& out, const core::ReportRow& row, bool service_scan
 // when every unlisted port has one state or one host has them all; otherwise a host's unlisted ports are
 // "closed|filtered", as nmap words a state it cannot tell apart.
 struct Unlisted {
-    std::uint64_t closed = 0;    // over every host
-    std::uint64_t filtered = 0;  // over every host
-    std::size_t hosts = 0;       // hosts with any unlisted port
+    std::uint64_t closed = 0;         // over every host
+    std::uint64_t filtered = 0;       // over every host
+    std::uint64_t open_filtered = 0;  // over every host (UDP ports that gave no answer)
+    std::size_t hosts = 0;            // hosts with any unlisted port
 };
 
 // One host's <extraports> for its `count` unlisted ports.
@@ -189,13 +194,17 @@ void write_extraports(std::ostream& out, const Unlisted& unlisted, std::uint64_t
         if (n == 0) return;
         out << "<extraports" << attr("state", state) << attr("count", std::to_string(n)) << "/>\n";
     };
-    if (unlisted.filtered == 0) {
+    const int states = (unlisted.closed > 0) + (unlisted.filtered > 0) + (unlisted.open_filtered > 0);
+    if (states == 0 || (states == 1 && unlisted.closed > 0)) {
         one("closed", count);
-    } else if (unlisted.closed == 0) {
+    } else if (states == 1 && unlisted.filtered > 0) {
         one("filtered", count);
+    } else if (states == 1) {
+        one("open|filtered", count);
     } else if (unlisted.hosts == 1) {
         one("closed", unlisted.closed);
         one("filtered", unlisted.filtered);
+        one("open|filtered", unlisted.open_filtered);
     } else {
         one("closed|filtered", count);
     }
@@ -296,9 +305,21 @@ void write_xml(std::ostream& out, const core::Report& report) {
         << attr("start", std::to_string(epoch_seconds(m.started_at)))
         << attr("startstr", ctime_utc(m.started_at)) << attr("version", GHOSTPORT_VERSION)
         << attr("xmloutputversion", "1.05") << ">\n";
-    out << "<scaninfo" << attr("type", m.engine == "syn" ? "syn" : "connect") << attr("protocol", "tcp")
-        << attr("numservices", std::to_string(m.ports_per_host)) << attr("services", m.ports_scanned)
-        << "/>\n";
+    // One <scaninfo> per protocol scanned; a report without UDP has the TCP one alone, as before -sU.
+    if (m.udp_ports_scanned.empty()) {
+        out << "<scaninfo" << attr("type", m.engine == "syn" ? "syn" : "connect") << attr("protocol", "tcp")
+            << attr("numservices", std::to_string(m.ports_per_host)) << attr("services", m.ports_scanned)
+            << "/>\n";
+    } else {
+        const std::size_t tcp_ports = core::parse_port_list_text(m.ports_scanned).size();
+        if (tcp_ports > 0)
+            out << "<scaninfo" << attr("type", m.engine.starts_with("syn") ? "syn" : "connect")
+                << attr("protocol", "tcp") << attr("numservices", std::to_string(tcp_ports))
+                << attr("services", m.ports_scanned) << "/>\n";
+        out << "<scaninfo" << attr("type", "udp") << attr("protocol", "udp")
+            << attr("numservices", std::to_string(core::parse_port_list_text(m.udp_ports_scanned).size()))
+            << attr("services", m.udp_ports_scanned) << "/>\n";
+    }
     out << "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n";
     out << "<!-- registry: " << comment_text(core::registry_summary(m)) << " -->\n";
 
@@ -310,22 +331,27 @@ void write_xml(std::ostream& out, const core::Report& report) {
     std::vector<HostRows> hosts;
     hosts.reserve(addresses.size());
     auto first = rows.cbegin();
-    std::uint64_t unlisted_ports = 0, closed_listed = 0;
+    std::uint64_t unlisted_ports = 0, closed_listed = 0, open_filtered_listed = 0;
     Unlisted unlisted;
     for (const core::Address& address : addresses) {
         const auto last = std::find_if(first, rows.cend(), [&address](const core::ReportRow& row) {
             return row.result.host != address;
         });
         hosts.push_back(host_rows(first, last));
-        for (const core::ReportRow* row : hosts.back().ports)
+        for (const core::ReportRow* row : hosts.back().ports) {
             closed_listed += row->result.state == core::PortState::closed;
+            open_filtered_listed += row->result.state == core::PortState::open_filtered;
+        }
         const std::uint64_t rest = unlisted_count(m, hosts.back());
         unlisted_ports += rest;
         unlisted.hosts += rest > 0;
         first = last;
     }
     unlisted.closed = std::min(m.closed > closed_listed ? m.closed - closed_listed : 0, unlisted_ports);
-    unlisted.filtered = unlisted_ports - unlisted.closed;
+    unlisted.open_filtered =
+        std::min(m.open_filtered > open_filtered_listed ? m.open_filtered - open_filtered_listed : 0,
+                 unlisted_ports - unlisted.closed);
+    unlisted.filtered = unlisted_ports - unlisted.closed - unlisted.open_filtered;
     for (std::size_t i = 0; i < addresses.size(); ++i) write_host(out, m, addresses[i], hosts[i], unlisted);
 
     const std::string elapsed = elapsed_seconds(m.started_at, m.finished_at);

@@ -17,12 +17,16 @@ namespace ghostport::output {
 //   (<finished/>, <hosts/>).
 // - scaninfo type: "syn" when meta.engine is "syn", else "connect" (the only other engine; the DTD allows
 //   no free text there). numservices is meta.ports_per_host, services meta.ports_scanned ("1-1024,1642").
+//   A report with UDP ports (meta.udp_ports_scanned) has <scaninfo type="udp" protocol="udp"> with those,
+//   after a TCP one only when TCP ports were scanned too (numservices then counts each list).
 // - Hosts in address order (IPv4 first), ports ascending within a host. A host is <status state="up">:
 //   reason "syn-ack" when any of its rows has that reason, else "reset" when any has, else "user-set" (it is
 //   listed because the user targeted it, as nmap -Pn says). addrtype "ipv4" or "ipv6"; every distinct
 //   non-empty row.hostname is a <hostname type="user">. starttime/endtime span the rows' scanned_at.
 // - A port: <port protocol portid><state state reason reason_ttl="0"/><service .../></port>, reason
-//   syn-ack -> "syn-ack", rst -> "reset", no-response -> "no-response", unreachable -> "host-unreach".
+//   syn-ack -> "syn-ack", rst -> "reset", no-response -> "no-response", unreachable -> "host-unreach",
+//   udp-response -> "udp-response", port-unreach -> "port-unreach" (nmap's words). The state is the row's:
+//   open, closed, filtered or open|filtered (<state state="open|filtered" reason="no-response"/>).
 //   <service name method="table" conf="3" extrainfo="rarity 9.7; ghost; ...; aka netbus"/> only when the
 //   row has a name: the IANA service, else the prevalence file's known_as (then no "aka"). Rarity, labels
 //   and known_as ride in extrainfo, so no attribute nmap lacks is invented.
@@ -33,11 +37,11 @@ namespace ghostport::output {
 //   does not start with STARTTLS (and the name is not "ssl"); conf 8 for a soft match or tcpwrapped.
 // - The ports of a host that no row lists (meta.ports_per_host minus its listed ports) are one
 //   <extraports state count/> per state, as ndiff prints "Not shown: N closed ports". The report counts
-//   states for the whole scan (meta.closed), not per host: all unlisted ports are "closed" or "filtered" when
-//   the counts show one state only, or split exactly when one host has them all; otherwise each host's are
-//   "closed|filtered". A host with no row spans the scan (starttime/endtime) and its reason is "reset" when
-//   its unlisted ports are closed, else "user-set". A (host, proto, port) seen twice
-//   (two hostnames of one address) is written once.
+//   states for the whole scan (meta.closed, meta.open_filtered), not per host: all unlisted ports are
+//   "closed", "filtered" or "open|filtered" when the counts show one state only, or split exactly when one
+//   host has them all; otherwise each host's are "closed|filtered". A host with no row spans the scan
+//   (starttime/endtime) and its reason is "reset" when its unlisted ports are closed, else "user-set". A
+//   (host, proto, port) seen twice (two hostnames of one address) is written once.
 // - An all-open row (port 0, a host that answered on every port) is not a port: it becomes
 //   <extraports state="open" count="C"><extrareasons reason="syn-ack" count="C"/></extraports> first in
 //   its host's <ports>, C = meta.ports_per_host minus the host's other listed ports. ndiff prints it as

@@ -39,7 +39,7 @@ ResumeState state_with_services() {
     ssh.soft = true;
     ssh.cert_self_signed = true;
     ssh.conversations = 3;
-    s.services[{open.host, open.port}] = ssh;
+    s.services[{open.host, open.port, core::Proto::tcp}] = ssh;
     return s;
 }
 
@@ -52,8 +52,9 @@ TEST(ResumeFile, KeepsTheServicesFound) {
     ASSERT_TRUE(loaded.has_value());
     ASSERT_EQ(loaded->services.size(), 1u);
     const auto& [key, info] = *loaded->services.begin();
-    EXPECT_EQ(key.first, *core::Address::parse("198.18.0.10"));
-    EXPECT_EQ(key.second, 1642);
+    EXPECT_EQ(std::get<0>(key), *core::Address::parse("198.18.0.10"));
+    EXPECT_EQ(std::get<1>(key), 1642);
+    EXPECT_EQ(std::get<2>(key), core::Proto::tcp);
     const ResumeState saved = state_with_services();
     const auto& want = saved.services.begin()->second;
     for (auto member : core::service_string_fields) EXPECT_EQ(info.*member, want.*member);
@@ -78,6 +79,80 @@ TEST(ResumeFile, OlderCheckpointsLoadWithoutServices) {
     ASSERT_TRUE(loaded.has_value());
     EXPECT_TRUE(loaded->services.empty());
     EXPECT_EQ(loaded->results.size(), 1u);
+}
+
+// A -sU checkpoint keeps each result's protocol and every state and reason: 53/tcp and 53/udp stay two
+// results, and open|filtered comes back as itself; the counters of all five states too.
+TEST(ResumeFile, KeepsProtocolsAndEveryState) {
+    ResumeState s;
+    s.argv = {"scan", "198.18.0.10", "-sU", "-sS", "-p", "53"};
+    s.seed = 7;
+    const auto host = *core::Address::parse("198.18.0.10");
+    const std::pair<core::PortState, core::Reason> cases[] = {
+        {core::PortState::open, core::Reason::udp_response},
+        {core::PortState::closed, core::Reason::port_unreach},
+        {core::PortState::filtered, core::Reason::unreachable},
+        {core::PortState::all_open, core::Reason::syn_ack},
+        {core::PortState::open_filtered, core::Reason::no_response},
+    };
+    std::uint16_t port = 50;
+    for (auto [state, reason] : cases) {
+        for (core::Proto proto : {core::Proto::tcp, core::Proto::udp}) {
+            core::PortResult r;
+            r.host = host;
+            r.port = port;
+            r.proto = proto;
+            r.state = state;
+            r.reason = reason;
+            s.results.push_back(r);
+        }
+        ++port;
+    }
+    s.counts = {1, 2, 3, 4, 5};
+    core::ServiceInfo dns;
+    dns.name = "domain";
+    s.services[{host, 53, core::Proto::udp}] = dns;
+    const std::string path = temp_path("udp.resume");
+    save_resume_file(path, s);
+    const auto loaded = load_resume_file(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(loaded.has_value());
+    ASSERT_EQ(loaded->results.size(), s.results.size());
+    for (std::size_t i = 0; i < s.results.size(); ++i) {
+        EXPECT_EQ(loaded->results[i].port, s.results[i].port);
+        EXPECT_EQ(loaded->results[i].proto, s.results[i].proto) << i;
+        EXPECT_EQ(loaded->results[i].state, s.results[i].state) << i;
+        EXPECT_EQ(loaded->results[i].reason, s.results[i].reason) << i;
+    }
+    EXPECT_EQ(loaded->counts, s.counts);
+    ASSERT_EQ(loaded->services.size(), 1u);
+    EXPECT_EQ(std::get<2>(loaded->services.begin()->first), core::Proto::udp);
+}
+
+// A checkpoint of format 1 (before -sU: no protocol, four counters) still loads, its results TCP.
+TEST(ResumeFile, FormatOneLoadsAsTcp) {
+    const std::string path = temp_path("v1.resume");
+    std::ofstream(path) << R"({"ghostport_resume":1,"argv":["scan","198.18.0.10"],"seed":3,"low":0,)"
+                        << R"("above":[],"counts":[1,2,3,0],"responsive":["198.18.0.10"],)"
+                        << R"("results":[["198.18.0.10",22,0,0,150,1000],["198.18.0.10",23,1,1,90,1000]],)"
+                        << R"("started_at":1000})" << '\n';
+    const auto loaded = load_resume_file(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(loaded.has_value());
+    ASSERT_EQ(loaded->results.size(), 2u);
+    EXPECT_EQ(loaded->results[0].proto, core::Proto::tcp);
+    EXPECT_EQ(loaded->results[1].state, core::PortState::closed);
+    EXPECT_EQ(loaded->counts, (std::array<std::uint64_t, core::port_state_count>{1, 2, 3, 0, 0}));
+}
+
+// Format 1 knew four states: a fifth there is damage, not open|filtered.
+TEST(ResumeFile, FormatOneRefusesStatesItDidNotHave) {
+    const std::string path = temp_path("v1bad.resume");
+    std::ofstream(path) << R"({"ghostport_resume":1,"argv":["scan","198.18.0.10"],"seed":3,"low":0,)"
+                        << R"("above":[],"counts":[1,2,3,0],"responsive":[],)"
+                        << R"("results":[["198.18.0.10",22,4,2,0,1000]],"started_at":1000})" << '\n';
+    EXPECT_THROW(load_resume_file(path), core::InputError);
+    std::filesystem::remove(path);
 }
 
 // A damaged service entry is a clear input error, not a crash.

@@ -365,10 +365,12 @@ TEST(JsonSink, SummaryHoldsEveryMetaField) {
                                                   "open",
                                                   "closed",
                                                   "filtered",
+                                                  "open_filtered",
                                                   "ghosts",
                                                   "partial",
                                                   "service_scan",
                                                   "ports_scanned",
+                                                  "udp_ports_scanned",
                                                   "hosts_up_list"}));
     EXPECT_EQ(s["record"].str(), "summary");
     EXPECT_EQ(s["command_line"].str(), report.meta.command_line);

@@ -33,7 +33,7 @@ TEST(ScanXml, NmapStyleHostsPortsAndScaninfo) {
     EXPECT_EQ(v.ports[0].port, 22);
     EXPECT_EQ(v.ports[0].state, core::PortState::open);
     EXPECT_EQ(v.ports[1].proto, core::Proto::udp);
-    EXPECT_EQ(v.ports[1].state, core::PortState::filtered);
+    EXPECT_EQ(v.ports[1].state, core::PortState::open_filtered);
     EXPECT_EQ(v.ports[2].state, core::PortState::closed);
 }
 
