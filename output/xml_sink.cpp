@@ -215,7 +215,7 @@ struct HostRows {
     const core::ReportRow* all_open = nullptr;
     std::vector<const core::ReportRow*> ports;  // distinct (proto, port), ascending
     std::vector<std::string_view> hostnames;    // distinct, sorted
-    bool syn_ack = false, reset = false;
+    bool syn_ack = false, reset = false, udp_response = false, port_unreach = false;
     Clock::time_point start{}, end{};
 };
 
@@ -228,6 +228,8 @@ HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
         const core::PortResult& r = it->result;
         h.syn_ack = h.syn_ack || r.reason == core::Reason::syn_ack;
         h.reset = h.reset || r.reason == core::Reason::rst;
+        h.udp_response = h.udp_response || r.reason == core::Reason::udp_response;
+        h.port_unreach = h.port_unreach || r.reason == core::Reason::port_unreach;
         h.start = std::min(h.start, r.scanned_at);
         h.end = std::max(h.end, r.scanned_at);
         if (!it->hostname.empty()) h.hostnames.push_back(it->hostname);
@@ -255,9 +257,12 @@ void write_host(std::ostream& out, const core::ReportMeta& meta, const core::Add
     const std::uint64_t rest = unlisted_count(meta, h);
     const bool closed_rest =
         rest > 0 && (unlisted.filtered == 0 || (unlisted.hosts == 1 && unlisted.closed > 0));
-    const std::string_view host_reason = h.syn_ack                  ? "syn-ack"
-                                         : (h.reset || closed_rest) ? "reset"
-                                                                    : "user-set";
+    const std::string_view host_reason = h.syn_ack        ? "syn-ack"
+                                         : h.reset        ? "reset"
+                                         : h.udp_response ? "udp-response"
+                                         : h.port_unreach ? "port-unreach"
+                                         : closed_rest    ? "reset"
+                                                          : "user-set";
     const bool no_rows = h.ports.empty() && !h.all_open;
     const Clock::time_point start = no_rows ? meta.started_at : h.start;
     const Clock::time_point end = no_rows ? meta.finished_at : h.end;

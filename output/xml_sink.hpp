@@ -20,7 +20,8 @@ namespace ghostport::output {
 //   A report with UDP ports (meta.udp_ports_scanned) has <scaninfo type="udp" protocol="udp"> with those,
 //   after a TCP one only when TCP ports were scanned too (numservices then counts each list).
 // - Hosts in address order (IPv4 first), ports ascending within a host. A host is <status state="up">:
-//   reason "syn-ack" when any of its rows has that reason, else "reset" when any has, else "user-set" (it is
+//   reason "syn-ack" when any of its rows has that reason, else "reset" when any has, else "udp-response",
+//   else "port-unreach" (UDP rows) when any has, else "user-set" (it is
 //   listed because the user targeted it, as nmap -Pn says). addrtype "ipv4" or "ipv6"; every distinct
 //   non-empty row.hostname is a <hostname type="user">. starttime/endtime span the rows' scanned_at.
 // - A port: <port protocol portid><state state reason reason_ttl="0"/><service .../></port>, reason

@@ -23,6 +23,16 @@ inline ReportRow row(std::string_view host, std::uint16_t port, PortState state 
     return r;
 }
 
+// The row as a UDP one, with UDP's evidence: a reply (open), ICMP port unreachable (closed), nothing
+// (open|filtered).
+inline ReportRow udp(ReportRow r) {
+    r.result.proto = Proto::udp;
+    r.result.reason = r.result.state == PortState::open     ? Reason::udp_response
+                      : r.result.state == PortState::closed ? Reason::port_unreach
+                                                            : r.result.reason;
+    return r;
+}
+
 // The row with what -sV found on it: detected_service `name`, TLS version `tls`, fingerprints `fingerprint`.
 inline ReportRow identified(ReportRow r, std::string name, std::string tls = "",
                             std::string fingerprint = "") {

@@ -151,3 +151,47 @@ TEST(Diff, AGoneListenerKeepsTheBaselinesService) {
     EXPECT_EQ(now[0].service.name, "ssh");
     EXPECT_EQ(now[0].label.service, "isis-am");
 }
+
+// 53/udp and 53/tcp are two listeners: one gone does not hide behind the other.
+TEST(Diff, UdpAndTcpOfOnePortAreTwoListeners) {
+    const std::vector<ReportRow> baseline{row("198.18.0.1", 53, PortState::open, "domain"),
+                                          test::udp(row("198.18.0.1", 53, PortState::open, "domain"))};
+    std::vector<ReportRow> now{test::udp(row("198.18.0.1", 53, PortState::open, "domain")),
+                               row("198.18.0.1", 53, PortState::closed, "domain")};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.unchanged, 1u);
+    EXPECT_EQ(counts.gone, 1u);
+    EXPECT_EQ(counts.added, 0u);
+    ASSERT_EQ(now.size(), 2u);
+    EXPECT_EQ(now[0].change, Change::unchanged);
+    EXPECT_EQ(now[1].change, Change::gone);
+    EXPECT_EQ(now[1].result.proto, Proto::tcp);
+}
+
+// open|filtered is no listener: closed -> open|filtered is reported as changed, never new; open|filtered ->
+// open is new; open -> open|filtered is changed (the service may only ignore the probe now).
+TEST(Diff, OpenFilteredIsReportedButNoListener) {
+    const std::vector<ReportRow> baseline{
+        test::udp(row("198.18.0.1", 161, PortState::closed, "snmp")),
+        test::udp(row("198.18.0.1", 123, PortState::open_filtered, "ntp")),
+        test::udp(row("198.18.0.1", 53, PortState::open, "domain")),
+        test::udp(row("198.18.0.1", 500, PortState::open_filtered, "isakmp")),
+        test::udp(row("198.18.0.1", 69, PortState::closed, "tftp"))};
+    std::vector<ReportRow> now{test::udp(row("198.18.0.1", 161, PortState::open_filtered, "snmp")),
+                               test::udp(row("198.18.0.1", 123, PortState::open, "ntp")),
+                               test::udp(row("198.18.0.1", 53, PortState::open_filtered, "domain")),
+                               test::udp(row("198.18.0.1", 500, PortState::open_filtered, "isakmp")),
+                               test::udp(row("198.18.0.1", 69, PortState::closed, "tftp"))};
+    const auto counts = compare_with_baseline(now, baseline, probed_all);
+    EXPECT_EQ(counts.added, 1u);
+    EXPECT_EQ(counts.changed, 2u);
+    EXPECT_EQ(counts.gone, 0u);
+    EXPECT_EQ(now[0].change, Change::changed);
+    EXPECT_EQ(now[0].change_detail, "state closed -> open|filtered");
+    EXPECT_EQ(now[1].change, Change::added);
+    EXPECT_EQ(now[1].change_detail, "was open|filtered");
+    EXPECT_EQ(now[2].change, Change::changed);
+    EXPECT_EQ(now[2].change_detail, "now open|filtered (open in the baseline)");
+    EXPECT_EQ(now[3].change, Change::none);  // open|filtered in both
+    EXPECT_EQ(now[4].change, Change::none);  // closed in both
+}

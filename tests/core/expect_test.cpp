@@ -155,3 +155,20 @@ TEST(Expect, AnotherServiceIsUnexpectedAndSaysWhy) {
     EXPECT_EQ(rows[2].expect_note, "expected smtp, found imap");
     EXPECT_EQ(rows[3].expect_note, "");  // not a listener
 }
+
+// An expectation names one protocol (tcp when none is written): 53/udp matches only UDP rows, 53 only TCP
+// ones, and an open|filtered UDP row is no listener to label.
+TEST(Expect, UdpExpectationMatchesOnlyUdpRows) {
+    const auto list = ExpectList::parse("198.18.0.5 53/udp resolver\n198.18.0.5 22 ssh\n");
+    EXPECT_NE(list.match(test::udp(row("198.18.0.5", 53))), nullptr);
+    EXPECT_EQ(list.match(row("198.18.0.5", 53)), nullptr);
+    EXPECT_NE(list.match(row("198.18.0.5", 22)), nullptr);
+    EXPECT_EQ(list.match(test::udp(row("198.18.0.5", 22))), nullptr);
+    std::vector<ReportRow> rows{test::udp(row("198.18.0.5", 53)), row("198.18.0.5", 53),
+                                test::udp(row("198.18.0.5", 53, PortState::open_filtered))};
+    rows[2].result.host = *Address::parse("198.18.0.6");
+    EXPECT_EQ(list.apply(rows), 1u);
+    EXPECT_TRUE(rows[0].label.labels & label_expected);
+    EXPECT_FALSE(rows[1].label.labels & label_expected);
+    EXPECT_FALSE(rows[2].label.labels & label_expected);
+}

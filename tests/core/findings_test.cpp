@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "audit_rows.hpp"
+#include "core/diff.hpp"
 #include "core/errors.hpp"
 
 using namespace ghostport::core;
@@ -134,4 +135,26 @@ TEST(FailOn, AnUnknownRarityIsNeverAtLeastN) {
     auto r = row("198.18.0.1", 1642, PortState::open, "isis-am");
     r.label.rarity = std::nullopt;
     EXPECT_TRUE(findings({r}, FailOn::parse("rarity>=0")).empty());
+}
+
+// Only open counts as a listener: a UDP port moving from closed to open|filtered is a change, never new;
+// open|filtered -> open is new.
+TEST(FailOn, OpenFilteredNeverFailsNew) {
+    std::vector<ReportRow> baseline{test::udp(row("198.18.0.1", 161, PortState::closed, "snmp")),
+                                    test::udp(row("198.18.0.1", 123, PortState::open_filtered, "ntp"))};
+    std::vector<ReportRow> now{test::udp(row("198.18.0.1", 161, PortState::open_filtered, "snmp")),
+                               test::udp(row("198.18.0.1", 123, PortState::open_filtered, "ntp"))};
+    compare_with_baseline(now, baseline, [](const PortResult&) { return true; });
+    EXPECT_EQ(now[0].change, Change::changed);
+    EXPECT_TRUE(findings(now, FailOn::parse("new")).empty());
+    EXPECT_TRUE(findings(now, FailOn::parse("new,ghost,unexpected,rarity>=0")).empty());
+    EXPECT_EQ(findings(now, FailOn::parse("changed")).size(), 1u);
+
+    std::vector<ReportRow> later{test::udp(row("198.18.0.1", 161, PortState::open_filtered, "snmp")),
+                                 test::udp(row("198.18.0.1", 123, PortState::open, "ntp"))};
+    compare_with_baseline(later, now, [](const PortResult&) { return true; });
+    const auto found = findings(later, FailOn::parse("new"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].row->result.port, 123);
+    EXPECT_EQ(found[0].why, "new");
 }

@@ -284,3 +284,38 @@ TEST(Merge, HostsOpenAndFleetWideAreCountedOverTheWholeScan) {
         EXPECT_EQ((row.label.labels & label_fleet_wide) != 0, row.result.state == PortState::open);
     }
 }
+
+// 53/tcp and 53/udp of one host are two rows, never merged into one; open|filtered is counted apart and
+// loses to an answer like filtered does.
+TEST(Merge, TcpAndUdpOfOnePortStayApart) {
+    auto tcp = row("198.18.0.1", 53, PortState::open, "domain");
+    auto udp_quiet = test::udp(row("198.18.0.1", 53, PortState::open_filtered, "domain"));
+    auto udp_open = test::udp(row("198.18.0.1", 53, PortState::open, "domain"));
+    auto a = shard("a.json", 1, 2, {tcp, udp_quiet});
+    auto b = shard("b.json", 2, 2, {udp_open});
+    a.report.meta.open_filtered = 1;
+    const auto r = merge_reports({a, b}, {});
+    ASSERT_EQ(r.report.rows.size(), 2u);
+    EXPECT_EQ(r.report.rows[0].result.proto, Proto::tcp);
+    EXPECT_EQ(r.report.rows[0].result.state, PortState::open);
+    EXPECT_EQ(r.report.rows[1].result.proto, Proto::udp);
+    EXPECT_EQ(r.report.rows[1].result.state, PortState::open);
+    EXPECT_EQ(r.report.meta.open_filtered, 1u);
+    EXPECT_EQ(r.report.meta.open, 2u);
+    // Each is open on its one host: counted per (port, proto), not twice for port 53.
+    EXPECT_EQ(r.report.rows[0].label.hosts_open, 1u);
+    EXPECT_EQ(r.report.rows[1].label.hosts_open, 1u);
+}
+
+// A CSV input counts its open|filtered rows, and its ports per host are (port, proto) pairs.
+TEST(Merge, CsvCountsOpenFilteredAndPortsPerProtocol) {
+    MergeInput in;
+    in.path = "udp.csv";
+    in.report.rows = {row("198.18.0.1", 53), test::udp(row("198.18.0.1", 53, PortState::open_filtered)),
+                      test::udp(row("198.18.0.1", 161, PortState::closed))};
+    const auto r = merge_reports({in}, {.unchecked = true});
+    EXPECT_EQ(r.report.meta.open_filtered, 1u);
+    EXPECT_EQ(r.report.meta.closed, 1u);
+    EXPECT_EQ(r.report.meta.ports_per_host, 3u);
+    EXPECT_EQ(r.report.rows.size(), 3u);
+}

@@ -436,3 +436,62 @@ TEST(RegistryFill, AFilledStatusAndTheFillRoundTripThroughJsonAndCsv) {
                             }),
               1);
 }
+
+namespace {
+
+// One host with 53/tcp and 53/udp and a UDP row of every state with its reason.
+core::Report udp_report() {
+    core::Report r = test::sample_report();
+    r.meta.udp_ports_scanned = "53,123,161,500";
+    r.meta.open_filtered = 1;
+    auto udp_row = [](std::uint16_t port, core::PortState state, core::Reason reason) {
+        core::ReportRow row = test::make_row("198.18.0.5", port, 1.0, 0, "domain");
+        row.result.proto = core::Proto::udp;
+        row.result.state = state;
+        row.result.reason = reason;
+        return row;
+    };
+    r.rows = {test::make_row("198.18.0.5", 53, 1.0, 0, "domain"),
+              udp_row(53, core::PortState::open, core::Reason::udp_response),
+              udp_row(123, core::PortState::open_filtered, core::Reason::no_response),
+              udp_row(161, core::PortState::closed, core::Reason::port_unreach),
+              udp_row(500, core::PortState::filtered, core::Reason::unreachable)};  // in report order
+    return r;
+}
+
+void expect_same_rows(const std::vector<core::ReportRow>& got, const std::vector<core::ReportRow>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(got[i].result.port, want[i].result.port) << i;
+        EXPECT_EQ(got[i].result.proto, want[i].result.proto) << i;
+        EXPECT_EQ(got[i].result.state, want[i].result.state) << i;
+        EXPECT_EQ(got[i].result.reason, want[i].result.reason) << i;
+    }
+}
+
+}  // namespace
+
+// UDP rows keep their protocol, state (open|filtered included) and reason through CSV and JSON, and 53/tcp
+// and 53/udp of one host stay two rows.
+TEST(ReportReaders, UdpRowsAndEveryStateRoundTrip) {
+    const core::Report r = udp_report();
+    const std::string csv = csv_of(r);
+    EXPECT_NE(csv.find(",udp,open|filtered,no-response,"), std::string::npos);
+    EXPECT_NE(csv.find(",udp,open,udp-response,"), std::string::npos);
+    EXPECT_NE(csv.find(",udp,closed,port-unreach,"), std::string::npos);
+    expect_same_rows(read_csv_report(csv), r.rows);
+    const core::Report back = read_json_report(json_of(r));
+    expect_same_rows(back.rows, r.rows);
+    EXPECT_EQ(back.meta.open_filtered, 1u);
+    EXPECT_EQ(back.meta.udp_ports_scanned, "53,123,161,500");
+    EXPECT_EQ(back.meta.ports_scanned, r.meta.ports_scanned);
+}
+
+// A state or reason no version wrote is an error naming the field, as before.
+TEST(ReportReaders, UnknownStateIsAnError) {
+    std::string csv = csv_of(udp_report());
+    const auto at = csv.find("open|filtered");
+    ASSERT_NE(at, std::string::npos);
+    csv.replace(at, 13, "open/filtered");
+    EXPECT_NE(error_of([&] { read_csv_report(csv); }).find("state"), std::string::npos);
+}

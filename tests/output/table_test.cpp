@@ -219,3 +219,22 @@ TEST(Table, APortOpenOnSeveralHostsIsOneLineWithItsHosts) {
         << table;
     EXPECT_EQ(table.find("1642/tcp", table.find("1642/tcp") + 1), std::string::npos) << "one line for 1642";
 }
+
+// UDP rows: 53/tcp and 53/udp on two lines, open|filtered as a state, and the summary counts open|filtered
+// apart from open.
+TEST(Table, UdpRowsAndOpenFilteredCount) {
+    Report report = sample_report();
+    auto tcp = make_row("198.18.0.9", 53, 1.0, 0, "domain");
+    auto udp = make_row("198.18.0.9", 53, 1.0, 0, "domain");
+    udp.result.proto = ghostport::core::Proto::udp;
+    udp.result.state = ghostport::core::PortState::open_filtered;
+    udp.result.reason = ghostport::core::Reason::no_response;
+    report.rows = {udp, tcp};
+    report.meta.open_filtered = 1200;
+    const std::string table = table_of(report, {.color = false, .show_state = true});
+    EXPECT_NE(table.find("53/tcp  open/syn-ack "), std::string::npos) << table;
+    EXPECT_NE(table.find("53/udp  open|filtered/no-response"), std::string::npos) << table;
+    EXPECT_NE(table.find(", 4 open, 1,200 open|filtered, 0 ghosts,"), std::string::npos) << table;
+    report.meta.open_filtered = 0;
+    EXPECT_EQ(table_of(report).find("open|filtered,"), std::string::npos);
+}

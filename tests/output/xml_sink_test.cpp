@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "output/scan_ports_reader.hpp"
 #include "output/utf8.hpp"
 #include "sample_report.hpp"
 #include "tests/skip.hpp"
@@ -778,4 +779,67 @@ TEST_F(XmlNdiff, LibnmapReadsFiveHostsAndTheServices) {
               std::string::npos)
         << out;
     std::cout << "libnmap output:\n" << out;
+}
+
+// A TCP and UDP scan: one <scaninfo> per protocol, 53/tcp and 53/udp two ports, open|filtered and the UDP
+// reasons in nmap's words; the scan-ports reader (nmap -oX or ours) reads the states and protocols back.
+TEST(XmlSink, UdpPortsStatesAndScaninfo) {
+    Report report;
+    report.meta.engine = "syn";
+    report.meta.ports_scanned = "53";
+    report.meta.udp_ports_scanned = "53,123,161";
+    report.meta.ports_per_host = 4;
+    auto tcp = make_row("198.18.0.5", 53, 1.0, 0, "domain");
+    auto udp = [](std::uint16_t port, ghostport::core::PortState state, ghostport::core::Reason reason) {
+        auto row = make_row("198.18.0.5", port, 1.0, 0, "domain");
+        row.result.proto = ghostport::core::Proto::udp;
+        row.result.state = state;
+        row.result.reason = reason;
+        return row;
+    };
+    report.rows = {udp(123, ghostport::core::PortState::open_filtered, ghostport::core::Reason::no_response),
+                   udp(53, ghostport::core::PortState::open, ghostport::core::Reason::udp_response), tcp,
+                   udp(161, ghostport::core::PortState::closed, ghostport::core::Reason::port_unreach)};
+    const std::string text = xml_text(report);
+    const Element run = XmlReader(text).parse_document();
+    const auto infos = run.all("scaninfo");
+    ASSERT_EQ(infos.size(), 2u);
+    EXPECT_EQ((*infos[0])["protocol"], "tcp");
+    EXPECT_EQ((*infos[0])["numservices"], "1");
+    EXPECT_EQ((*infos[1])["type"], "udp");
+    EXPECT_EQ((*infos[1])["protocol"], "udp");
+    EXPECT_EQ((*infos[1])["services"], "53,123,161");
+    EXPECT_EQ((*infos[1])["numservices"], "3");
+    const auto ports = run.one("host").one("ports").all("port");
+    ASSERT_EQ(ports.size(), 4u);
+    EXPECT_EQ((*ports[0])["protocol"], "tcp");
+    EXPECT_EQ((*ports[1])["protocol"], "udp");
+    EXPECT_EQ((*ports[1])["portid"], "53");
+    EXPECT_EQ(ports[1]->one("state")["reason"], "udp-response");
+    EXPECT_EQ(ports[2]->one("state")["state"], "open|filtered");
+    EXPECT_EQ(ports[2]->one("state")["reason"], "no-response");
+    EXPECT_EQ(ports[3]->one("state")["reason"], "port-unreach");
+
+    const auto view = ghostport::output::read_scan_xml(text);
+    EXPECT_EQ(view.tcp_scanned, (std::vector<std::uint16_t>{53}));
+    EXPECT_EQ(view.udp_scanned, (std::vector<std::uint16_t>{53, 123, 161}));
+    ASSERT_EQ(view.ports.size(), 4u);
+    EXPECT_EQ(view.ports[1].proto, ghostport::core::Proto::udp);
+    EXPECT_EQ(view.ports[2].state, ghostport::core::PortState::open_filtered);
+}
+
+// A UDP-only scan has the UDP <scaninfo> alone; a host that only answered UDP is up by "udp-response".
+TEST(XmlSink, UdpOnlyScan) {
+    Report report;
+    report.meta.udp_ports_scanned = "53";
+    report.meta.ports_per_host = 1;
+    auto row = make_row("198.18.0.5", 53, 1.0, 0, "domain");
+    row.result.proto = ghostport::core::Proto::udp;
+    row.result.reason = ghostport::core::Reason::udp_response;
+    report.rows = {row};
+    const Element run = xml_tree(report);
+    const auto infos = run.all("scaninfo");
+    ASSERT_EQ(infos.size(), 1u);
+    EXPECT_EQ((*infos[0])["protocol"], "udp");
+    EXPECT_EQ(run.one("host").one("status")["reason"], "udp-response");
 }
