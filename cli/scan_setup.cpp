@@ -157,6 +157,14 @@ ScanSetup prepare_scan(const ScanOptions& o) {
             s.prevalence = registry::Prevalence::load(*p);
     }
     s.audit.check_prevalence(s.prevalence.has_value());
+    {
+        // Before the notice below: a scan that cannot start says so in one line.
+        PortChoice ports = choose_ports(o, s.prevalence ? &*s.prevalence : nullptr);
+        s.tcp = ports.tcp;
+        s.udp = ports.udp;
+        s.ports = std::move(ports.tcp_ports);
+        s.udp_ports = std::move(ports.udp_ports);
+    }
     if (!s.prevalence && !o.quiet)
         std::fprintf(stderr, "ghostport: %s\n", no_prevalence_notice(o.no_prevalence).c_str());
     if (o.identify) {
@@ -164,13 +172,6 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         // A connect sweep and the conversations share the open-file limit: the engine gets half of it.
         if (e.concurrency == 0 && s.engine_name == "connect")
             e.concurrency = std::max(1u, scanner::concurrency_for(scanner::raise_fd_limit(), 0) / 2);
-    }
-    {
-        PortChoice ports = choose_ports(o, s.prevalence ? &*s.prevalence : nullptr);
-        s.tcp = ports.tcp;
-        s.udp = ports.udp;
-        s.ports = std::move(ports.tcp_ports);
-        s.udp_ports = std::move(ports.udp_ports);
     }
     s.targets = scanner::build_targets(o.targets, scanner::system_resolver());
     if (!o.no_drop_privileges && privileged_process()) {

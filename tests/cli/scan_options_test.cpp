@@ -20,3 +20,21 @@ TEST(ScanOptions, UmaskAddsReadNeverWrite) {
     EXPECT_THROW(parse_umask("8"), ghostport::core::InputError);
     EXPECT_THROW(parse_umask(""), ghostport::core::InputError);
 }
+
+// --show: open|filtered (or open-filtered) is a state of its own, in `all`; by default it is shown when
+// UDP is scanned (as nmap does), never otherwise.
+TEST(ScanOptions, ShowOpenFiltered) {
+    using ghostport::cli::parse_show;
+    EXPECT_TRUE(parse_show({"open|filtered"}).open_filtered);
+    EXPECT_FALSE(parse_show({"open|filtered"}).open);
+    EXPECT_TRUE(parse_show({"open-filtered"}).open_filtered);
+    const auto all = parse_show({"all"});
+    EXPECT_TRUE(all.open && all.closed && all.filtered && all.open_filtered);
+    EXPECT_FALSE(parse_show({}).open_filtered);
+    EXPECT_TRUE(parse_show({}).open);
+    EXPECT_TRUE(parse_show({}, true).open_filtered);
+    EXPECT_TRUE(parse_show({}, true).open);
+    EXPECT_FALSE(parse_show({"open"}, true).open_filtered) << "an explicit --show wins";
+    EXPECT_FALSE(parse_show({"filtered"}).open_filtered);
+    EXPECT_THROW(parse_show({"open/filtered"}), ghostport::core::InputError);
+}
