@@ -59,25 +59,27 @@ void join_scan(ListenerReport& report, const ScanView& scan, const std::string& 
             return r.proto == proto && r.port == port && r.host == host;
         });
     };
-    auto open_at = [&](Proto proto, std::uint16_t port, const Address& host) {
+    auto state_at = [&](Proto proto, std::uint16_t port, const Address& host, PortState state) {
         return std::any_of(scan.ports.begin(), scan.ports.end(), [&](const PortResult& r) {
-            return r.proto == proto && r.port == port && r.host == host && r.state == PortState::open;
+            return r.proto == proto && r.port == port && r.host == host && r.state == state;
         });
     };
     for (auto& row : report.rows) {
         row.outside = Outside::none;
         const Listener& l = row.listener;
         if (row.change == Change::gone || exposure_of(l) == Exposure::loopback || !l.netns.empty()) continue;
-        bool any_probed = false;
+        bool any_probed = false, silent = false;
         for (const auto& host : scan.hosts) {
             if (!reaches(l, host)) continue;
-            if (open_at(l.proto, l.port, host)) {
+            if (state_at(l.proto, l.port, host, PortState::open)) {
                 row.outside = Outside::seen;
                 break;
             }
+            // A UDP socket that ignored the probe: open|filtered says nothing about a filter on the way.
+            silent = silent || state_at(l.proto, l.port, host, PortState::open_filtered);
             any_probed = any_probed || probed(l.proto, l.port, host);
         }
-        if (row.outside == Outside::none && any_probed) row.outside = Outside::filtered;
+        if (row.outside == Outside::none && any_probed && !silent) row.outside = Outside::filtered;
     }
     report.forwarded.clear();
     for (const auto& r : scan.ports) {

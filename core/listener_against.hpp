@@ -21,11 +21,12 @@ struct ScanView {
     std::vector<std::uint16_t> tcp_scanned, udp_scanned;
 };
 
-// A ghostport scan report as a ScanView: the rows' hosts and meta.hosts_up_list, the rows, and the TCP ports
-// of meta.ports_scanned ("1-1024,1642").
+// A ghostport scan report as a ScanView: the rows' hosts and meta.hosts_up_list, the rows, the TCP ports of
+// meta.ports_scanned ("1-1024,1642") and the UDP ports of meta.udp_ports_scanned.
 ScanView scan_view(const Report& scan);
 
-// Sets each row's `outside` (see core::Outside; gone and loopback rows stay none) and report.forwarded: every
+// Sets each row's `outside` (see core::Outside; gone and loopback rows stay none, and so does a (UDP) row the
+// scan found open|filtered, which a silent listener gives as well as a filter) and report.forwarded: every
 // port the scan found open on a host for which no socket of the caller's own namespace (netns "") listens on
 // that port, proto and host (bound to it, or to all addresses of its family, or dual-stack ::). `elsewhere`
 // names the other namespaces with a listener on that port. Sets meta.against_source to `source`.

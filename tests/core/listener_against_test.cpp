@@ -52,6 +52,29 @@ TEST(JoinScan, SeenFilteredAndForwardedAreTold) {
               "(DNAT, docker-proxy) elsewhere, to namespace gpt-c1");
 }
 
+// UDP: a listener the scan found open is seen; one it found open|filtered (a socket that ignores the probe
+// gives that as well as a firewall) is not called filtered; 53/tcp open says nothing of 53/udp.
+TEST(JoinScan, UdpListenersByTheirOwnRows) {
+    ListenerReport report;
+    report.rows = {listener_row(Proto::udp, "0.0.0.0", 53), listener_row(Proto::udp, "0.0.0.0", 123),
+                   listener_row(Proto::udp, "0.0.0.0", 161)};
+    ScanView scan;
+    scan.hosts = {*Address::parse("198.18.0.5")};
+    auto udp = [](PortResult r) {
+        r.proto = Proto::udp;
+        return r;
+    };
+    scan.ports = {port("198.18.0.5", 53, PortState::open), udp(port("198.18.0.5", 53, PortState::open)),
+                  udp(port("198.18.0.5", 123, PortState::open_filtered)),
+                  port("198.18.0.5", 161, PortState::open)};
+    scan.udp_scanned = {53, 123, 161};
+    scan.tcp_scanned = {53, 161};
+    join_scan(report, scan, "scan.json");
+    EXPECT_EQ(report.rows[0].outside, Outside::seen);
+    EXPECT_EQ(report.rows[1].outside, Outside::none);
+    EXPECT_EQ(report.rows[2].outside, Outside::filtered) << "161/tcp open is not 161/udp";
+}
+
 TEST(JoinScan, WithoutPortListsOnlyTheRowsPortsCountAsProbed) {
     ListenerReport report;
     report.rows = {listener_row(Proto::tcp, "0.0.0.0", 1642), listener_row(Proto::tcp, "198.18.0.9", 22)};
@@ -69,12 +92,14 @@ TEST(ScanView, TakesHostsRowsAndTheScannedPortList) {
     Report r;
     r.meta.hosts_up_list = {*Address::parse("198.18.0.7")};
     r.meta.ports_scanned = "1-3,22";
+    r.meta.udp_ports_scanned = "53,161";
     ReportRow row;
     row.result = port("198.18.0.5", 22, PortState::open);
     r.rows.push_back(row);
     const auto v = scan_view(r);
     EXPECT_EQ(v.hosts.size(), 2u);
     EXPECT_EQ(v.tcp_scanned, (std::vector<std::uint16_t>{1, 2, 3, 22}));
+    EXPECT_EQ(v.udp_scanned, (std::vector<std::uint16_t>{53, 161}));
     EXPECT_EQ(v.ports.size(), 1u);
 }
 

@@ -25,7 +25,10 @@ const Registry& registry() {
         "finger,79,tcp,Finger,misuse by mail users\n"
         ",81,,Unassigned,\n"
         "italk,12345,tcp,Italk Chat System,\n"
-        "www,8080,tcp,Web alternate,\n",
+        "www,8080,tcp,Web alternate,\n"
+        "snmp,161,udp,SNMP,\n"
+        ",162,tcp,Unassigned,\n"
+        ",31337,udp,Unassigned,\n",
         "iana.csv");
     return r;
 }
@@ -36,7 +39,8 @@ const Prevalence& prevalence() {
         "finger\t79/tcp\t0.006022\n"
         "unknown\t81/tcp\t0.012056\n"
         "netbus\t12345/tcp\t0.000527\n"
-        "http-proxy\t8080/tcp\t0.042052\n",
+        "http-proxy\t8080/tcp\t0.042052\n"
+        "snmp\t161/udp\t0.433\n",
         "nmap-services");
     return p;
 }
@@ -146,4 +150,27 @@ TEST(LabelerReal, NetbusIsKnownAsOn12345) {
     EXPECT_EQ(rows[1].label.known_as, "");
     EXPECT_TRUE(rows[1].label.is_ghost());
     EXPECT_GE(rows[1].label.rarity.value(), 9.0);
+}
+
+// A UDP row is labelled from the UDP records (161/udp is snmp, 162/tcp's Unassigned is not its), and only an
+// open one is a listener: open|filtered gets the registry's name and no ghost label.
+TEST(Labeler, UdpRowsUseUdpRecordsAndOnlyOpenIsAGhost) {
+    const Labeler labeler(registry(), &prevalence());
+    auto udp = [](int host, std::uint16_t port, PortState state) {
+        PortResult r = result(host, port, state);
+        r.proto = Proto::udp;
+        return r;
+    };
+    const auto rows = labeler.label({udp(1, 161, PortState::open), result(1, 161, PortState::open),
+                                     udp(1, 31337, PortState::open_filtered), udp(2, 31337, PortState::open)},
+                                    2);
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[0].label.service, "snmp");
+    EXPECT_EQ(rows[0].label.status, RegistryStatus::assigned);
+    EXPECT_EQ(rows[0].label.hosts_open, 1u);
+    EXPECT_NE(rows[1].label.service, "snmp") << "161/tcp has no snmp record here";
+    EXPECT_EQ(rows[2].label.status, RegistryStatus::unassigned);
+    EXPECT_FALSE(rows[2].label.is_ghost()) << "open|filtered is no listener";
+    EXPECT_EQ(rows[2].label.hosts_open, 1u) << "counted over the open rows of 31337/udp";
+    EXPECT_TRUE(rows[3].label.is_ghost());
 }
