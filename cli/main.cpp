@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
         return fail(core::exit_usage, e.what());
     }
     CLI::App app{
-        "ghostport: an active TCP port scanner that labels every open port with its IANA name and a rarity "
+        "ghostport: an active TCP and UDP port scanner that labels every open port with its IANA name and a "
+        "rarity "
         "score, so ports open where nothing ought to listen (ghosts) stand out.",
         "ghostport"};
     app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);

@@ -155,8 +155,9 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
     auto o = std::make_shared<ScanOptions>();
     o->command_line = command_line;
     o->argv = args;
-    auto* cmd = app.add_subcommand(
-        "scan", "Scan TCP ports of hosts, label every open port with its rarity, and (-sV) say what answers");
+    auto* cmd = app.add_subcommand("scan",
+                                   "Scan TCP (and -sU: UDP) ports of hosts, label every open port with its "
+                                   "rarity, and (-sV) say what answers");
     add_scan_options(*cmd, *o);
     cmd->set_config("--config", "",
                     "Read options from a TOML or INI FILE (long option names as keys); "
