@@ -14,7 +14,9 @@ namespace ghostport::core {
 // The conditions of `--fail-on new,gone,changed,ghost,all-open,rarity>=N,unexpected,borrowed`. A row
 // labelled expected (by --expect) is never a finding.
 //   new / gone / changed: the row's change against the baseline (needs a baseline); `new` also fires on
-//   every all-open row (a host answering on every port hides which listeners are new);
+//   every all-open row (a host answering on every port hides which listeners are new). Only open and
+//   all-open rows are listeners: a UDP port moving from closed to open|filtered is changed, never new;
+//   open|filtered -> open is new;
 //   ghost: an open row labelled ghost;   all-open: an all-open row (baseline or not);
 //   rarity>=N: an open row whose rarity is known and at least N (0..10; the caller refuses the condition
 //   when there is no prevalence data, see needs_rarity);

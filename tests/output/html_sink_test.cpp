@@ -734,3 +734,21 @@ TEST(HtmlSink, APortOpenOnSeveralHostsIsOneExpandableRow) {
         << table;
     EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5) << "header, tbody, one row, closing lines";
 }
+
+// A UDP scan: open|filtered is counted apart in the summary, and a UDP row says its protocol and state.
+TEST(HtmlSink, UdpRowsAndOpenFilteredCount) {
+    auto report = sample_report();
+    report.meta.open_filtered = 1200;
+    auto udp = report.rows[0];
+    udp.result.proto = ghostport::core::Proto::udp;
+    udp.result.state = ghostport::core::PortState::open_filtered;
+    udp.result.reason = ghostport::core::Reason::no_response;
+    report.rows.push_back(udp);
+    const std::string html = html_of(report);
+    const std::string_view summary = slice(html, "<section id=\"summary\">", "</section>");
+    EXPECT_NE(
+        summary.find("<th>States</th><td>4 open, 131,066 closed, 982,961 filtered, 1,200 open|filtered</td>"),
+        std::string_view::npos);
+    EXPECT_NE(html.find("22/udp"), std::string::npos);
+    EXPECT_NE(html.find("open|filtered <span class=\"why\">(no-response)</span>"), std::string::npos);
+}
