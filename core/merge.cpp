@@ -127,6 +127,7 @@ int evidence(PortState s) {
         case PortState::closed:
             return 1;
         case PortState::filtered:
+        case PortState::open_filtered:
             return 0;
     }
     return 0;

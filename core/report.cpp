@@ -27,6 +27,8 @@ std::string_view to_string(PortState s) {
             return "filtered";
         case PortState::all_open:
             return "all-open";
+        case PortState::open_filtered:
+            return "open|filtered";
     }
     return "?";
 }
@@ -41,6 +43,10 @@ std::string_view to_string(Reason r) {
             return "no-response";
         case Reason::unreachable:
             return "unreachable";
+        case Reason::udp_response:
+            return "udp-response";
+        case Reason::port_unreach:
+            return "port-unreach";
     }
     return "?";
 }

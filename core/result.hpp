@@ -13,9 +13,9 @@ namespace ghostport::core {
 enum class Proto : std::uint8_t { tcp, udp };
 // all_open: a whole host, not one port: it answered SYN-ACK on more ports than --port-threshold (a tarpit or
 // an IPS answering everything), so its ports are reported once as one row with port 0.
-enum class PortState : std::uint8_t { open, closed, filtered, all_open };
+enum class PortState : std::uint8_t { open, closed, filtered, all_open, open_filtered };
 // Why the state was decided: the evidence, in nmap's vocabulary.
-enum class Reason : std::uint8_t { syn_ack, rst, no_response, unreachable };
+enum class Reason : std::uint8_t { syn_ack, rst, no_response, unreachable, udp_response, port_unreach };
 
 std::string_view to_string(Proto p);
 std::string_view to_string(PortState s);
