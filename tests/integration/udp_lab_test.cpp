@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <memory>
+#include <tuple>
 
 #include "tests/integration/lab.hpp"
 
@@ -80,6 +81,13 @@ class UdpLab : public ::testing::Test {
                            "b=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM);b.bind(('2001:2::10',1650))\n"
                            "print('ready',flush=True);time.sleep(600)\n"}),
             "ready"));
+        // A hostile host beside them: huge answers, floods, and forged port unreachables about 198.18.0.10.
+        for (const auto& [self, victim] : {std::pair{"198.18.0.11", v4}, {"2001:2::11", v6}})
+            shared->daemons.push_back(std::make_unique<Background>(
+                lab.in_target({"python3", std::string(GHOSTPORT_SOURCE_DIR) + "/tests/lab/udp_hostile.py",
+                               "--bind", self, "1642", "--victim", victim, "--victim-ports", "53,1650,1700",
+                               "--seconds", "300"}),
+                "ready"));
         // The daemons bind within a moment; wait until every socket is there (at most 5 s).
         for (int i = 0; i < 100; ++i) {
             const auto ss = run(lab.in_target({"ss", "-lunH"}), std::chrono::seconds(5)).out;
@@ -168,6 +176,33 @@ TEST_F(UdpLab, TcpAndUdpInOneRunKeepTheirOwnRows) {
     EXPECT_EQ(rows.at("1642/udp").at("detected_service"), "domain");
     EXPECT_EQ(rows.at("1643/udp").at("state"), "closed");
     EXPECT_EQ(rows.size(), 4u);
+}
+
+// Host .11 answers 1642 with a 60,000-byte datagram and a flood, and forges port unreachables about .10's
+// open, silent and dropped ports: .10's rows stay exactly as without it, .11's are its own. Over the raw path
+// (IPv4 and IPv6) and the kernel-socket path.
+TEST_F(UdpLab, HostileAnswersChangeOnlyTheirOwnRows) {
+    for (const auto& [engine, victim, hostile] :
+         {std::tuple{"syn", v4, "198.18.0.11"}, {"connect", v4, "198.18.0.11"}, {"syn", v6, "2001:2::11"}}) {
+        SCOPED_TRACE(std::string(engine) + " " + victim);
+        RunResult r;
+        auto argv = scan_args({"-sU", "--engine", engine, "-n", "-p", "U:53,1642,1650,1700,1702-1705", victim,
+                               hostile, "--show", "all", "--format", "csv"});
+        r = run(shared->lab->in_scanner(argv), std::chrono::seconds(120));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        std::map<std::string, std::string> state;
+        for (auto& row : parse_csv_report(r.out)) state[row["host"] + " " + row["port"]] = row["state"];
+        const std::string v = victim, h = hostile;
+        EXPECT_EQ(state[v + " 53"], "open");
+        EXPECT_EQ(state[v + " 1642"], "open");
+        EXPECT_EQ(state[v + " 1650"], "open|filtered");
+        EXPECT_EQ(state[v + " 1700"], "open|filtered");
+        EXPECT_EQ(state[h + " 1642"], "open");
+        EXPECT_EQ(state[h + " 1700"], "open|filtered");
+        for (const char* p : {"53", "1650", "1702", "1703", "1704", "1705"}) EXPECT_EQ(state[h + " " + p], "closed") << p;
+        for (const char* p : {"1702", "1703", "1704", "1705"}) EXPECT_EQ(state[v + " " + p], "closed") << p;
+        EXPECT_EQ(state.size(), 16u);
+    }
 }
 
 }  // namespace
