@@ -368,6 +368,19 @@ const std::vector<SpecAnswer> spec_answers{
                  "0\x1b\x1b\x06krbtgt\x1b\x11GHOSTPORT.INVALID",
                  106),
      "kerberos", "", "", "KRB-ERROR"},
+    {"kerberos-as-req",
+     std::string("~|0z\xa0\x03\x02\x01\x05\xa1\x03\x02\x01\x1e\xa4\x11\x18\x0f"
+                 "20261205084000Z\xa5\x05\x02\x03\x01\xe2@\xa6\x03\x02\x01\x06\xa9\x13\x1b\x11GHOSTPORT."
+                 "INVALID\xaa&0$\xa0\x03\x02\x01\x02\xa1\x1d"
+                 "0\x1b\x1b\x06krbtgt\x1b\x11GHOSTPORT.INVALID\xab\x12\x1b\x10"
+                 "CLIENT_NOT_FOUND",
+                 126),
+     "kerberos", "", "", "KRB-ERROR CLIENT_NOT_FOUND"},
+    {"ikev2-nat-t",
+     std::string("\x00\x00\x00\x00gp-ikev2RSPISPI!) \x22 "
+                 "\x00\x00\x00\x00\x00\x00\x00$\x00\x00\x00\x08\x00\x00\x00\x0e",
+                 40),
+     "isakmp", "", "", "IKEv2 NAT-T"},
     {"cldap-rootdse",
      std::string("0\x84\x00\x00\x00.\x02\x02GPd(\x04\x00"
                  "0$0\x22\x04\x0enamingContexts1\x10\x04\x0e"
@@ -375,7 +388,7 @@ const std::vector<SpecAnswer> spec_answers{
                  52),
      "ldap", "", "", "CLDAP"},
     {"coap-well-known", std::string("`Egp\xc1(\xff</.well-known/core>;ct=40,</time>;obs", 44), "coap", "", "",
-     "resource /.well-known"},
+     "first link </.well-known/core>"},
     {"l2tp-sccrq",
      std::string("\xc8\x02\x00\x1cGP\x00\x00\x00\x00\x00\x01\x80\x08\x00\x00\x00\x00\x00\x02\x80\x08\x00\x00"
                  "\x00\x02\x01\x00",
