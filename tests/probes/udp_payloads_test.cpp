@@ -329,6 +329,8 @@ const std::vector<SpecAnswer> spec_answers{
      "dtls", "", "", "HelloVerifyRequest"},
     {"openvpn", std::string("@SRVSESS!\x01\x00\x00\x00\x00gpovpnss\x00\x00\x00\x00", 26), "openvpn",
      "OpenVPN", "", "P_CONTROL_HARD_RESET_SERVER_V2"},
+    {"openvpn", std::string("(SRVSESS!\x01\x00\x00\x00\x00gpovpnss", 22), "openvpn", "OpenVPN", "",
+     "P_ACK_V1"},
     {"stun-binding",
      std::string("\x01\x01\x00$!\x12\xa4"
                  "Bghostportstn\x00 \x00\x08\x00\x01\xa1\x3f^\x12\xa4"
