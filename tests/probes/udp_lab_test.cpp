@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -260,6 +261,14 @@ std::vector<DaemonSpec> daemon_specs(const std::string& d) {
          {},
          "dtls-clienthello",
          4740},
+        // minissdpd answers M-SEARCH for the services submitted on its socket (register_ssdp_service).
+        {"minissdpd",
+         "minissdpd",
+         "/usr/sbin/minissdpd",
+         {"/usr/sbin/minissdpd", "-d", "-i", "lo", "-s", d + "/minissdpd.sock", "-p", d + "/minissdpd.pid"},
+         {},
+         "ssdp-msearch",
+         1900},
         {"inetd",
          "inetutils-inetd",
          "/usr/sbin/inetutils-inetd",
@@ -347,6 +356,7 @@ class UdpLab : public ::testing::Environment {
         return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
     }
     const std::string& ns() const { return ns_->name(); }
+    std::string path(const std::string& name) const { return dir_->path() + "/" + name; }
     clock_type::time_point started_at() const { return started_; }
 
   private:
@@ -393,6 +403,33 @@ std::optional<std::string> ask(int fd, const std::string& host, std::uint16_t po
     return std::nullopt;
 }
 
+// Submits an Internet Gateway Device to minissdpd, as miniupnpd does on start, over its socket: request type
+// 4, then ST, USN, SERVER and LOCATION, each after its length (one byte below 128). Retries for up to 5 s
+// while the socket is not there yet; false when it never was.
+bool register_ssdp_service(const std::string& socket_path) {
+    std::string request = "\x04";
+    for (const std::string field :
+         {"urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+          "uuid:67686f73-7470-6f72-742d-6c6162000001::urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+          "Debian/12 UPnP/1.1 MiniUPnPd/2.3.1", "http://127.0.0.1:5000/rootDesc.xml"}) {
+        request += static_cast<char>(field.size());
+        request += field;
+    }
+    const auto end = clock_type::now() + 5s;
+    while (clock_type::now() < end) {
+        const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        socket_path.copy(sa.sun_path, sizeof sa.sun_path - 1);
+        const bool sent = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
+                          ::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size());
+        close(fd);
+        if (sent) return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
 struct Expect {
     std::string daemon;
     std::uint16_t port;
@@ -419,6 +456,9 @@ void check(const Expect& e) {
     ASSERT_NE(spec, nullptr) << e.daemon;
     if (!lab->started(e.daemon))
         GP_SKIP(spec->binary + " is missing: install " + spec->package + " (scripts/deps.sh --tests)");
+    if (e.daemon == "minissdpd") {
+        ASSERT_TRUE(register_ssdp_service(lab->path("minissdpd.sock"))) << lab->log(e.daemon);
+    }
     const int fd = socket_in(lab->ns());
     ASSERT_GE(fd, 0) << "no socket in the namespace";
     // Start-up: the daemon's own payload on its own port, for up to 10 s after the lab started.
@@ -487,6 +527,7 @@ const Expect expectations[] = {
     ex("tftpd-hpa", 69, "tftp"),
     ex("coturn", 3478, "stun", "coturn", true),
     ex("nmbd", 137, "netbios-ns", "", false, "GPLAB", "198.18.0.1"),
+    ex("minissdpd", 1900, "ssdp", "MiniUPnPd", true),
     ex("avahi", 5353, "mdns", "", false, "_workstation"),
     ex("openvpn", 1194, "openvpn", "OpenVPN"),
     ex("krb5kdc", 88, "kerberos", "", false, "KRB-ERROR"),
