@@ -243,7 +243,7 @@ class Broker {
             case op_capture: {
                 need(1, 4);
                 if (relays_.size() >= max_captures) throw core::RuntimeError("refused: too many captures");
-                if (r.numbers[0] > 1 || r.numbers[1] > 0xFFFF || r.numbers[2] > 0xFFFF)
+                if (r.numbers[0] > 2 || r.numbers[1] > 0xFFFF || r.numbers[2] > 0xFFFF)
                     throw core::RuntimeError("refused: a malformed capture request");
                 scanner::CaptureRequest q;
                 q.ifname = r.strings[0];

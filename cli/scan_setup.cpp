@@ -129,6 +129,19 @@ PortChoice choose_ports(const ScanOptions& o, const registry::Prevalence* preval
     return c;
 }
 
+std::string locate_udp_payloads(const std::optional<std::string>& given) {
+    if (given) return *given;
+    if (const char* env = std::getenv("GHOSTPORT_UDP_PAYLOADS"); env && *env) return env;
+    const std::string places[] = {std::string(GHOSTPORT_DATA_DIR) + "/udp_payloads.txt",
+                                  std::string(GHOSTPORT_SOURCE_DIR) + "/probes/udp_payloads.txt"};
+    for (const auto& p : places) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(p, ec)) return p;
+    }
+    throw core::InputError(
+        fmt::format("-sU: no UDP payload definitions found (looked for {} and {})", places[0], places[1]));
+}
+
 ScanSetup prepare_scan(const ScanOptions& o) {
     ScanSetup s;
     s.show = parse_show(o.show, o.udp);

@@ -97,6 +97,11 @@ std::string no_prevalence_notice(bool refused);
 // core::InputError naming the places it looked when none exists.
 std::string locate_service_probes(const std::optional<std::string>& given);
 
+// The UDP payload definitions file -sU reads (probes/udp_payloads.txt): `given` (an option, when the CLI
+// has one), $GHOSTPORT_UDP_PAYLOADS, the installed DATADIR/ghostport/udp_payloads.txt, then the source
+// tree's probes/udp_payloads.txt. Throws core::InputError naming the places it looked when none exists.
+std::string locate_udp_payloads(const std::optional<std::string>& given);
+
 // --discovery-only: which hosts are up, one line each, then a summary; no port is probed.
 int run_discovery_only(const ScanOptions& o, const ScanSetup& s);
 

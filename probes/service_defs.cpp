@@ -21,6 +21,8 @@ namespace {
 
 constexpr std::size_t max_file_bytes = 4u << 20;  // 4 MiB: far above any real definitions file
 constexpr auto max_wait = std::chrono::milliseconds(60'000);
+// The largest UDP payload IPv4 carries (65535 - 20 - 8): a datagram probe cannot be longer.
+constexpr std::size_t max_datagram = 65'507;
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -250,10 +252,37 @@ void parse_match(Cursor& cur, bool soft, ServiceProbe& probe, std::size_t line_n
     probe.matches.push_back(std::move(m));
 }
 
-// The checks that need the whole probe: a send probe has a payload.
-void finish_probe(const ServiceProbe& p, std::string_view file) {
+const char* kind_name(ProbeKind k) {
+    switch (k) {
+        case ProbeKind::greeting:
+            return "greeting";
+        case ProbeKind::send:
+            return "send";
+        case ProbeKind::tls:
+            return "tls";
+        case ProbeKind::datagram:
+            return "datagram";
+    }
+    return "?";
+}
+
+// The checks that need the whole probe: a send probe has a non-empty payload, a datagram probe a payload
+// (which may be empty: the empty datagram) that fits its padding and one datagram.
+void finish_probe(const ServiceProbe& p, bool has_payload, std::string_view file) {
     if (p.kind == ProbeKind::send && p.payload.empty())
         throw core::InputError(fmt::format("{}:{}: send probe \"{}\" has no payload", file, p.line, p.name));
+    if (p.kind != ProbeKind::datagram) return;
+    if (!has_payload)
+        throw core::InputError(
+            fmt::format("{}:{}: datagram probe \"{}\" has no payload (payload \"\" sends an empty datagram)",
+                        file, p.line, p.name));
+    if (p.pad != 0 && p.pad < p.payload.size())
+        throw core::InputError(
+            fmt::format("{}:{}: datagram probe \"{}\": pad {} is shorter than its {}-byte payload", file,
+                        p.line, p.name, p.pad, p.payload.size()));
+    if (p.payload.size() > max_datagram)
+        throw core::InputError(fmt::format("{}:{}: datagram probe \"{}\": payload longer than {} bytes", file,
+                                           p.line, p.name, max_datagram));
 }
 
 }  // namespace
@@ -281,21 +310,24 @@ ServiceDefs ServiceDefs::parse(std::string_view text, std::string_view file_name
         if (directive.empty()) continue;
 
         if (directive == "probe") {
-            if (probe) finish_probe(*probe, file_name);
+            if (probe) finish_probe(*probe, once.contains("payload"), file_name);
             ServiceProbe p;
             p.line = line_no;
             p.name = std::string(cur.need_word("probe name"));
             if (!valid_name(p.name)) cur.fail(fmt::format("bad probe name \"{}\"", excerpt(p.name)));
             if (defs.find(p.name) >= 0) cur.fail(fmt::format("duplicate probe \"{}\"", p.name));
-            const auto kind = cur.need_word("probe kind (greeting, send or tls)");
+            const auto kind = cur.need_word("probe kind (greeting, send, tls or datagram)");
             if (kind == "greeting")
                 p.kind = ProbeKind::greeting;
             else if (kind == "send")
                 p.kind = ProbeKind::send;
             else if (kind == "tls")
                 p.kind = ProbeKind::tls;
+            else if (kind == "datagram")
+                p.kind = ProbeKind::datagram;
             else
-                cur.fail(fmt::format("unknown probe kind \"{}\" (greeting, send or tls)", excerpt(kind)));
+                cur.fail(fmt::format("unknown probe kind \"{}\" (greeting, send, tls or datagram)",
+                                     excerpt(kind)));
             cur.expect_end();
             defs.probes.push_back(std::move(p));
             probe = &defs.probes.back();
@@ -308,12 +340,22 @@ ServiceDefs ServiceDefs::parse(std::string_view text, std::string_view file_name
             cur.fail(fmt::format("{} given twice for probe \"{}\"", excerpt(directive), probe->name));
 
         if (directive == "payload") {
-            if (probe->kind != ProbeKind::send)
-                cur.fail(fmt::format("payload on a {} probe (only send probes have one)",
-                                     probe->kind == ProbeKind::tls ? "tls" : "greeting"));
+            if (probe->kind != ProbeKind::send && probe->kind != ProbeKind::datagram)
+                cur.fail(fmt::format("payload on a {} probe (only send and datagram probes have one)",
+                                     kind_name(probe->kind)));
             if (cur.at_end()) cur.fail("missing payload string");
             probe->payload = cur.quoted(true);
-            if (probe->payload.empty()) cur.fail("empty payload");
+            if (probe->payload.empty() && probe->kind == ProbeKind::send) cur.fail("empty payload");
+        } else if (directive == "pad") {
+            if (probe->kind != ProbeKind::datagram)
+                cur.fail(
+                    fmt::format("pad on a {} probe (only datagram probes have one)", kind_name(probe->kind)));
+            const auto w = cur.need_word("pad length");
+            unsigned long v = 0;
+            const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+            if (ec != std::errc() || end != w.data() + w.size() || v == 0 || v > max_datagram)
+                cur.fail(fmt::format("bad pad \"{}\" (expected 1-{} bytes)", excerpt(w), max_datagram));
+            probe->pad = v;
         } else if (directive == "ports") {
             parse_ports(cur, cur.need_word("port list"), *probe);
         } else if (directive == "rarity") {
@@ -322,7 +364,8 @@ ServiceDefs ServiceDefs::parse(std::string_view text, std::string_view file_name
                 cur.fail(fmt::format("rarity \"{}\" out of range (1-9)", excerpt(w)));
             probe->rarity = static_cast<unsigned>(w[0] - '0');
         } else if (directive == "in-tls") {
-            if (probe->kind == ProbeKind::tls) cur.fail("in-tls on a tls probe");
+            if (probe->kind == ProbeKind::tls || probe->kind == ProbeKind::datagram)
+                cur.fail(fmt::format("in-tls on a {} probe", kind_name(probe->kind)));
             probe->in_tls = true;
         } else if (directive == "wait") {
             probe->wait = parse_wait(cur, cur.need_word("wait time"));
@@ -344,14 +387,23 @@ ServiceDefs ServiceDefs::parse(std::string_view text, std::string_view file_name
         }
         cur.expect_end();
     }
-    if (probe) finish_probe(*probe, file_name);
+    if (probe) finish_probe(*probe, once.contains("payload"), file_name);
     if (defs.probes.empty()) throw core::InputError(fmt::format("{}: no probe defined", file_name));
     // Fallbacks may name probes defined later: checked once the whole file is read.
     for (const auto& p : defs.probes)
-        for (const auto& f : p.fallback)
-            if (defs.find(f) < 0)
+        for (const auto& f : p.fallback) {
+            const int to = defs.find(f);
+            if (to < 0)
                 throw core::InputError(fmt::format("{}:{}: probe \"{}\" falls back to unknown probe \"{}\"",
                                                    file_name, p.line, p.name, f));
+            // A UDP answer is never a TCP one: datagram probes fall back only to datagram probes.
+            const bool udp = p.kind == ProbeKind::datagram;
+            if (udp != (defs.probes[static_cast<std::size_t>(to)].kind == ProbeKind::datagram))
+                throw core::InputError(fmt::format(
+                    "{}:{}: probe \"{}\" falls back to {} probe \"{}\" (datagram probes fall back only to "
+                    "datagram probes, the others never to one)",
+                    file_name, p.line, p.name, kind_name(defs.probes[static_cast<std::size_t>(to)].kind), f));
+        }
     return defs;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// ghostport's own service-probe definitions (probes/tcp_services.txt): what to send to an open TCP port and
-// how to recognise the answer. The file format is documented at the top of that file; this is its parser.
-// Pure: no I/O but `load`, no regex compilation (service_match does that).
+// ghostport's own service-probe definitions (probes/tcp_services.txt, probes/udp_payloads.txt): what to send
+// to an open TCP port or a UDP port, and how to recognise the answer. The file format is documented at the
+// top of that file; this is its parser. Pure: no I/O but `load`, no regex compilation (service_match does
+// that).
 #pragma once
 
 #include <chrono>
@@ -32,12 +33,15 @@ enum class ProbeKind : std::uint8_t {
     greeting,  // send nothing: wait for the service to speak first (the first conversation on every port)
     send,      // send `payload`, read the answer
     tls,       // complete a TLS handshake (OpenSSL); the probes marked `in-tls` then run inside it
+    datagram,  // UDP: send `payload` (padded to `pad` bytes) as one datagram; the answer is the first
+               // datagram back. Never used by the TCP identify stage.
 };
 
 struct ServiceProbe {
     std::string name;  // unique: "greeting", "http-get", "tls", "redis-ping"
     ProbeKind kind = ProbeKind::send;
-    std::string payload;                                         // bytes, escapes decoded
+    std::string payload;  // bytes, escapes decoded
+    std::size_t pad = 0;  // datagram probes: zero bytes appended up to this total length (0 = none)
     std::vector<std::pair<std::uint16_t, std::uint16_t>> ports;  // port hints: inclusive ranges
     unsigned rarity = 5;                // 1 (send to any port) .. 9 (only where the port hints fit)
     bool in_tls = false;                // also sent inside TLS once a handshake succeeded

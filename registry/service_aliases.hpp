@@ -107,6 +107,28 @@ inline constexpr std::array service_aliases{
     ServiceAlias{"x11", "x11-5", AliasWrap::any, AliasSource::services},
     ServiceAlias{"x11", "x11-6", AliasWrap::any, AliasSource::services},
     ServiceAlias{"x11", "x11-7", AliasWrap::any, AliasSource::services},
+    // UDP (scan -sU, probes/udp_payloads.txt). The services named as IANA names them need no entry (domain,
+    // ntp, snmp, ssdp, sip, tftp, netbios-ns, mdns, isakmp, ldap, coap, l2tp, asf-rmcp, xdmcp, ms-sql-m,
+    // openvpn, echo, daytime, chargen, ws-discovery, kerberos on 88).
+    // IKE behind NAT runs on 4500 (RFC 3948).
+    ServiceAlias{"isakmp", "ipsec-nat-t"},
+    // Kerberos: MIT's KDC also listens on the old Kerberos IV port 750 (Debian: kerberos4).
+    ServiceAlias{"kerberos", "kerberos-iv"},
+    ServiceAlias{"kerberos", "kerberos4", AliasWrap::any, AliasSource::services},
+    // STUN's port 3478 is also TURN's (RFC 8656) and NAT behaviour discovery's (RFC 5780).
+    ServiceAlias{"stun", "turn"},
+    ServiceAlias{"stun", "stun-behavior"},
+    // QUIC: HTTP/3 on 443 (IANA lists https for UDP too), DNS over QUIC on 853 (RFC 9250).
+    ServiceAlias{"quic", "https"},
+    ServiceAlias{"quic", "domain-s"},
+    // DTLS with nothing recognised inside, on the ports of the DTLS forms: CoAP (5684) and STUN/TURN (5349).
+    ServiceAlias{"dtls", "coaps"},
+    ServiceAlias{"dtls", "stuns"},
+    ServiceAlias{"dtls", "turns"},
+    // NAT-PMP's port 5351 is registered for its successor PCP (RFC 6887), which answers NAT-PMP requests.
+    ServiceAlias{"nat-pmp", "pcp"},
+    // An ONC RPC service that is not the port mapper: NFS on 2049.
+    ServiceAlias{"rpc", "nfs"},
     // Protocols carried in HTTP, which identification names "http" when it does not recognise the
     // product's own API: IPP is HTTP POSTs (RFC 8010; CUPS on 631), etcd's client and peer APIs, Docker's
     // API. Listed last, so that a detected "ipps" or "docker-s" reads as ipp or docker inside TLS.

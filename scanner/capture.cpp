@@ -19,8 +19,6 @@ namespace ghostport::scanner {
 
 namespace {
 
-constexpr int snap_length = 256;  // link header + IPv6 + extension headers + TCP header with options
-
 pcap_t* as_pcap(void* h) {
     return static_cast<pcap_t*>(h);
 }
@@ -68,6 +66,13 @@ std::string reply_filter(std::uint16_t low, std::uint16_t high) {
         low, high);
 }
 
+std::string udp_reply_filter(std::uint16_t port) {
+    return fmt::format(
+        "(udp dst port {}) or icmp or icmp6 or (ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or "
+        "ip6[6] == 60))",
+        port);
+}
+
 std::string discovery_filter(std::uint16_t sport, std::uint16_t icmp_id) {
     return fmt::format(
         "(tcp dst port {0}) or (icmp and (icmp[0] == 0 or icmp[0] == 14) and icmp[4:2] == {1}) or "
@@ -78,7 +83,8 @@ std::string discovery_filter(std::uint16_t sport, std::uint16_t icmp_id) {
 Capture::Capture(const std::string& ifname, probes::LinkType link, int channel)
     : ifname_(ifname), fd_(channel), link_(link) {}
 
-Capture::Capture(const std::string& ifname, const std::string& filter, int buffer_bytes) : ifname_(ifname) {
+Capture::Capture(const std::string& ifname, const std::string& filter, int buffer_bytes, int snap_length)
+    : ifname_(ifname), snap_length_(snap_length) {
     char err[PCAP_ERRBUF_SIZE] = "";
     pcap_t* p = pcap_create(ifname.c_str(), err);
     if (!p) throw core::RuntimeError(fmt::format("cannot capture on {}: {}", ifname, err));
@@ -197,7 +203,7 @@ int Capture::forward(int channel, int max) {
         batch.size = sizeof(std::uint64_t);
         batch.frames = 0;
         // A batch holds at most max_message / (2 + snap length) frames, so it never overflows.
-        const int room = static_cast<int>((batch.bytes.size() - batch.size) / (10 + snap_length));
+        const int room = static_cast<int>((batch.bytes.size() - batch.size) / (10 + snap_length_));
         const int n = pcap_dispatch(as_pcap(handle_), std::min(room, max - total), add_frame,
                                     reinterpret_cast<u_char*>(&batch));
         if (n <= 0) break;

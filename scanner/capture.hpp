@@ -31,7 +31,9 @@ class Capture {
 
     // Opens `ifname` and applies `filter` (BPF syntax). Throws core::RuntimeError naming the interface and
     // libpcap's reason when it cannot.
-    Capture(const std::string& ifname, const std::string& filter, int buffer_bytes = 16 << 20);
+    // `snap_length`: bytes kept of each frame.
+    Capture(const std::string& ifname, const std::string& filter, int buffer_bytes = 16 << 20,
+            int snap_length = header_snap_length);
     // The worker's end of a relayed capture: frames of link type `link` arrive on `channel` (a non-blocking
     // SOCK_SEQPACKET socket this object now owns).
     Capture(const std::string& ifname, probes::LinkType link, int channel);
@@ -54,18 +56,25 @@ class Capture {
     int forward(int channel, int max = 4096);
 
     static constexpr std::size_t max_message = 65536;
+    // Link header + IPv6 + extension headers + TCP header with options: what the SYN engine reads.
+    static constexpr int header_snap_length = 256;
 
   private:
     std::string ifname_;
     void* handle_ = nullptr;  // pcap_t*; null for a relayed capture
     int fd_ = -1;             // pcap's selectable descriptor, or the channel
     probes::LinkType link_ = probes::LinkType::raw_ip;
-    std::uint64_t relay_dropped_ = 0;  // local: batches the channel refused; relayed: the relay's count
+    std::uint64_t relay_dropped_ = 0;
+    int snap_length_ = header_snap_length;  // local: batches the channel refused; relayed: the relay's count
 };
 
 // The BPF filter for replies to probes sent from source ports [low, high]: TCP to those ports, the ICMP
 // and ICMPv6 errors that may quote a probe, and IPv6 packets whose first header is an extension header.
 std::string reply_filter(std::uint16_t low, std::uint16_t high);
+
+// The BPF filter for the UDP engine's answers: UDP to source port `port`, the ICMP and ICMPv6 errors that
+// may quote a datagram, and IPv6 packets whose first header is an extension header.
+std::string udp_reply_filter(std::uint16_t port);
 
 // The BPF filter for raw host discovery's answers: TCP to `sport`, ICMP echo and timestamp replies and
 // ICMPv6 echo replies carrying identifier `icmp_id`.

@@ -38,6 +38,9 @@ struct EngineStats {
 struct EngineHooks {
     // Called once per decided (host, port), from the engine's threads (so it must be thread-safe).
     std::function<void(const core::PortResult&)> on_result;
+    // UDP only: called for a port an answer opened, just before on_result, with the answer's bytes and the
+    // payload definition (its index in the UDP payload definitions) that the port was last sent.
+    std::function<void(const core::PortResult&, std::size_t probe, std::string_view answer)> on_answer;
     // Called about four times a second from one engine thread.
     std::function<void(const EngineStats&)> on_progress;
     // Polled about ten times a second; when true the engine stops sending, abandons probes in flight

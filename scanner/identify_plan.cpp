@@ -12,7 +12,8 @@ std::vector<std::size_t> probe_order(const probes::ServiceDefs& defs, std::uint1
     std::vector<std::size_t> hinted, rest;
     for (std::size_t i = 0; i < defs.probes.size(); ++i) {
         const auto& p = defs.probes[i];
-        if (p.kind == probes::ProbeKind::greeting) continue;
+        // UDP payloads (datagram probes) are the UDP engine's, never a TCP conversation.
+        if (p.kind == probes::ProbeKind::greeting || p.kind == probes::ProbeKind::datagram) continue;
         if (p.fits_port(port))
             hinted.push_back(i);
         else if (p.rarity <= intensity)

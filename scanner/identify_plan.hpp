@@ -13,7 +13,8 @@ namespace ghostport::scanner {
 
 // The probes to try on `port` after the greeting wait, as indexes into defs.probes: first those whose port
 // hints fit, lowest rarity first (file order among equals); then every other probe of rarity <= intensity,
-// in file order. Greeting probes are never listed (the greeting wait is always the first conversation).
+// in file order. Greeting and datagram (UDP) probes are never listed (the greeting wait is always the first
+// conversation).
 std::vector<std::size_t> probe_order(const probes::ServiceDefs& defs, std::uint16_t port, unsigned intensity);
 
 // How long to wait for a greeting from a host whose measured round trip is `rtt` (0 = unknown): long enough

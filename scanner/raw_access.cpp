@@ -45,15 +45,27 @@ class LocalRawAccess final : public RawAccess {
     }
 
     std::unique_ptr<Capture> capture(const CaptureRequest& request) override {
-        return std::make_unique<Capture>(request.ifname, capture_filter(request), request.buffer_bytes);
+        return std::make_unique<Capture>(request.ifname, capture_filter(request), request.buffer_bytes,
+                                         capture_snap_length(request));
     }
 };
 
 }  // namespace
 
 std::string capture_filter(const CaptureRequest& request) {
-    return request.kind == CaptureKind::discovery ? discovery_filter(request.a, request.b)
-                                                  : reply_filter(request.a, request.b);
+    switch (request.kind) {
+        case CaptureKind::discovery:
+            return discovery_filter(request.a, request.b);
+        case CaptureKind::udp_replies:
+            return udp_reply_filter(request.a);
+        case CaptureKind::syn_replies:
+            break;
+    }
+    return reply_filter(request.a, request.b);
+}
+
+int capture_snap_length(const CaptureRequest& request) {
+    return request.kind == CaptureKind::udp_replies ? 2048 : Capture::header_snap_length;
 }
 
 RawAccess& local_raw_access() {

@@ -27,6 +27,7 @@ class Capture;
 enum class CaptureKind : std::uint8_t {
     syn_replies,  // the SYN engine: TCP to source ports [a, b], ICMP errors (reply_filter)
     discovery,    // raw host discovery: TCP to port a, echo/timestamp replies with identifier b
+    udp_replies,  // the UDP engine: UDP to source port a, ICMP errors (udp_reply_filter); 2 KiB of each
 };
 
 struct CaptureRequest {
@@ -36,8 +37,10 @@ struct CaptureRequest {
     int buffer_bytes = 16 << 20;
 };
 
-// The BPF filter of a request (reply_filter or discovery_filter).
+// The BPF filter of a request (reply_filter, discovery_filter or udp_reply_filter).
 std::string capture_filter(const CaptureRequest& request);
+// The snap length of a request's capture: headers only, but for UDP answers the first 2 KiB.
+int capture_snap_length(const CaptureRequest& request);
 
 class RawAccess {
   public:

@@ -13,6 +13,8 @@
 #           preseeded where a package would ask. vsftpd and proftpd conflict (ftp-server): vsftpd only.
 #           Left out: rabbitmq-server (Erlang) and zookeeperd (Java) as too heavy; inn2, whose
 #           post-install fails on a machine without a fully qualified host name.
+#           The UDP daemons of the payload lab (tests/probes/udp_lab_test.cpp) come with it, on the same terms:
+#           each runs only inside that test's namespace with a configuration of the test's own.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-dev libpcap-dev libcli11-dev libfmt-dev libcurl4-openssl-dev
           nlohmann-json3-dev googletest libgtest-dev libpcre2-dev libssl-dev nmap-common ipv6toolkit iproute2
@@ -24,6 +26,9 @@ if [[ "${1:-}" == "--tests" ]]; then
          inetutils-inetd inetutils-telnetd dante-server tinyproxy cups-daemon prometheus-node-exporter
          tigervnc-standalone-server samba etcd-server xrdp squid git netcat-openbsd openssl curl)
     packages+=("${zoo[@]}")
+    udp=(chrony snmpd rpcbind tftpd-hpa coturn avahi-daemon minissdpd openvpn krb5-kdc unbound bind9
+         strongswan-charon kamailio ngtcp2-server libcoap3-bin)
+    packages+=("${udp[@]}")
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -48,6 +53,12 @@ fi
 debconf-set-selections <<'DEBCONF'
 slapd slapd/no_configuration boolean true
 exim4-config exim4/dc_eximconfig_configtype select local delivery only; not on a network
+krb5-config krb5-config/default_realm string GHOSTPORT.TEST
+krb5-config krb5-config/add_servers_realm string GHOSTPORT.TEST
+krb5-config krb5-config/add_servers boolean false
+krb5-config krb5-config/read_conf boolean true
+minissdpd minissdpd/start_daemon boolean false
+minissdpd minissdpd/listen string lo
 DEBCONF
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -238,6 +238,15 @@ void Lab::firewall(const std::vector<std::string>& rules) {
     must(argv);
 }
 
+void Lab::icmp_default() {
+    must({lab_script(), "icmp-default", name_});
+}
+
+std::vector<std::string> Lab::in_target(std::vector<std::string> argv) const {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", name_ + "t"});
+    return argv;
+}
+
 void Lab::latency(const std::string& dev) {
     must({lab_script(), "latency", name_, dev});
 }

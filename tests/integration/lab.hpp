@@ -88,6 +88,11 @@ class Lab {
     std::size_t listen(const std::vector<std::string>& endpoints);
     // Stops the listeners one listen() call started (their ports answer RST from then on).
     void stop_listening(std::size_t handle);
+    // The kernel's default ICMP rate limits in the target namespace (one error a second per peer after a
+    // burst of 6, IPv4 and IPv6), which the lab otherwise turns off so that TCP tests run at full speed.
+    void icmp_default();
+    // argv prefixed with `ip netns exec <target ns>`: a daemon for the target hosts.
+    std::vector<std::string> in_target(std::vector<std::string> argv) const;
     // argv prefixed with `ip netns exec <scanner ns>`.
     std::vector<std::string> in_scanner(std::vector<std::string> argv) const;
     const std::string& name() const { return name_; }

@@ -6,9 +6,12 @@
 #   lab.sh up NAME HOSTS            create NAMEs (scanner: 198.18.0.1/23, 2001:2::1/64) and NAMEt with HOSTS
 #                                   (1-256) addresses 198.18.0.10 ... 198.18.0.255, 198.18.1.0 ... (up to
 #                                   198.18.1.9) and 2001:2::10 ... 2001:2::10f (host i is 16+i in hex)
-#   lab.sh firewall NAME [drop=P,P] [reset=P,P] [prohibit=P,P] [loss=PCT]
+#   lab.sh firewall NAME [drop=P,P] [reset=P,P] [prohibit=P,P] [udrop=P,P] [uprohibit=P,P] [loss=PCT]
 #                                   nftables in NAMEt: drop, reject with TCP reset, reject with ICMP
-#                                   admin-prohibited, and random loss in both directions (numgen)
+#                                   admin-prohibited (TCP ports; udrop and uprohibit: UDP ports), and random
+#                                   loss in both directions (numgen)
+#   lab.sh icmp-default NAME        the kernel's default ICMP rate limits in NAMEt (one error per second per
+#                                   peer after a burst of 6), which `up` turns off for the TCP tests
 #   lab.sh latency NAME DEV         a persistent TUN device DEV (a name starting with gpt-) in NAMEs, up, with
 #                                   198.18.0.0/15 (less the veth's /23) and 2001:2:0:ff::/64 routed to it: gp_responder --dev DEV
 #                                   plays the hosts there
@@ -17,7 +20,7 @@
 # NAME must start with "gpt-" and is unique per run (e.g. gpt-<pid>-). Needs root (CAP_NET_ADMIN).
 set -euo pipefail
 
-cmd=${1:?usage: lab.sh up|firewall|latency|down NAME ...}
+cmd=${1:?usage: lab.sh up|firewall|latency|icmp-default|down NAME ...}
 name=${2:?lab name}
 [[ $name == gpt-* ]] || { echo "lab.sh: lab names start with gpt-" >&2; exit 2; }
 s=${name}s t=${name}t
@@ -56,6 +59,8 @@ firewall() {
             drop) rules+="tcp dport { $ports } drop"$'\n' ;;
             reset) rules+="tcp dport { $ports } reject with tcp reset"$'\n' ;;
             prohibit) rules+="tcp dport { $ports } reject with icmpx type admin-prohibited"$'\n' ;;
+            udrop) rules+="udp dport { $ports } drop"$'\n' ;;
+            uprohibit) rules+="udp dport { $ports } reject with icmpx type admin-prohibited"$'\n' ;;
             loss) loss=$ports ;;
             *) echo "lab.sh: unknown firewall rule $arg" >&2; exit 2 ;;
         esac
@@ -101,6 +106,7 @@ case $cmd in
     up) up "${3:-}" ;;
     firewall) shift 2; firewall "$@" ;;
     latency) latency "${3:-}" ;;
+    icmp-default) ip netns exec "$t" sysctl -qw net.ipv4.icmp_ratelimit=1000 net.ipv6.icmp.ratelimit=1000 ;;
     down) down ;;
     *) echo "lab.sh: unknown command $cmd" >&2; exit 2 ;;
 esac

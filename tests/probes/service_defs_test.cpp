@@ -102,9 +102,9 @@ TEST(ServiceDefs, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of(p + "fallback p\n"), "t.txt:3: a probe cannot fall back to itself");
     EXPECT_EQ(error_of("# x\nmatch ssh /x/\n"), "t.txt:2: \"match\" before any probe");
     EXPECT_EQ(error_of("probe g greeting\npayload \"x\"\n"),
-              "t.txt:2: payload on a greeting probe (only send probes have one)");
+              "t.txt:2: payload on a greeting probe (only send and datagram probes have one)");
     EXPECT_EQ(error_of("probe t tls\npayload \"x\"\n"),
-              "t.txt:2: payload on a tls probe (only send probes have one)");
+              "t.txt:2: payload on a tls probe (only send and datagram probes have one)");
     EXPECT_EQ(error_of("probe s send\nrarity 3\n"), "t.txt:1: send probe \"s\" has no payload");
     EXPECT_EQ(error_of(p + "match ssh /abc\n"), "t.txt:3: unterminated pattern");
     EXPECT_EQ(error_of(p + "match ssh /a/ product=\"abc\n"), "t.txt:3: unterminated string");
@@ -125,7 +125,8 @@ TEST(ServiceDefs, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of(p + "rarity 2\nrarity 3\n"), "t.txt:4: rarity given twice for probe \"p\"");
     EXPECT_EQ(error_of(p + "in-tls now\n"), "t.txt:3: unexpected \"now\"");
     EXPECT_EQ(error_of("probe t tls\nin-tls\n"), "t.txt:2: in-tls on a tls probe");
-    EXPECT_EQ(error_of("probe p udp\n"), "t.txt:1: unknown probe kind \"udp\" (greeting, send or tls)");
+    EXPECT_EQ(error_of("probe p udp\n"),
+              "t.txt:1: unknown probe kind \"udp\" (greeting, send, tls or datagram)");
     EXPECT_EQ(error_of("probe Bad send\n"), "t.txt:1: bad probe name \"Bad\"");
     EXPECT_EQ(error_of("\n# only comments\n"), "t.txt: no probe defined");
     EXPECT_EQ(error_of("probe p send\npayload \"a\"x\n"), "t.txt:2: unexpected \"x\" after a string");

@@ -48,6 +48,21 @@ TEST(ProbeOrder, IntensityLimitsOnlyTheUnhintedProbes) {
               (std::vector<std::string>{"http-get", "tls", "redis-info", "rare"}));
 }
 
+TEST(ProbeOrder, DatagramProbesAreNeverTcpConversations) {
+    const auto d = probes::ServiceDefs::parse(R"(probe greeting greeting
+probe dns datagram
+  payload "x"
+  ports 53
+  rarity 1
+probe http-get send
+  payload "GET / HTTP/1.0\r\n\r\n"
+  rarity 1
+)",
+                                              "plan.txt");
+    EXPECT_EQ(names(d, probe_order(d, 53, 9)), (std::vector<std::string>{"http-get"}));
+    EXPECT_EQ(names(d, probe_order(d, 80, 9)), (std::vector<std::string>{"http-get"}));
+}
+
 TEST(Waits, AdaptToTheRoundTripWithinBounds) {
     using std::chrono::microseconds;
     using std::chrono::milliseconds;
