@@ -395,6 +395,56 @@ TEST(AuditCli, DiffFindsTheNewListener) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
 }
 
+// `ghostport diff` of UDP reports (written by hand: no scan): only open is a listener. 53/tcp and 53/udp
+// are two listeners; closed -> open|filtered is changed and never fails --fail-on new; open|filtered ->
+// open does; --expect 161/udp covers only the UDP row.
+TEST(AuditCli, DiffOfUdpReportsCountsOnlyOpenAsAListener) {
+    TempDir dir;
+    const std::string header =
+        "host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,"
+        "prevalence,rarity,labels,rtt_ms,scanned_at\n";
+    auto line = [](std::string port, std::string proto, std::string state, std::string reason) {
+        return "198.18.0.5,," + port + "," + proto + "," + state + "," + reason +
+               ",well-known,x,x,,assigned,0.1,1.0,privileged,0.000,2026-11-22T10:00:00.000Z\n";
+    };
+    std::ofstream(dir.file("old.csv"))
+        << header << line("53", "tcp", "open", "syn-ack") << line("53", "udp", "closed", "port-unreach")
+        << line("161", "udp", "open|filtered", "no-response");
+    std::ofstream(dir.file("quiet.csv"))
+        << header << line("53", "tcp", "open", "syn-ack") << line("53", "udp", "open|filtered", "no-response")
+        << line("161", "udp", "open|filtered", "no-response");
+    std::ofstream(dir.file("open.csv"))
+        << header << line("53", "tcp", "open", "syn-ack") << line("53", "udp", "open|filtered", "no-response")
+        << line("161", "udp", "open", "udp-response");
+
+    auto r = run(ghostport_cmd({"diff", dir.file("old.csv"), dir.file("quiet.csv"), "--fail-on", "new",
+                                "--format", "csv"}),
+                 limit);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto rows = parse_csv_report(r.out);
+    ASSERT_EQ(rows.size(), 1u) << r.out;
+    EXPECT_EQ(rows[0].at("proto"), "udp");
+    EXPECT_EQ(rows[0].at("state"), "open|filtered");
+    EXPECT_EQ(rows[0].at("change"), "changed");
+
+    r = run(ghostport_cmd({"diff", dir.file("quiet.csv"), dir.file("open.csv"), "--fail-on", "new", "-q"}),
+            limit);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(contains(r.err, "finding: 198.18.0.5 161/udp")) << r.err;
+    EXPECT_FALSE(contains(r.err, "/tcp")) << r.err;
+
+    std::ofstream(dir.file("expect.txt")) << "198.18.0.5 161/udp snmp agent\n";
+    r = run(ghostport_cmd({"diff", dir.file("quiet.csv"), dir.file("open.csv"), "--fail-on", "new",
+                           "--expect", dir.file("expect.txt"), "-q"}),
+            limit);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::ofstream(dir.file("expect.txt")) << "198.18.0.5 161 snmp over tcp\n";
+    r = run(ghostport_cmd({"diff", dir.file("quiet.csv"), dir.file("open.csv"), "--fail-on", "new",
+                           "--expect", dir.file("expect.txt"), "-q"}),
+            limit);
+    EXPECT_EQ(r.exit_code, 1) << "a tcp line does not cover 161/udp: " << r.err;
+}
+
 // Bad audit input is exit 2 and one line naming it, before any scan.
 TEST(AuditCli, BadAuditInputIsExitTwoWithOneLineNamingIt) {
     TempDir dir;
