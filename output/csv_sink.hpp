@@ -17,7 +17,9 @@ namespace ghostport::output {
 //   host,hostname,port,proto,state,reason,port_range,service,description,known_as,registry_status,
 //   prevalence,rarity,labels,rtt_ms,scanned_at,detected_service,product,version,extra_info,tls,
 //   cert_subject,cert_san,cert_issuer,cert_not_after,fingerprint,cpe,banner,hosts_open
-// then one record per row in sort_rows order, each line ending in "\n". Fields are quoted only when they
+// then one record per row in sort_rows order, each line ending in "\n". proto is tcp or udp (53/tcp and
+// 53/udp are two records), state open, closed, filtered, all-open or open|filtered, reason syn-ack, rst,
+// no-response, unreachable, udp-response or port-unreach (core::to_string). Fields are quoted only when they
 // hold a comma, quote or line break (the service's strings pass byte for byte otherwise); prevalence has up
 // to 6 significant digits, rarity 1 decimal (empty when unknown: no prevalence data), rtt_ms 3 decimals,
 // hosts_open a count, labels are semicolon-separated, scanned_at
