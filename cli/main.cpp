@@ -49,8 +49,7 @@ int main(int argc, char** argv) {
     }
     CLI::App app{
         "ghostport: an active TCP and UDP port scanner that labels every open port with its IANA name and a "
-        "rarity "
-        "score, so ports open where nothing ought to listen (ghosts) stand out.",
+        "rarity score, so ports open where nothing ought to listen (ghosts) stand out.",
         "ghostport"};
     app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
     app.require_subcommand(1);

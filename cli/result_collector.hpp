@@ -83,8 +83,8 @@ class ResultCollector {
     std::vector<core::PortResult> kept_;
     std::set<core::PortKey> watched_;
     ServiceMap services_;
-    std::set<core::Address>
-        responsive_;  // answered on any port (SYN-ACK, RST, a UDP reply, port unreachable)
+    // Answered on any port (SYN-ACK, RST, a UDP reply, ICMP port unreachable).
+    std::set<core::Address> responsive_;
     std::array<std::uint64_t, core::port_state_count> counts_{};
     PositionFn position_of_;
     std::unique_ptr<core::WalkMark> mark_;
