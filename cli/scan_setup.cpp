@@ -73,6 +73,19 @@ std::string no_prevalence_notice(bool refused) {
         refused ? "--no-prevalence" : "no --prevalence FILE and no /usr/share/nmap/nmap-services");
 }
 
+std::string udp_duration_notice(std::size_t udp_ports) {
+    constexpr std::size_t notice_above = 1000, burst = 6;
+    if (udp_ports <= notice_above) return "";
+    const std::uint64_t seconds = udp_ports - burst;  // one a second after the burst
+    const std::uint64_t hours = seconds / 3600, minutes = seconds % 3600 / 60;
+    const std::string took = hours > 0 ? fmt::format("{} h {:02} min", hours, minutes)
+                                       : fmt::format("{} min", std::max<std::uint64_t>(minutes, 1));
+    return fmt::format(
+        "-sU on {} ports per host: a host that rations ICMP port unreachable like Linux (one a second) needs "
+        "up to about {} to tell its closed ones apart; hosts are scanned side by side",
+        udp_ports, took);
+}
+
 std::string locate_service_probes(const std::optional<std::string>& given) {
     if (given) return *given;
     if (const char* env = std::getenv("GHOSTPORT_SERVICE_PROBES"); env && *env) return env;
@@ -180,6 +193,8 @@ ScanSetup prepare_scan(const ScanOptions& o) {
     }
     if (!s.prevalence && !o.quiet)
         std::fprintf(stderr, "ghostport: %s\n", no_prevalence_notice(o.no_prevalence).c_str());
+    if (const std::string notice = udp_duration_notice(s.udp_ports.size()); !notice.empty() && !o.quiet)
+        std::fprintf(stderr, "ghostport: %s\n", notice.c_str());
     if (o.identify) {
         s.identification = load_identification(o);
         // A connect sweep and the conversations share the open-file limit: the engine gets half of it.

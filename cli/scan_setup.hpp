@@ -92,6 +92,12 @@ void plan_walk(const ScanOptions& o, ScanSetup& s);
 // `refused`: --no-prevalence was given.
 std::string no_prevalence_notice(bool refused);
 
+// The line said up front (on standard error, unless -q) before a UDP scan of more than 1,000 ports per host,
+// "" for fewer: how long closed ports take on a host that rations ICMP port unreachable like Linux (a burst
+// of 6, then one a second per peer), the floor no scanner can beat without guessing; hosts run side by
+// side, so it is per host, not per scan.
+std::string udp_duration_notice(std::size_t udp_ports);
+
 // The probe definitions file -sV reads: --service-probes, $GHOSTPORT_SERVICE_PROBES, the installed
 // DATADIR/ghostport/tcp_services.txt, then the source tree's probes/tcp_services.txt. Throws
 // core::InputError naming the places it looked when none exists.
