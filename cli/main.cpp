@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
         if (a == "-sn") a = "--discovery-only";
         if (a == "-sV") a = "--identify";
         if (a == "-sU") a = "--udp";
-        if (a == "-sS" || a == "-sT") {
+        if (a == "-sS" || a == "-sT") {  // a TCP scan with that engine (with -sU: TCP too)
+            args.emplace_back("--tcp");
             args.emplace_back("--engine");
             a = a == "-sS" ? "syn" : "connect";
         }

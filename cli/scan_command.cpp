@@ -23,6 +23,7 @@
 #include "cli/scan_options.hpp"
 #include "cli/scan_report.hpp"
 #include "cli/scan_setup.hpp"
+#include "cli/udp_scan.hpp"
 #include "core/errors.hpp"
 #include "output/progress.hpp"
 #include "scanner/discovery.hpp"
@@ -108,8 +109,10 @@ int run_scan(const ScanOptions& o) {
     ScanSetup s = prepare_scan(o);
     if (o.discovery_only) return run_discovery_only(o, s);
     plan_walk(o, s);
-    core::Report report =
-        start_report(o, s, scanner::TargetSource(s.targets, s.ports, s.seed, s.shard).size());
+    std::uint64_t planned = 0;
+    if (s.tcp) planned += scanner::TargetSource(s.targets, s.ports, s.seed, s.shard).size();
+    if (s.udp) planned += scanner::TargetSource(s.targets, s.udp_ports, s.seed, s.shard).size();
+    core::Report report = start_report(o, s, planned);
 
     ResultCollector collector(s.show);
     if (const core::Report* baseline = s.audit.baseline()) {
@@ -127,7 +130,8 @@ int run_scan(const ScanOptions& o) {
     scanner::EngineHooks hooks;
     hooks.on_result = [&](const core::PortResult& r) {
         collector.add(r);
-        stages.take(r);
+        if (r.proto == core::Proto::tcp)
+            stages.take(r);  // -sV speaks TCP; UDP answers are named as they come
         if (rdns && r.state == core::PortState::open) rdns->submit(r.host);
     };
     hooks.on_progress = [&](const scanner::EngineStats& st) {
@@ -135,7 +139,28 @@ int run_scan(const ScanOptions& o) {
     };
     hooks.stop = &stop;
 
-    SweepOutcome swept = run_sweep(o, s, collector, stages, hooks, stop);
+    SweepOutcome swept;
+    if (s.tcp) swept = run_sweep(o, s, collector, stages, hooks, stop);
+    if (s.udp && !stop.load()) {
+        // UDP after TCP: on the hosts TCP found up, its progress counted on top of TCP's.
+        const scanner::EngineStats before = swept.stats;
+        scanner::EngineHooks udp_hooks = hooks;
+        udp_hooks.on_progress = [&](const scanner::EngineStats& st) {
+            progress.update(before.done + st.done, before.total + st.total, before.open + st.open,
+                            std::chrono::steady_clock::now() - t0);
+        };
+        SweepOutcome udp = run_udp(o, s, collector, udp_hooks, s.tcp ? &swept : nullptr);
+        if (s.tcp) {
+            swept.stats.total += udp.stats.total;
+            swept.stats.done += udp.stats.done;
+            swept.stats.open += udp.stats.open;
+            swept.stats.attempts += udp.stats.attempts;
+        } else {
+            swept = std::move(udp);
+        }
+    } else if (s.udp) {
+        swept.stats.total += scanner::TargetSource(s.targets, s.udp_ports, s.seed, s.shard).size();
+    }
     progress.finish();
     stages.finish(&stop);  // identification completes what the sweep handed it (done already with --resume)
     swept.stopped = stop.load();
@@ -166,7 +191,6 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
         if (!cmd->parsed()) return core::exit_usage;
         apply_config_file(*cmd);
         o->retries_given = cmd->count("--retries") > 0;
-        o->engine_given = cmd->count("--engine") > 0;
         if (!o->umask.empty()) o->file_mode = report_file_mode(parse_umask(o->umask));
         return run_scan(*o);
     };

@@ -67,9 +67,12 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
                    "with -sU, TCP is scanned too")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "syn", "connect"}));
-    cmd.add_flag("--udp", o.udp,
-                 "-sU: scan UDP ports (states open, closed, filtered, open|filtered); alone unless -sS, -sT, "
-                 "--engine or T: ports ask for TCP too");
+    cmd.add_flag(
+        "--udp", o.udp,
+        "-sU: scan UDP ports (states open, closed, filtered, open|filtered); alone unless --tcp (-sS, "
+        "-sT) or T: ports ask for TCP too. --engine picks the path: syn = raw sockets, connect = the "
+        "kernel's UDP sockets");
+    cmd.add_flag("--tcp", o.tcp, "Scan TCP ports too (with --udp; -sS and -sT imply it)");
     cmd.add_option("--timeout", o.timeout,
                    "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
         ->capture_default_str();

@@ -22,8 +22,8 @@ struct ScanOptions {
     std::string ports;  // -p; "" when not given: all TCP ports, or (-sU) the 100 most common UDP ports
     std::size_t top_ports = 0;
     std::string engine = "auto";
-    bool engine_given = false;  // --engine (or -sS, -sT) on the command line: TCP is scanned even with -sU
-    bool udp = false;           // --udp (-sU): scan UDP ports too (alone unless TCP is asked for)
+    bool tcp = false;  // --tcp (-sS, -sT): TCP is scanned even with -sU
+    bool udp = false;  // --udp (-sU): scan UDP ports too (alone unless TCP is asked for)
     std::string timeout = "1s";
     unsigned retries = 2;
     bool retries_given = false;  // --retries on the command line: exactly that many, never adapted

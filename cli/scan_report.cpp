@@ -70,7 +70,7 @@ core::Report start_report(const ScanOptions& o, const ScanSetup& s, std::uint64_
     meta.ports_per_host = s.ports.size() + s.udp_ports.size();  // 53/tcp and 53/udp are two
     meta.probes_planned = probes_planned;
     meta.started_at = s.started_at;
-    meta.service_scan = s.identification != nullptr;
+    meta.service_scan = s.identification != nullptr || s.udp;  // UDP answers are named as they come
     meta.registry_stale = registry::snapshot_is_stale(meta.registry_snapshot, meta.started_at);
     if (!o.quiet)
         registry::warn_if_stale_once(meta.registry_snapshot, meta.registry_source, meta.started_at, stderr);

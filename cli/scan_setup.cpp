@@ -18,18 +18,20 @@
 #include "cli/report_output.hpp"
 #include "cli/shard_env.hpp"
 #include "core/errors.hpp"
+#include "probes/udp_payloads.hpp"
 #include "registry/registry_source.hpp"
 #include "scanner/discovery.hpp"
 #include "scanner/fd_limit.hpp"
 #include "scanner/port_spec.hpp"
 #include "scanner/target_spec.hpp"
+#include "scanner/udp_engine.hpp"
 
 namespace ghostport::cli {
 
 namespace {
 
 // "auto" is syn when this process may send raw packets, else connect (said once on standard error).
-std::string choose_engine(const std::string& requested, bool quiet) {
+std::string choose_engine(const std::string& requested, bool quiet, bool udp) {
     if (requested != "auto") {
         if (requested == "syn" && !scanner::syn_engine_permitted())
             throw core::RuntimeError(
@@ -38,8 +40,9 @@ std::string choose_engine(const std::string& requested, bool quiet) {
     }
     if (scanner::syn_engine_permitted()) return "syn";
     if (!quiet)
-        std::fprintf(stderr,
-                     "ghostport: no raw-socket permission (root or CAP_NET_RAW): using the connect engine\n");
+        std::fprintf(
+            stderr, "ghostport: no raw-socket permission (root or CAP_NET_RAW): using the connect engine%s\n",
+            udp ? " (UDP through the kernel's sockets: ICMP errors come back through IP_RECVERR)" : "");
     return "connect";
 }
 
@@ -63,6 +66,22 @@ std::unique_ptr<Identification> load_identification(const ScanOptions& o) {
     id->options.timeout = parse_duration(o.version_timeout, "--version-timeout");
     id->options.port_threshold = o.port_threshold;
     return id;
+}
+
+// -sU's payload definitions, compiled, and the UDP engine that sends them (a bad entry is an InputError
+// naming file and line).
+std::unique_ptr<UdpPart> load_udp(const std::string& engine_name, const scanner::EngineOptions& opt) {
+    auto part = std::make_unique<UdpPart>();
+    part->defs = probes::ServiceDefs::load(locate_udp_payloads(std::nullopt));
+    part->matcher = std::make_unique<probes::Matcher>(part->defs);
+    const probes::ServiceDefs* defs = &part->defs;
+    part->engine = scanner::make_udp_engine(engine_name, opt, [defs](std::uint16_t port) {
+        std::vector<scanner::UdpPayload> out;
+        for (std::size_t i : probes::udp_probe_order(*defs, port))
+            out.push_back({i, probes::datagram_bytes(*defs, i)});
+        return out;
+    });
+    return part;
 }
 
 }  // namespace
@@ -109,7 +128,7 @@ PortChoice choose_ports(const ScanOptions& o, const registry::Prevalence* preval
         throw core::InputError(fmt::format("-p '{}' names UDP ports (U:) but UDP is not scanned: add -sU",
                                            o.ports.substr(0, 60)));
     c.udp = o.udp;
-    c.tcp = !o.udp || o.engine_given || (plan && plan->tcp_prefixed);
+    c.tcp = !o.udp || o.tcp || (plan && plan->tcp_prefixed);
     if (o.top_ports > 0) {
         if (!prevalence)
             throw core::InputError(
@@ -174,7 +193,7 @@ ScanSetup prepare_scan(const ScanOptions& o) {
     if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
         throw core::InputError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
     e.concurrency = o.concurrency;
-    s.engine_name = choose_engine(o.engine, o.quiet);
+    s.engine_name = choose_engine(o.engine, o.quiet, o.udp);
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
     s.registry = std::make_unique<registry::Registry>(registry::load_registry(registry_choice));
@@ -207,6 +226,7 @@ ScanSetup prepare_scan(const ScanOptions& o) {
         e.raw = s.privsep.get();
     }
     s.engine = scanner::make_engine(s.engine_name, e);
+    if (s.udp) s.udp_part = load_udp(s.engine_name, e);
     return s;
 }
 

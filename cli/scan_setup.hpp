@@ -35,6 +35,13 @@ struct Identification {
     scanner::IdentifyOptions options;
 };
 
+// -sU: the payload definitions (probes/udp_payloads.txt), their matcher, and the UDP engine.
+struct UdpPart {
+    probes::ServiceDefs defs;
+    std::unique_ptr<probes::Matcher> matcher;
+    std::unique_ptr<scanner::Engine> engine;
+};
+
 struct ScanSetup {
     ShowStates show;
     std::optional<ResumeState> resumed;  // --resume FILE held a checkpoint: its seed and start go on
@@ -48,6 +55,7 @@ struct ScanSetup {
     std::unique_ptr<registry::Registry> registry;
     std::optional<registry::Prevalence> prevalence;
     std::unique_ptr<Identification> identification;  // with -sV
+    std::unique_ptr<UdpPart> udp_part;               // with -sU
     // The ports probed on each host, by protocol (choose_ports): `ports` the TCP ones (empty when TCP is not
     // scanned), `udp_ports` the UDP ones (empty without -sU). 53/tcp and 53/udp are two probes.
     bool tcp = true, udp = false;

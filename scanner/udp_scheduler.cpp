@@ -24,8 +24,9 @@ constexpr double initial_icmp_rate = 1.0;  // tokens per second a host is first 
 constexpr double min_icmp_rate = 0.02;
 constexpr double max_icmp_rate = 100'000;
 constexpr std::uint32_t max_group = 256;
-constexpr std::uint64_t round_span_limit_ns = 2 * ms_ns;  // a round sent slower than this proves nothing
-constexpr std::uint64_t oracle_grace_ns = 2 * ms_ns;      // after the oracle's answer, for stragglers
+constexpr std::uint64_t round_span_limit_ns = 2 * ms_ns;      // a round sent slower than this proves nothing
+constexpr std::uint64_t oracle_grace_ns = 2 * ms_ns;          // after the oracle's answer, for stragglers
+constexpr std::uint64_t quiet_before_last_try_ns = 2 * s_ns;  // Linux earns two ICMP tokens meanwhile
 
 enum class SlotState : std::uint8_t { undecided, decided };
 
@@ -42,7 +43,12 @@ struct Slot {
     std::uint64_t rotation_due_ns = 0;  // when its rotation has had time to be answered
 };
 
-enum class Phase : std::uint8_t { blast, blast_wait, rounds, retry_wait, done };
+// deferred: no ICMP yet after every retry. Hosts that share a kernel (several addresses of one machine) share
+// its ICMP budget, and a busy sibling can starve this one, so the deferred hosts make one last try together
+// once no other host is busy and no ICMP has come for a while (every budget has tokens again). If some ICMP
+// came during that try (a sibling may have taken the token), those that got none are deferred again; only a
+// last try during which no host at all was answered with ICMP proves that the deferred ones send none.
+enum class Phase : std::uint8_t { blast, blast_wait, rounds, retry_wait, deferred, done };
 
 struct Host {
     std::uint64_t index = 0;
@@ -54,7 +60,9 @@ struct Host {
     std::uint64_t deadline_ns = 0;
     std::uint16_t calibration = 0;  // 0: none
     std::optional<std::uint16_t> oracle;
-    unsigned tries = 1;  // without an oracle: rounds of first payloads sent
+    unsigned tries = 1;             // without an oracle: rounds of first payloads sent
+    bool last_try = false;          // the deferred try was made
+    std::uint64_t last_try_ns = 0;  // when
     RttEstimator rtt;
     // rounds
     std::vector<std::uint32_t> group;  // slot indexes of the round in flight
@@ -96,6 +104,7 @@ struct UdpScheduler::Impl {
     std::set<core::Address> targets;  // every host ever added, finished ones too
     std::mt19937 rng;
     std::uint64_t undecided_total = 0, sent_total = 0;
+    std::uint64_t last_icmp_ns = 0;  // the latest ICMP error accepted from any host
     // global pacing: a token bucket of datagrams
     double rate = default_rate;
     double tokens = 64;
@@ -180,6 +189,7 @@ struct UdpScheduler::Impl {
             const bool from_host = e.offender && *e.offender == h.addr;
             // An error about this host from another scanned host is forged or misrouted: it changes nothing.
             if (!from_host && e.offender && targets.contains(*e.offender)) return;
+            last_icmp_ns = std::max(last_icmp_ns, e.at_ns);
             if (port_unreachable(e)) {
                 if (e.offender && !from_host) return;  // only the host itself knows its ports are closed
                 if (h.oracle && e.port == *h.oracle) {
@@ -301,8 +311,22 @@ struct UdpScheduler::Impl {
         }
     }
 
-    // Moves host `h` along; returns when it next needs a tick.
-    std::uint64_t step(Host& h, std::uint64_t now) {
+    // Sends every undecided port of `h` its first payload again (and the calibration port), and waits.
+    void retry_all(Host& h, std::uint64_t now) {
+        ++h.tries;
+        for (auto& s : h.slots)
+            if (s.state == SlotState::undecided) {
+                ++s.tries;
+                send_payload(h, s, 0, now);
+            }
+        if (h.calibration) send(h, h.calibration, {});
+        h.phase = Phase::retry_wait;
+        h.deadline_ns = now + h.wait_ns();
+    }
+
+    // Moves host `h` along (`others_busy`: another host is not yet deferred or done); returns when it next
+    // needs a tick.
+    std::uint64_t step(Host& h, std::uint64_t now, bool others_busy) {
         switch (h.phase) {
             case Phase::blast:
                 while (h.blast_next < h.slots.size() && tokens >= 1) {
@@ -332,19 +356,23 @@ struct UdpScheduler::Impl {
                     // No ICMP at all yet: the host drops, or every datagram was lost. Try the silent ones
                     // again.
                     if (tokens < 1) return now + 1;
-                    ++h.tries;
-                    for (auto& s : h.slots)
-                        if (s.state == SlotState::undecided) {
-                            ++s.tries;
-                            send_payload(h, s, 0, now);
-                        }
-                    if (h.calibration) send(h, h.calibration, {});
-                    h.phase = Phase::retry_wait;
-                    h.deadline_ns = now + h.wait_ns();
+                    retry_all(h, now);
                     return h.deadline_ns;
+                }
+                if (!h.last_try || last_icmp_ns >= h.last_try_ns) {
+                    h.last_try = false;
+                    h.phase = Phase::deferred;
+                    return now;
                 }
                 finish_host(h, now);
                 return 0;
+            case Phase::deferred:
+                if (others_busy || tokens < 1 || now < last_icmp_ns + quiet_before_last_try_ns)
+                    return std::max(now + 50 * ms_ns, last_icmp_ns + quiet_before_last_try_ns);
+                h.last_try = true;
+                h.last_try_ns = now;
+                retry_all(h, now);
+                return h.deadline_ns;
             case Phase::rounds: {
                 if (h.round_open) {
                     std::uint64_t due = h.deadline_ns;
@@ -423,9 +451,12 @@ std::uint64_t UdpScheduler::tick(std::uint64_t now_ns) {
     Impl& m = *impl_;
     m.refill(now_ns);
     std::uint64_t next = 0;
+    std::size_t busy = 0;  // hosts neither deferred nor done
+    for (const auto& h : m.hosts) busy += h->phase != Phase::deferred && h->phase != Phase::done;
     for (auto& h : m.hosts) {
         if (h->phase == Phase::done) continue;
-        const std::uint64_t due = m.step(*h, now_ns);
+        const bool self_busy = h->phase != Phase::deferred;
+        const std::uint64_t due = m.step(*h, now_ns, busy > (self_busy ? 1u : 0u));
         if (h->phase == Phase::done) continue;
         if (due != 0 && (next == 0 || due < next)) next = due;
     }

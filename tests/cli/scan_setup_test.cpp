@@ -18,11 +18,11 @@ const registry::Prevalence& prevalence() {
     return p;
 }
 
-ScanOptions options(std::string ports, bool udp, bool engine_given = false) {
+ScanOptions options(std::string ports, bool udp, bool tcp = false) {
     ScanOptions o;
     o.ports = std::move(ports);
     o.udp = udp;
-    o.engine_given = engine_given;
+    o.tcp = tcp;
     return o;
 }
 

@@ -165,17 +165,23 @@ TEST_F(UdpLab, EveryStateAndServiceOverIpv6) {
 }
 
 TEST_F(UdpLab, TcpAndUdpInOneRunKeepTheirOwnRows) {
-    const auto handle = shared->lab->listen({std::string(v4) + ":1642"});
-    auto rows =
-        scan({"-sU", "-sS", "-n", "-p", "T:1642,1643,U:1642,1643", v4, "--show", "all", "--format", "csv"});
+    // dnsmasq serves 1642 over TCP too; 1650 is a TCP listener here and the silent UDP socket.
+    const auto handle = shared->lab->listen({std::string(v4) + ":1650"});
+    auto rows = scan({"-sU", "-sS", "-n", "-p", "T:1642,1643,1650,U:1642,1643,1650", v4, "--show", "all",
+                      "--format", "csv"});
     shared->lab->stop_listening(handle);
-    ASSERT_TRUE(rows.contains("1642/tcp") && rows.contains("1642/udp"));
-    EXPECT_EQ(rows.at("1642/tcp").at("state"), "open");
-    EXPECT_EQ(rows.at("1643/tcp").at("state"), "closed");
-    EXPECT_EQ(rows.at("1642/udp").at("state"), "open");
+    auto state = [&](const std::string& key) {
+        return rows.contains(key) ? rows.at(key).at("state") : std::string("(no row)");
+    };
+    EXPECT_EQ(state("1642/tcp"), "open");
+    EXPECT_EQ(state("1643/tcp"), "closed");
+    EXPECT_EQ(state("1650/tcp"), "open");
+    EXPECT_EQ(state("1642/udp"), "open");
+    EXPECT_EQ(state("1643/udp"), "closed");
+    EXPECT_EQ(state("1650/udp"), "open|filtered");
+    ASSERT_TRUE(rows.contains("1642/udp"));
     EXPECT_EQ(rows.at("1642/udp").at("detected_service"), "domain");
-    EXPECT_EQ(rows.at("1643/udp").at("state"), "closed");
-    EXPECT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows.size(), 6u);
 }
 
 // Host .11 answers 1642 with a 60,000-byte datagram and a flood, and forges port unreachables about .10's
@@ -199,7 +205,8 @@ TEST_F(UdpLab, HostileAnswersChangeOnlyTheirOwnRows) {
         EXPECT_EQ(state[v + " 1700"], "open|filtered");
         EXPECT_EQ(state[h + " 1642"], "open");
         EXPECT_EQ(state[h + " 1700"], "open|filtered");
-        for (const char* p : {"53", "1650", "1702", "1703", "1704", "1705"}) EXPECT_EQ(state[h + " " + p], "closed") << p;
+        for (const char* p : {"53", "1650", "1702", "1703", "1704", "1705"})
+            EXPECT_EQ(state[h + " " + p], "closed") << p;
         for (const char* p : {"1702", "1703", "1704", "1705"}) EXPECT_EQ(state[v + " " + p], "closed") << p;
         EXPECT_EQ(state.size(), 16u);
     }

@@ -32,6 +32,7 @@ struct SimHost {
     double burst = 6;
     double tokens = 6;
     std::uint64_t last = 0;
+    int budget_of = -1;  // >= 0: shares the ICMP budget of that host (another address of the same kernel)
 
     bool take_token(std::uint64_t now) {
         tokens = std::min(burst, tokens + static_cast<double>(now - last) * rate / 1e9);
@@ -72,7 +73,8 @@ class Sim {
             return 0;
         }
         if (h->closed.contains(port) || (port >= 49152 && !h->open.contains(port))) {
-            if (h->icmp && h->take_token(arrive)) icmp(arrive, dst, port, dst);
+            SimHost& budget = h->budget_of >= 0 ? hosts[static_cast<std::size_t>(h->budget_of)] : *h;
+            if (h->icmp && budget.take_token(arrive)) icmp(arrive, dst, port, dst);
         }
         return 0;  // anything else: dropped silently
     }
@@ -297,6 +299,25 @@ TEST(UdpScheduler, ForgedIcmpFromAnotherHostChangesNothing) {
     EXPECT_EQ(sim.state(a.address, 5001), core::PortState::open_filtered);
     EXPECT_EQ(sim.state(a.address, 5002), core::PortState::closed);
     EXPECT_EQ(sim.state(b.address, 5001), core::PortState::closed);
+}
+
+TEST(UdpScheduler, HostsSharingOneIcmpBudgetAreNotStarvedIntoOpenFiltered) {
+    // Two addresses of one kernel: one bucket. The first host's rounds spend every token as it comes; the
+    // second must not conclude that it sends no ICMP.
+    Sim sim;
+    auto ports = range(7000, 30);
+    auto sched = sim.make();
+    for (int i = 0; i < 3; ++i) {
+        SimHost h(addr(("198.18.5." + std::to_string(i + 1)).c_str()));
+        for (auto p : ports) h.closed.insert(p);
+        if (i > 0) h.budget_of = 0;
+        sim.hosts.push_back(h);
+        sched.add_host(static_cast<std::uint64_t>(i), h.address, ports);
+    }
+    sim.run(sched);
+    for (const auto& h : sim.hosts)
+        for (auto p : ports)
+            EXPECT_EQ(sim.state(h.address, p), core::PortState::closed) << h.address.to_string() << ":" << p;
 }
 
 TEST(UdpScheduler, UnsolicitedAnswersAreIgnored) {
