@@ -57,9 +57,27 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
         state.live_hosts = std::move(live);
     }
     const std::uint64_t low = resumed ? resumed->low : 0;
-    scanner::TargetSource walk(*walk_hosts, ports, seed, shard, low);
-    collector.track([&walk](const core::PortResult& r) { return walk.position_of(r.host, r.port); },
-                    core::WalkMark(low, resumed ? resumed->above : decltype(resumed->above){}));
+    const bool tcp = !ports.empty();
+    scanner::TargetSource walk(*walk_hosts, tcp ? ports : std::vector<std::uint16_t>{1}, seed, shard, low);
+    // UDP positions follow the whole TCP walk: host index x UDP ports + the port's index.
+    const std::uint64_t udp_base = tcp ? walk.size() + walk.skipped() : 0;
+    std::vector<std::int32_t> udp_index(65536, -1);
+    const std::uint64_t udp_count = udp_ports ? udp_ports->size() : 0;
+    for (std::size_t i = 0; i < udp_count; ++i) udp_index[(*udp_ports)[i]] = static_cast<std::int32_t>(i);
+    auto udp_position = [&, walk_hosts](const core::Address& host,
+                                        std::uint16_t port) -> std::optional<std::uint64_t> {
+        const auto h = walk_hosts->index_of(host);
+        if (!h || udp_index[port] < 0) return std::nullopt;
+        return udp_base + *h * udp_count + static_cast<std::uint64_t>(udp_index[port]);
+    };
+    collector.track(
+        [&](const core::PortResult& r) {
+            return r.proto == core::Proto::udp ? udp_position(r.host, r.port)
+                   : tcp                       ? walk.position_of(r.host, r.port)
+                                               : std::nullopt;
+        },
+        core::WalkMark(low, resumed ? resumed->above : decltype(resumed->above){}));
+    const core::WalkMark done_before(low, resumed ? resumed->above : decltype(resumed->above){});
     if (resumed) {
         collector.restore(resumed->results, resumed->counts, resumed->responsive);
         for (const auto& r : collector.restore_services(resumed->services))
@@ -96,7 +114,21 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
     });
     scanner::EngineStats stats;
     try {
-        stats = engine.run(walk, hooks);
+        if (tcp) {
+            stats = engine.run(walk, hooks);
+            stats.total += walk.skipped();
+            stats.done += walk.skipped();
+        }
+        if (sweep_udp && !stop.load()) {
+            const auto udp = sweep_udp(*walk_hosts, [&](std::uint64_t host, std::uint16_t port) {
+                return done_before.decided(udp_base + host * udp_count +
+                                           static_cast<std::uint64_t>(udp_index[port]));
+            });
+            stats.total += udp.total;
+            stats.done += udp.done;
+            stats.open += udp.open;
+            stats.attempts += udp.attempts;
+        }
         if (after_sweep) after_sweep();
     } catch (...) {
         {
@@ -117,8 +149,6 @@ scanner::EngineStats Checkpointed::scan(scanner::Engine& engine, ResultCollector
     // The final position: where an interrupted scan got to, or the whole scan, so that a report that
     // cannot be written (a full disk) is still recoverable with --resume.
     save();
-    stats.total += walk.skipped();
-    stats.done += walk.skipped();
     return stats;
 }
 

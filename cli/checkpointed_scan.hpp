@@ -41,6 +41,12 @@ struct Checkpointed {
     output::FileAccess& files;  // where the checkpoint file is created and replaced
     // -sV: called for each restored open result that identification had not finished (the stages take it).
     std::function<void(const core::PortResult&)> identify_again{};
+    // -sU: the UDP ports, swept after the TCP walk and checkpointed alike, and how to sweep them over `hosts`
+    // leaving out the pairs `decided` names (those a resumed scan had decided). UDP pairs are positions after
+    // the TCP walk's, host by host in target order (the order the UDP engine decides them in).
+    using DecidedFn = std::function<bool(std::uint64_t host_index, std::uint16_t port)>;
+    const std::vector<std::uint16_t>* udp_ports = nullptr;
+    std::function<scanner::EngineStats(const scanner::TargetSet& hosts, DecidedFn decided)> sweep_udp{};
     // Called once the sweep has returned, while checkpoints still go on (the stages finishing their work).
     std::function<void()> after_sweep{};
     std::vector<bool> host_up{};

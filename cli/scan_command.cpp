@@ -61,12 +61,22 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
                        scanner::Pipeline& stages, const scanner::EngineHooks& hooks,
                        const std::atomic<bool>& stop) {
     SweepOutcome out;
-    out.discovered = !o.no_discovery && s.targets.size() > 1 && s.ports.size() > discovery_pays_above;
+    const std::size_t per_host = s.tcp ? s.ports.size() : s.udp_ports.size();  // UDP alone: its own
+    out.discovered = !o.no_discovery && s.targets.size() > 1 && per_host > discovery_pays_above;
     if (!o.resume_path.empty()) {
         Checkpointed run{o,       s.resumed,      s.seed,        s.started_at, s.targets, s.ports,
                          s.shard, out.discovered, s.engine_name, s.engine_opt, s.files()};
-        run.identify_again = [&stages](const core::PortResult& r) { stages.take(r); };
+        run.identify_again = [&stages](const core::PortResult& r) {
+            if (r.proto == core::Proto::tcp) stages.take(r);
+        };
         run.after_sweep = [&stages, &stop] { stages.finish(&stop); };  // checkpointed as it goes
+        if (s.udp) {
+            // -sU: after the TCP walk, in the same checkpoints.
+            run.udp_ports = &s.udp_ports;
+            run.sweep_udp = [&](const scanner::TargetSet& hosts, Checkpointed::DecidedFn decided) {
+                return sweep_udp_hosts(s, collector, hooks, hosts, std::move(decided));
+            };
+        }
         out.stats = run.scan(*s.engine, collector, hooks, stop);
         out.host_up = std::move(run.host_up);
         out.discovery_complete = run.discovery_complete;
@@ -140,8 +150,9 @@ int run_scan(const ScanOptions& o) {
     hooks.stop = &stop;
 
     SweepOutcome swept;
-    if (s.tcp) swept = run_sweep(o, s, collector, stages, hooks, stop);
-    if (s.udp && !stop.load()) {
+    const bool checkpointed = !o.resume_path.empty();  // then the UDP sweep is part of run_sweep's walk
+    if (s.tcp || checkpointed) swept = run_sweep(o, s, collector, stages, hooks, stop);
+    if (s.udp && !checkpointed && !stop.load()) {
         // UDP after TCP: on the hosts TCP found up, its progress counted on top of TCP's.
         const scanner::EngineStats before = swept.stats;
         scanner::EngineHooks udp_hooks = hooks;
@@ -158,7 +169,7 @@ int run_scan(const ScanOptions& o) {
         } else {
             swept = std::move(udp);
         }
-    } else if (s.udp) {
+    } else if (s.udp && !checkpointed) {
         swept.stats.total += scanner::TargetSource(s.targets, s.udp_ports, s.seed, s.shard).size();
     }
     progress.finish();

@@ -25,6 +25,7 @@
 #include "scanner/identify.hpp"
 #include "scanner/target_set.hpp"
 #include "scanner/target_source.hpp"
+#include "scanner/udp_engine.hpp"
 
 namespace ghostport::cli {
 
@@ -39,7 +40,7 @@ struct Identification {
 struct UdpPart {
     probes::ServiceDefs defs;
     std::unique_ptr<probes::Matcher> matcher;
-    std::unique_ptr<scanner::Engine> engine;
+    std::unique_ptr<scanner::UdpEngine> engine;
 };
 
 struct ScanSetup {

@@ -19,15 +19,36 @@ constexpr std::size_t discovery_pays_above = 2;
 
 }  // namespace
 
+namespace {
+
+// The hooks of a UDP sweep: `hooks`, with each answer named into `collector`.
+scanner::EngineHooks naming_hooks(UdpPart& part, ResultCollector& collector,
+                                  const scanner::EngineHooks& hooks) {
+    scanner::EngineHooks out = hooks;
+    out.on_answer = [&part, &collector](const core::PortResult& r, std::size_t probe,
+                                        std::string_view answer) {
+        collector.add_service(r, probes::identify_datagram(part.defs, *part.matcher, probe, answer));
+    };
+    return out;
+}
+
+}  // namespace
+
+scanner::EngineStats sweep_udp_hosts(
+    ScanSetup& s, ResultCollector& collector, const scanner::EngineHooks& hooks,
+    const scanner::TargetSet& hosts,
+    std::function<bool(std::uint64_t host_index, std::uint16_t port)> decided) {
+    UdpPart& part = *s.udp_part;
+    part.engine->skip(std::move(decided));
+    return part.engine->run(scanner::TargetSource(hosts, s.udp_ports, s.seed, s.shard),
+                            naming_hooks(part, collector, hooks));
+}
+
 SweepOutcome run_udp(const ScanOptions& o, ScanSetup& s, ResultCollector& collector,
                      const scanner::EngineHooks& hooks, const SweepOutcome* tcp) {
     SweepOutcome out;
     UdpPart& part = *s.udp_part;
-    scanner::EngineHooks udp_hooks = hooks;
-    udp_hooks.on_answer = [&part, &collector](const core::PortResult& r, std::size_t probe,
-                                              std::string_view answer) {
-        collector.add_service(r, probes::identify_datagram(part.defs, *part.matcher, probe, answer));
-    };
+    const scanner::EngineHooks udp_hooks = naming_hooks(part, collector, hooks);
     if (tcp && tcp->discovered) {
         // The TCP sweep's discovery (and its answers) said which hosts are up: probe those.
         out.discovered = true;

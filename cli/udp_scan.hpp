@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
 
 #include "cli/result_collector.hpp"
 #include "cli/scan_report.hpp"
@@ -19,5 +21,12 @@ struct ScanSetup;
 // target. Answers are identified into `collector` as they come. `hooks` as for the TCP sweep.
 SweepOutcome run_udp(const ScanOptions& o, ScanSetup& s, ResultCollector& collector,
                      const scanner::EngineHooks& hooks, const SweepOutcome* tcp);
+
+// Sweeps `s.udp_ports` over `hosts` (no discovery), leaving out the pairs `decided` names (null: none), with
+// answers named into `collector` as they come.
+scanner::EngineStats sweep_udp_hosts(
+    ScanSetup& s, ResultCollector& collector, const scanner::EngineHooks& hooks,
+    const scanner::TargetSet& hosts,
+    std::function<bool(std::uint64_t host_index, std::uint16_t port)> decided);
 
 }  // namespace ghostport::cli

@@ -102,6 +102,11 @@ EngineStats UdpEngine::run(const TargetSource& source, const EngineHooks& hooks)
         if (hooks.stop && hooks.stop->load(std::memory_order_relaxed)) break;
         while (!feed.empty() && scheduler.active_hosts() < window) {
             auto [index, host_ports] = feed.next();
+            if (skip_) {
+                const auto before = host_ports.size();
+                std::erase_if(host_ports, [&, i = index](std::uint16_t p) { return skip_(i, p); });
+                stats.done += before - host_ports.size();
+            }
             scheduler.add_host(index, source.hosts().at(index), std::move(host_ports));
         }
         transport.drain(on_event, events_per_tick);
@@ -122,8 +127,8 @@ EngineStats UdpEngine::run(const TargetSource& source, const EngineHooks& hooks)
     return stats;
 }
 
-std::unique_ptr<Engine> make_udp_engine(std::string_view name, const EngineOptions& options,
-                                        UdpPayloadsFor payloads) {
+std::unique_ptr<UdpEngine> make_udp_engine(std::string_view name, const EngineOptions& options,
+                                           UdpPayloadsFor payloads) {
     if (name != "syn" && name != "connect")
         throw core::InputError(fmt::format("unknown engine '{}' (available: connect, syn)", name));
     return std::make_unique<UdpEngine>(options, std::move(payloads), name == "syn");

@@ -24,16 +24,20 @@ class UdpEngine final : public Engine {
     UdpEngine(const EngineOptions& options, UdpPayloadsFor payloads, bool raw)
         : options_(options), payloads_(std::move(payloads)), raw_(raw) {}
     EngineStats run(const TargetSource& source, const EngineHooks& hooks) override;
+    // Pairs of the next runs that are already decided (a resumed scan): never probed, counted as done.
+    using SkipFn = std::function<bool(std::uint64_t host_index, std::uint16_t port)>;
+    void skip(SkipFn decided) { skip_ = std::move(decided); }
 
   private:
     EngineOptions options_;
     UdpPayloadsFor payloads_;
     bool raw_;
+    SkipFn skip_;
 };
 
 // The UDP engine for engine `name` ("syn": the raw path; "connect": kernel sockets). `payloads` gives each
 // port its datagrams (null: one empty datagram each). Throws core::InputError for an unknown name.
-std::unique_ptr<Engine> make_udp_engine(std::string_view name, const EngineOptions& options,
-                                        UdpPayloadsFor payloads);
+std::unique_ptr<UdpEngine> make_udp_engine(std::string_view name, const EngineOptions& options,
+                                           UdpPayloadsFor payloads);
 
 }  // namespace ghostport::scanner

@@ -5,6 +5,7 @@
 // binary: the lab and the daemons start once for every case.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -182,6 +183,44 @@ TEST_F(UdpLab, TcpAndUdpInOneRunKeepTheirOwnRows) {
     ASSERT_TRUE(rows.contains("1642/udp"));
     EXPECT_EQ(rows.at("1642/udp").at("detected_service"), "domain");
     EXPECT_EQ(rows.size(), 6u);
+}
+
+// -sU with -sS under --resume, interrupted twice while the UDP part runs and resumed: the report is the one
+// an uninterrupted scan writes, with no row twice.
+TEST_F(UdpLab, ResumedTwiceEndsWithEveryStateOnce) {
+    ScratchDir scratch("udp-resume", true);
+    const std::string checkpoint = scratch / "scan.resume", out = scratch / "report.csv";
+    auto first =
+        shared->lab->in_scanner(scan_args({"-sU", "-sS", "-n", "-p", std::string("T:1642,1643,") + ports, v4,
+                                           "--show", "all", "-q", "-o", out, "--resume", checkpoint}));
+    for (int i = 0; i < 2; ++i) {
+        Background scanning(
+            i == 0 ? first : shared->lab->in_scanner({ghostport_binary(), "scan", "--resume", checkpoint}));
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (std::chrono::steady_clock::now() < give_up && access(checkpoint.c_str(), F_OK) != 0)
+            usleep(10'000);
+        usleep(2'500'000);  // into the UDP part (the TCP part takes milliseconds)
+        kill(scanning.pid(), SIGINT);
+        auto r = scanning.wait(std::chrono::seconds(30));
+        ASSERT_EQ(r.exit_code, 3) << "finished before it was interrupted: " << r.err;
+    }
+    auto last = run(shared->lab->in_scanner({ghostport_binary(), "scan", "--resume", checkpoint}),
+                    std::chrono::seconds(60));
+    ASSERT_EQ(last.exit_code, 0) << last.err;
+    EXPECT_NE(access(checkpoint.c_str(), F_OK), 0) << "a finished scan leaves no checkpoint";
+    std::map<std::string, CsvRow> rows;
+    std::size_t count = 0;
+    for (auto& row : parse_csv_report(read_file(out))) {
+        rows[row["port"] + "/" + row["proto"]] = row;
+        ++count;
+    }
+    EXPECT_EQ(count, 18u) << "a row twice, or one missing";
+    EXPECT_EQ(rows["1642/tcp"].at("state"), "open");
+    EXPECT_EQ(rows["1643/tcp"].at("state"), "closed");
+    rows.erase("1642/tcp");
+    rows.erase("1643/tcp");
+    expect_lab_states(rows);
+    expect_services(rows);
 }
 
 // Host .11 answers 1642 with a 60,000-byte datagram and a flood, and forges port unreachables about .10's
