@@ -27,6 +27,7 @@
 #include "scanner/rate_limiter.hpp"
 #include "scanner/raw_access.hpp"
 #include "scanner/route.hpp"
+#include "scanner/socket_address.hpp"
 
 namespace ghostport::scanner {
 
@@ -154,21 +155,8 @@ class DiscoveryRun {
     // One non-blocking sendto; a refusal (no route, unreachable, a local firewall, a full buffer) only means
     // no answer.
     static void send(int fd, std::span<const std::uint8_t> bytes, const core::Address& dst) {
-        sockaddr_storage ss{};
-        socklen_t length = 0;
-        if (dst.is_v4()) {
-            auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
-            sa->sin_family = AF_INET;
-            std::memcpy(&sa->sin_addr, dst.bytes.data(), 4);
-            length = sizeof(sockaddr_in);
-        } else {
-            auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
-            sa->sin6_family = AF_INET6;
-            std::memcpy(&sa->sin6_addr, dst.bytes.data(), 16);
-            length = sizeof(sockaddr_in6);
-        }
-        while (::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss),
-                        length) < 0 &&
+        const auto to = socket_address(dst);
+        while (::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT, to.get(), to.length) < 0 &&
                errno == EINTR) {
         }
     }

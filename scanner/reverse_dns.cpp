@@ -18,6 +18,8 @@
 #include <thread>
 #include <utility>
 
+#include "scanner/socket_address.hpp"
+
 namespace ghostport::scanner {
 
 namespace detail {
@@ -41,22 +43,9 @@ struct ReverseDnsState {
 namespace {
 
 std::optional<std::string> getnameinfo_lookup(const core::Address& host) {
-    sockaddr_storage storage{};
-    socklen_t len = 0;
-    if (host.is_v4()) {
-        auto* sa = reinterpret_cast<sockaddr_in*>(&storage);
-        sa->sin_family = AF_INET;
-        std::memcpy(&sa->sin_addr, host.bytes.data(), 4);
-        len = sizeof(sockaddr_in);
-    } else {
-        auto* sa = reinterpret_cast<sockaddr_in6*>(&storage);
-        sa->sin6_family = AF_INET6;
-        std::memcpy(&sa->sin6_addr, host.bytes.data(), 16);
-        len = sizeof(sockaddr_in6);
-    }
+    const auto address = socket_address(host);
     char name[NI_MAXHOST];
-    if (getnameinfo(reinterpret_cast<const sockaddr*>(&storage), len, name, sizeof name, nullptr, 0,
-                    NI_NAMEREQD) != 0)
+    if (getnameinfo(address.get(), address.length, name, sizeof name, nullptr, 0, NI_NAMEREQD) != 0)
         return std::nullopt;
     return std::string(name);
 }

@@ -23,6 +23,7 @@
 
 #include "core/errors.hpp"
 #include "netlink/socket.hpp"
+#include "scanner/socket_address.hpp"
 
 namespace ghostport::scanner {
 
@@ -186,33 +187,13 @@ netlink::DumpStatus dump(netlink::Socket& nl, std::uint16_t type, Family family,
 std::optional<Address> connected_source(const Address& dst) {
     int fd = ::socket(af_of(dst.family), SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return std::nullopt;
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (dst.is_v4()) {
-        auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
-        sa->sin_family = AF_INET;
-        sa->sin_port = htons(9);
-        std::memcpy(&sa->sin_addr, dst.bytes.data(), 4);
-        len = sizeof(sockaddr_in);
-    } else {
-        auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
-        sa->sin6_family = AF_INET6;
-        sa->sin6_port = htons(9);
-        std::memcpy(&sa->sin6_addr, dst.bytes.data(), 16);
-        len = sizeof(sockaddr_in6);
-    }
+    const auto to = socket_address(dst, 9);
     std::optional<Address> out;
-    socklen_t got = sizeof ss;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &got) == 0) {
-        Address a;
-        a.family = dst.family;
-        if (dst.is_v4())
-            std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, 4);
-        else
-            std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, 16);
-        out = a;
-    }
+    sockaddr_storage local{};
+    socklen_t got = sizeof local;
+    if (::connect(fd, to.get(), to.length) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &got) == 0)
+        if (auto bound = from_socket_address(reinterpret_cast<sockaddr*>(&local))) out = bound->first;
     ::close(fd);
     return out;
 }

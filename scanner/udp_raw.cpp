@@ -17,6 +17,7 @@
 #include "probes/udp_packet.hpp"
 #include "scanner/capture.hpp"
 #include "scanner/raw_access.hpp"
+#include "scanner/socket_address.hpp"
 #include "scanner/source_ports.hpp"
 
 namespace ghostport::scanner {
@@ -32,22 +33,12 @@ int hold_port(int domain, std::uint16_t port) {
     if (fd < 0) return -1;
     const int small = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (domain == AF_INET) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        len = sizeof(sockaddr_in);
-    } else {
+    if (domain == AF_INET6) {
         const int one = 1;
         ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        len = sizeof(sockaddr_in6);
     }
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    const auto any = any_address(domain == AF_INET ? core::Family::v4 : core::Family::v6, port);
+    if (::bind(fd, any.get(), any.length) != 0) {
         ::close(fd);
         return -1;
     }
@@ -116,21 +107,8 @@ int UdpRawTransport::send(const core::Address& host, std::uint16_t port, std::st
     const auto packet =
         probes::udp_probe(src->address, host, sport_, port, bytes, cookie(src->address, host, port));
     if (packet.empty()) return EMSGSIZE;
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (host.is_v4()) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-        sin->sin_family = AF_INET;
-        std::memcpy(&sin->sin_addr, host.bytes.data(), 4);
-        len = sizeof(sockaddr_in);
-    } else {
-        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        sin6->sin6_family = AF_INET6;
-        std::memcpy(&sin6->sin6_addr, host.bytes.data(), 16);
-        len = sizeof(sockaddr_in6);
-    }
-    if (::sendto(src->fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
-        return errno;
+    const auto dst = socket_address(host);
+    if (::sendto(src->fd, packet.data(), packet.size(), 0, dst.get(), dst.length) < 0) return errno;
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "core/errors.hpp"
+#include "scanner/socket_address.hpp"
 
 namespace ghostport::scanner {
 
@@ -27,26 +28,6 @@ std::uint64_t now_ns() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::steady_clock::now().time_since_epoch())
                                           .count());
-}
-
-// The address and port of a sockaddr_in or sockaddr_in6; nullopt for any other family.
-std::optional<std::pair<core::Address, std::uint16_t>> from_sockaddr(const sockaddr* sa) {
-    core::Address a;
-    if (sa->sa_family == AF_INET) {
-        sockaddr_in sin;
-        std::memcpy(&sin, sa, sizeof sin);
-        a.family = core::Family::v4;
-        std::memcpy(a.bytes.data(), &sin.sin_addr, 4);
-        return std::pair{a, ntohs(sin.sin_port)};
-    }
-    if (sa->sa_family == AF_INET6) {
-        sockaddr_in6 sin6;
-        std::memcpy(&sin6, sa, sizeof sin6);
-        a.family = core::Family::v6;
-        std::memcpy(a.bytes.data(), &sin6.sin6_addr, 16);
-        return std::pair{a, ntohs(sin6.sin6_port)};
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -80,23 +61,9 @@ int UdpSocketTransport::socket_for(core::Family family) {
 
 int UdpSocketTransport::send(const core::Address& host, std::uint16_t port, std::string_view bytes) {
     const int fd = socket_for(host.family);
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (host.is_v4()) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        std::memcpy(&sin->sin_addr, host.bytes.data(), 4);
-        len = sizeof(sockaddr_in);
-    } else {
-        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        std::memcpy(&sin6->sin6_addr, host.bytes.data(), 16);
-        len = sizeof(sockaddr_in6);
-    }
+    const auto dst = socket_address(host, port);
     for (int attempt = 0; attempt < 3; ++attempt) {
-        if (::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) >= 0) return 0;
+        if (::sendto(fd, bytes.data(), bytes.size(), 0, dst.get(), dst.length) >= 0) return 0;
         // A pending ICMP error is reported once by the next call on the socket; the datagram was not sent.
         if (errno != ECONNREFUSED && errno != EHOSTUNREACH && errno != ENETUNREACH) break;
     }
@@ -121,7 +88,7 @@ std::size_t UdpSocketTransport::drain_socket(int fd, bool v6,
         msg.msg_controllen = sizeof control;
         if (::recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
         ++n;
-        auto dst = from_sockaddr(reinterpret_cast<sockaddr*>(&name));
+        auto dst = from_socket_address(reinterpret_cast<sockaddr*>(&name));
         if (!dst) continue;
         for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
             const bool ours = (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
@@ -140,7 +107,7 @@ std::size_t UdpSocketTransport::drain_socket(int fd, bool v6,
             e.icmp_code = ee.ee_code;
             const auto* offender = reinterpret_cast<const sockaddr*>(CMSG_DATA(c) + sizeof ee);
             if (c->cmsg_len >= CMSG_LEN(sizeof ee + sizeof(sa_family_t)))
-                if (auto off = from_sockaddr(offender)) e.offender = off->first;
+                if (auto off = from_socket_address(offender)) e.offender = off->first;
             on_event(e);
         }
     }
@@ -155,7 +122,7 @@ std::size_t UdpSocketTransport::drain_socket(int fd, bool v6,
             continue;
         }
         ++n;
-        auto src = from_sockaddr(reinterpret_cast<sockaddr*>(&from));
+        auto src = from_socket_address(reinterpret_cast<sockaddr*>(&from));
         if (!src) continue;
         UdpEvent e;
         e.kind = UdpEvent::Kind::answer;

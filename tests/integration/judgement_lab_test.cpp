@@ -80,7 +80,7 @@ TEST_P(JudgementLab, AnAllOpenHostIsAFinding) {
     const auto rows = parse_csv_report(read_file(dir / "base.csv"));
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].at("state"), "all-open");
-    EXPECT_NE(rows[0].at("description").find("answered SYN-ACK on 5 of 1700 ports"), std::string::npos)
+    EXPECT_NE(rows[0].at("description").find("answered SYN-ACK on 5 of 1700 tcp ports"), std::string::npos)
         << rows[0].at("description");
     EXPECT_NE(rows[0].at("description").find("2 of the 5 open ports seen would be ghosts"), std::string::npos)
         << rows[0].at("description");

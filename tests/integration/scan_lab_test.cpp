@@ -161,7 +161,7 @@ TEST_P(LabScan, HostAnsweringEveryPortIsOneAllOpenRow) {
     EXPECT_EQ(keys(rows, "all-open"), (std::set<std::string>{"198.18.0.10:0"}));
     EXPECT_EQ(keys(rows, "open"), (std::set<std::string>{"198.18.0.11:22", "198.18.0.11:1000"}));
     const auto& tarpit = row_of(rows, "198.18.0.10", "0");
-    EXPECT_NE(tarpit.at("description").find("1500 of 1500 ports"), std::string::npos)
+    EXPECT_NE(tarpit.at("description").find("1500 of 1500 tcp ports"), std::string::npos)
         << tarpit.at("description");
     // Below the threshold the same host's ports are listed one by one.
     r = run(

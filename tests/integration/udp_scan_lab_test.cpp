@@ -29,6 +29,12 @@ bool have(const std::string& program) {
     return false;
 }
 
+// The state of row `key` ("53/udp"), or "(no row)".
+std::string state_of(const std::map<std::string, CsvRow>& rows, const std::string& key) {
+    auto it = rows.find(key);
+    return it == rows.end() ? std::string("(no row)") : it->second.at("state");
+}
+
 class UdpLab : public ::testing::Test {
   protected:
     struct Shared {
@@ -122,10 +128,7 @@ class UdpLab : public ::testing::Test {
     }
 
     static void expect_lab_states(const std::map<std::string, CsvRow>& rows) {
-        auto state = [&](const std::string& key) {
-            auto it = rows.find(key);
-            return it == rows.end() ? std::string("(no row)") : it->second.at("state");
-        };
+        auto state = [&](const std::string& key) { return state_of(rows, key); };
         EXPECT_EQ(state("53/udp"), "open");
         EXPECT_EQ(state("123/udp"), "open");
         EXPECT_EQ(state("1642/udp"), "open");
@@ -171,9 +174,7 @@ TEST_F(UdpLab, TcpAndUdpInOneRunKeepTheirOwnRows) {
     auto rows = scan({"-sU", "-sS", "-n", "-p", "T:1642,1643,1650,U:1642,1643,1650", v4, "--show", "all",
                       "--format", "csv"});
     shared->lab->stop_listening(handle);
-    auto state = [&](const std::string& key) {
-        return rows.contains(key) ? rows.at(key).at("state") : std::string("(no row)");
-    };
+    auto state = [&](const std::string& key) { return state_of(rows, key); };
     EXPECT_EQ(state("1642/tcp"), "open");
     EXPECT_EQ(state("1643/tcp"), "closed");
     EXPECT_EQ(state("1650/tcp"), "open");
