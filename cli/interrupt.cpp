@@ -27,4 +27,8 @@ const std::atomic<bool>& install_interrupt_handlers() {
     return stop_requested;
 }
 
+void request_stop() {
+    stop_requested = true;
+}
+
 }  // namespace ghostport::cli

@@ -9,4 +9,7 @@ namespace ghostport::cli {
 // Installs the handlers; returns the flag the first signal sets.
 const std::atomic<bool>& install_interrupt_handlers();
 
+// Sets that flag as a first signal would (--max-scan-time running out).
+void request_stop();
+
 }  // namespace ghostport::cli

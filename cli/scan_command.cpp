@@ -7,16 +7,21 @@
 
 #include <fmt/format.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "cli/checkpointed_scan.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
+#include "cli/duration.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/report_output.hpp"
 #include "cli/result_collector.hpp"
@@ -94,17 +99,54 @@ SweepOutcome run_sweep(const ScanOptions& o, ScanSetup& s, ResultCollector& coll
     return out;
 }
 
-// Writes the report (FILE.partial when interrupted) and returns the exit status.
-int deliver(const ScanOptions& o, ScanSetup& s, const core::Report& report) {
+// --max-scan-time: stops the scan (as a first Ctrl-C would) once `limit` has passed, unless finished first.
+class ScanTimer {
+  public:
+    ScanTimer(std::chrono::milliseconds limit, const std::atomic<bool>& stop)
+        : thread_([this, limit, &stop] {
+              std::unique_lock lock(mutex_);
+              if (!wake_.wait_for(lock, limit, [this] { return over_; })) {
+                  fired_ = !stop.load();
+                  request_stop();
+              }
+          }) {}
+    ~ScanTimer() { finish(); }
+    ScanTimer(const ScanTimer&) = delete;
+    ScanTimer& operator=(const ScanTimer&) = delete;
+    // Ends the timer; returns whether it stopped the scan.
+    bool finish() {
+        {
+            std::lock_guard lock(mutex_);
+            over_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        return fired_;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool over_ = false, fired_ = false;
+    std::thread thread_;
+};
+
+// Writes the report (FILE.partial when interrupted) and returns the exit status. `capped`: stopped by
+// --max-scan-time rather than a signal.
+int deliver(const ScanOptions& o, ScanSetup& s, const core::Report& report, bool capped) {
     const bool to_file = s.file != nullptr;
     if (s.file && report.meta.partial)
         s.file = std::make_unique<output::AtomicFile>(s.output_path + ".partial", o.file_mode, s.files());
     deliver_report(report, s.format, std::move(s.file), o.quiet);
     if (report.meta.partial) {
-        std::fprintf(stderr, "ghostport: interrupted after %llu of %llu probes; the report is partial%s\n",
-                     static_cast<unsigned long long>(report.meta.probes_done),
-                     static_cast<unsigned long long>(report.meta.probes_planned),
-                     to_file ? fmt::format(" ({}.partial)", s.output_path).c_str() : "");
+        const auto done = report.meta.probes_done, planned = report.meta.probes_planned;
+        std::fprintf(
+            stderr,
+            "ghostport: %s after %llu of %llu probes (%llu left undecided); the report is partial%s\n",
+            capped ? fmt::format("stopped at --max-scan-time {}", o.max_scan_time).c_str() : "interrupted",
+            static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
+            static_cast<unsigned long long>(planned > done ? planned - done : 0),
+            to_file ? fmt::format(" ({}.partial)", s.output_path).c_str() : "");
         if (!o.resume_path.empty())
             std::fprintf(stderr, "ghostport: continue with: ghostport scan --resume %s\n",
                          o.resume_path.c_str());
@@ -148,6 +190,9 @@ int run_scan(const ScanOptions& o) {
         progress.update(st.done, st.total, st.open, std::chrono::steady_clock::now() - t0);
     };
     hooks.stop = &stop;
+    // --max-scan-time: a timer that stops the scan as a first Ctrl-C would.
+    std::optional<ScanTimer> cap;
+    if (!o.max_scan_time.empty()) cap.emplace(parse_duration(o.max_scan_time, "--max-scan-time"), stop);
 
     SweepOutcome swept;
     const bool checkpointed = !o.resume_path.empty();  // then the UDP sweep is part of run_sweep's walk
@@ -172,6 +217,7 @@ int run_scan(const ScanOptions& o) {
     } else if (s.udp && !checkpointed) {
         swept.stats.total += scanner::TargetSource(s.targets, s.udp_ports, s.seed, s.shard).size();
     }
+    const bool capped = cap && cap->finish();
     progress.finish();
     stages.finish(&stop);  // identification completes what the sweep handed it (done already with --resume)
     swept.stopped = stop.load();
@@ -181,7 +227,7 @@ int run_scan(const ScanOptions& o) {
     const auto names = rdns ? rdns->names(std::chrono::steady_clock::now() + std::chrono::milliseconds(300))
                             : std::map<core::Address, std::string>{};
     finish_report(report, o, s, collector, swept, names);
-    return deliver(o, s, report);
+    return deliver(o, s, report, capped);
 }
 
 }  // namespace

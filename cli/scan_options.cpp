@@ -73,6 +73,10 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
         "-sT) or T: ports ask for TCP too. --engine picks the path: syn = raw sockets, connect = the "
         "kernel's UDP sockets");
     cmd.add_flag("--tcp", o.tcp, "Scan TCP ports too (with --udp; -sS and -sT imply it)");
+    cmd.add_option(
+        "--max-scan-time", o.max_scan_time,
+        "Stop after this long (90s, 30m, 2h): the report is partial (exit 3) and says how many probes "
+        "were left undecided; with --resume the scan can go on later");
     cmd.add_option("--timeout", o.timeout,
                    "Initial and maximum probe timeout (500ms, 2s); it adapts to each host's measured RTT")
         ->capture_default_str();

@@ -25,6 +25,7 @@ struct ScanOptions {
     bool tcp = false;  // --tcp (-sS, -sT): TCP is scanned even with -sU
     bool udp = false;  // --udp (-sU): scan UDP ports too (alone unless TCP is asked for)
     std::string timeout = "1s";
+    std::string max_scan_time;  // --max-scan-time: stop after this long with a partial report; "" = never
     unsigned retries = 2;
     bool retries_given = false;  // --retries on the command line: exactly that many, never adapted
     double max_rate = 0, min_rate = 0;
