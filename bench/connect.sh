@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Connect-engine benchmark: ghostport (`--engine connect`: as root the default engine is syn) against `nmap -sT -T4` on every port (1-65535) of
-# 1 and of 16 lab hosts, at 0% and 3% random loss (both directions). Median wall time of RUNS runs,
-# recall against the lab's truth, false open ports, and the ratio ghostport/nmap.
+# Connect-engine benchmark: ghostport (`--engine connect`; as root the default engine is syn) against
+# `nmap -sT -T4` on every port (1-65535) of 1 and of 16 lab hosts, at 0% and 3% random loss (both
+# directions). Median wall time of RUNS runs, recall against the lab's truth, false open ports, and the ratio
+# ghostport/nmap.
 #
 #   bench/connect.sh [RUNS]        needs root, a build in build/, nmap; everything runs inside a namespace lab
 #

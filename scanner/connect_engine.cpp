@@ -107,7 +107,16 @@ struct Shared {
 // One worker's socket and the attempt it is waiting on. Only the worker and its thread's reaper touch it.
 struct Slot {
     explicit Slot(asio::io_context& io) : socket(io), timer(io) {}
+    ~Slot() {
+        if (spare >= 0) ::close(spare);
+    }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
     tcp::socket socket;
+    // A socket whose last attempt was refused (or unreachable) and that the kernel has reset for another
+    // connect() (see attempt_connect()), or -1; of address family spare_family.
+    int spare = -1;
+    int spare_family = 0;
     asio::steady_timer timer;  // pacing and back-off only; deadlines are the reaper's job
     std::uint64_t host = 0;
     unsigned attempt = 0;
@@ -196,34 +205,60 @@ int adopt(Slot& slot, int fd, const tcp::endpoint& ep) {
     return ec.value();
 }
 
+// A socket for an attempt to `ep`: the slot's spare when it has one of that family, else a new non-blocking
+// one. Returns the fd, or -1 with errno set.
+int socket_for(Slot& slot, const tcp::endpoint& ep) {
+    const int family = ep.protocol().family();
+    if (slot.spare >= 0) {
+        const int fd = std::exchange(slot.spare, -1);
+        if (slot.spare_family == family) return fd;
+        ::close(fd);
+    }
+    return ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+}
+
 // One connection attempt: a non-blocking connect() and, unless the answer is already in, a wait for
 // writability decided by the kernel's answer or by the reaper at the deadline.
 // On a fast path (a lab's veth, loopback, a LAN) the answer is often processed before connect() returns: the
 // RST or SYN-ACK arrives in the softirq that sending the SYN ran, and is applied when connect() releases the
-// socket. So SO_ERROR is read at once, and a refused or unreachable attempt ends with socket, connect,
-// getsockopt and close: no reactor registration, no readiness wait, no coroutine suspension. Only an attempt
-// still in progress joins the reactor (epoll add and modify) and waits; an open port (SO_ERROR 0: connected
-// or still in progress) takes that path too, where a second connect() tells the two apart.
+// socket. So connect() is called a second time at once, and tells all three cases apart (Linux): 0 for
+// connected, EALREADY while the SYN is unanswered, or the attempt's error (ECONNREFUSED, EHOSTUNREACH & co.),
+// in which case the kernel also resets the socket to unconnected, ready for another connect() to another
+// port. A refused attempt so costs two connect() calls and nothing else: no socket or close (the socket is
+// the slot's spare for the next attempt), no reactor registration, no readiness wait, no coroutine
+// suspension. Only an attempt still in progress joins the reactor (epoll add and modify) and waits; a
+// connected socket is reset (SO_LINGER 0) and closed, as is one that timed out.
 awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& shared) {
     slot.suspended = false;
     for (int tries = 0;; ++tries) {
         boost::system::error_code ec;
-        const int fd =
-            ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+        const bool reused = slot.spare >= 0 && slot.spare_family == ep.protocol().family();
+        const int fd = socket_for(slot, ep);
         int err = fd < 0 ? errno : 0;
         if (fd >= 0) {
             slot.start = clock::now();
             err = ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+            if (reused && (err == EINVAL || err == EISCONN || err == EALREADY)) {
+                ::close(fd);  // the kernel did not reset it after all: start over with a new socket
+                --tries;
+                continue;
+            }
             shared.attempts.fetch_add(1, std::memory_order_relaxed);
             if (err == EINPROGRESS) {
-                int answer = 0;
-                socklen_t len = sizeof answer;
-                if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &answer, &len) != 0) answer = errno;
-                if (answer != 0) {
-                    ::close(fd);
-                    err = answer;
-                } else if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) {
-                    err = adopt_err;
+                const int answer =
+                    ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+                if (answer == EALREADY || answer == 0 || answer == EISCONN) {
+                    // Still waiting for the answer, or connected: the reactor's path below.
+                    err = answer == EALREADY ? EINPROGRESS : 0;
+                    if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) err = adopt_err;
+                } else if (answer == EINPROGRESS || answer == EINVAL || answer == EBADF) {
+                    // Not the kernel behaviour relied on above: this socket is not reused.
+                    err = EINPROGRESS;
+                    if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) err = adopt_err;
+                } else {
+                    err = answer;  // refused or unreachable; the kernel reset the socket for reuse
+                    slot.spare = fd;
+                    slot.spare_family = ep.protocol().family();
                 }
             } else if (err != 0) {
                 ::close(fd);
