@@ -6,6 +6,7 @@
 # ghostport/nmap.
 #
 #   bench/connect.sh [RUNS]        needs root, a build in build/, nmap; everything runs inside a namespace lab
+#   HOSTS="1" LOSSES="0" bench/connect.sh 3       one scenario (defaults: HOSTS="1 16", LOSSES="0 3")
 #
 # Targets: recall 100%, no false open ports, ratio <= 0.6 at 0% loss and <= 0.2 at 3% loss.
 set -euo pipefail
@@ -67,8 +68,8 @@ run_tool() {
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 printf '%-22s %-10s %9s %8s %6s %7s\n' scenario tool median_s recall false ratio
-for hosts in 1 16; do
-    for loss in 0 3; do
+for hosts in ${HOSTS:-1 16}; do
+    for loss in ${LOSSES:-0 3}; do
         make_lab "$hosts" "$loss"
         range=198.18.0.10; ((hosts > 1)) && range="198.18.0.10-$((10 + hosts - 1))"
         declare -A med=()
