@@ -83,6 +83,7 @@ trap 'exit 130' INT TERM
 open_ports=(22 80 443 3306 8080 1642 50000)
 responder_world=(--seed 1 --hosts 198.19.0.0/24)
 latency64_ports=1-1024,1642,50000  # 1026 ports
+top_list=""  # the top 1000 ports, computed below when a scenario needs them
 bg_pids=()
 
 in_scanner() { ip netns exec "${name}s" "$@"; }
