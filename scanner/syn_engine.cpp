@@ -53,6 +53,11 @@ constexpr std::size_t max_provisional = 65536;  // probes remembered as armed wi
 // listened for this many times the slowest round trip seen.
 constexpr std::uint64_t measured_hosts = 8;
 constexpr std::uint64_t measured_peaks = 4;
+// Once the floor is lifted, a probe to a host not heard from is decided this long after its last try timed
+// out, not at once: the tries go on time, but an answer that reaches the sender late (a receiving thread or
+// the capture relay held up on a busy machine; the round trips are stamped by the kernel, so they do not
+// show it) still counts. It costs the end of the scan this much, once.
+constexpr std::uint64_t lifted_grace_ns = 100'000'000;
 
 // The probe table's capacity: the window, but never more than the probes the scan can have in flight at
 // once (all of them), so a small scan does not build (and fault in) a 16 MB table for a handful of probes.
@@ -427,6 +432,9 @@ class SynScan {
         if (entry.tries < retries) {
             ++entry.tries;
             table_.push_retry(id);
+        } else if (path_measured_ && !entry.grace && !rtt_.of(entry.key.host).has_sample()) {
+            entry.grace = true;  // re-armed with its send times unchanged: a late answer still measures
+            table_.arm(id, entry.sent_ns, entry.deadline_ns + lifted_grace_ns);
         } else {
             emit(entry.key, core::PortState::filtered, core::Reason::no_response, 0);
             table_.finish(id);
