@@ -343,10 +343,13 @@ class SynScan {
     // for `measured_peaks` times the slowest of their round trips. While round trips as long as the time
     // listened keep arriving (a path of 20-200 ms seen 150 ms in), the floor stays; on a path whose replies
     // all come within a few milliseconds (a /16 sweep of a LAN), it goes after a fraction of the initial
-    // timeout, where waiting it out would cost more than the sweep itself.
+    // timeout, where waiting it out would cost more than the sweep itself. Only in the first half of the
+    // initial timeout: later the floor has little left to save, and the probes re-armed at the lift would
+    // mostly go again in one burst.
     bool path_measured(std::uint64_t now) const {
-        return answered_hosts_ >= measured_hosts &&
-               now - start_ >= measured_peaks * ns_of(std::max(global_rtt_.peak(), us{1}));
+        const std::uint64_t elapsed = now - start_;
+        return answered_hosts_ >= measured_hosts && elapsed < ns_of(opt_.timeout) / 2 &&
+               elapsed >= measured_peaks * ns_of(std::max(global_rtt_.peak(), us{1}));
     }
     template <class D>
     static std::uint64_t ns_of(D d) {
