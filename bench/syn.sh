@@ -10,8 +10,18 @@
 #             1000 ports; loss is the responder's --loss
 #   sweep     veth lab, a /24 (198.18.0.0/24) where 20 hosts are up (198.18.0.10 ... 198.18.0.29), every port:
 #             ghostport and nmap find the live hosts first (their own host discovery, no -Pn), masscan has
-#             none and probes all 256 addresses x 0-65535 (bench/sweep.sh runs this scenario alone). The other
+#             none and probes all 256 addresses x 0-65535 (bench/sweep.sh runs it and sweep16). The other
 #             scenarios give both ghostport and nmap -Pn: they measure port scanning.
+#   latency64 the latency lab with 64 hosts (198.19.0.0/26, RTT 20-200 ms, 10% down) x 1026 ports (1-1024,
+#             1642, 50000), against `nmap -sS -T5 --min-rate 50000` only; issue 16 measures it at 2% loss:
+#             SCENARIOS=latency64 LOSSES=2 bench/syn.sh
+#   sweep16   veth lab, one port (80) over a /16 (198.18.0.0/16) where 64 hosts listen (198.18.0.10 ...
+#             198.18.0.73): ghostport with its default host discovery and with -Pn, against zmap (several
+#             --rate values, --cooldown-time 1; zmap has no host discovery). The scanner namespace reaches the
+#             whole /16 through one gateway, the target namespace's veth end (its address 198.18.0.1/32, a
+#             route to 198.18.0.10 on the link and 198.18.0.0/16 via it), as zmap assumes (--gateway-mac):
+#             every probe goes to one MAC and the 65472 addresses nobody owns are dropped silently there,
+#             with no ARP per address on either tool's path. nmap and masscan are not run here.
 # Per scenario and tool: median wall time of RUNS runs, median packets sent (the TX counter of the scanner
 # side interface: the veth end, or the TUN device), worst recall, false open ports, and ghostport's median
 # over the peer's; the fastest peer configuration with 100% recall in every run is named.
@@ -20,7 +30,8 @@
 #
 # Environment: GHOSTPORT_ENGINE (default syn; connect to test the bench itself), SCENARIOS (default
 # "1host 256host latency"), LOSSES (default "0 3"), MASSCAN_RATES (default "10000 100000 1000000"),
-# MASSCAN_WAIT (default 1 s on the veth lab, 2 s on the latency lab), TIMEOUT (per run, default 900 s).
+# MASSCAN_WAIT (default 1 s on the veth lab, 2 s on the latency lab), ZMAP_RATES (sweep16; default
+# "100000 1000000"), TIMEOUT (per run, default 900 s).
 # A peer that is not installed is skipped with a message; a tool that fails prints n/a with the reason.
 #
 # masscan 1.3.2 (Debian 12) notes:
@@ -45,6 +56,7 @@ engine=${GHOSTPORT_ENGINE:-syn}
 scenarios=${SCENARIOS:-1host 256host latency}
 losses=${LOSSES:-0 3}
 masscan_rates=${MASSCAN_RATES:-10000 100000 1000000}
+zmap_rates=${ZMAP_RATES:-100000 1000000}
 limit=${TIMEOUT:-900}
 lab=$PWD/tests/lab/lab.sh
 bin=$PWD/build/ghostport
@@ -53,9 +65,13 @@ responder=$PWD/build/tests/integration/gp_responder
 [[ -x $bin && -x $listen && -x $responder ]] || { echo "build first: scripts/build.sh" >&2; exit 2; }
 ((EUID == 0)) || { echo "the namespace lab needs root" >&2; exit 2; }
 for tool in ip nft bc; do command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 2; }; done
-have_masscan=1 have_nmap=1
+have_masscan=1 have_nmap=1 have_zmap=1
 command -v masscan >/dev/null || { have_masscan=0; echo "masscan is not installed (apt-get install -y masscan): skipped"; }
 command -v nmap >/dev/null || { have_nmap=0; echo "nmap is not installed (apt-get install -y nmap): skipped"; }
+if [[ " ${scenarios} " == *" sweep16 "* ]] && ! command -v zmap >/dev/null; then
+    have_zmap=0
+    echo "zmap is not installed (apt-get install -y zmap): skipped"
+fi
 
 name="gpt-$$-"
 dev="${name}r"  # the latency lab's TUN device
@@ -66,6 +82,8 @@ trap 'exit 130' INT TERM
 
 open_ports=(22 80 443 3306 8080 1642 50000)
 responder_world=(--seed 1 --hosts 198.19.0.0/24)
+latency64_ports=1-1024,1642,50000  # 1026 ports
+top_list=""  # the top 1000 ports, computed below when a scenario needs them
 bg_pids=()
 
 in_scanner() { ip netns exec "${name}s" "$@"; }
@@ -104,9 +122,9 @@ make_lab() {  # scenario loss
     "$lab" down "$name" >/dev/null 2>&1 || true
     rm -f "$work/ticks"
     case $scenario in
-        1host | 256host | sweep)
+        1host | 256host | sweep | sweep16)
             hosts=1 targets=198.18.0.10 nmap_targets=(198.18.0.10) nmap_discovery=(-Pn) gp_discovery=(-Pn)
-            gp_ports=(-p 1-65535) nmap_ports=(-p-) masscan_ports=1-65535
+            gp_ports=(-p 1-65535) nmap_ports=(-p-) masscan_ports=1-65535 listening=("${open_ports[@]}")
             if [[ $scenario == 256host ]]; then
                 hosts=256 targets=198.18.0.10-198.18.1.9 nmap_targets=(-iL "$work/hosts")
                 gp_ports=(--top-ports 1000) nmap_ports=(--top-ports 1000) masscan_ports=$top_list
@@ -115,13 +133,27 @@ make_lab() {  # scenario loss
                 hosts=20 targets=198.18.0.0/24 nmap_targets=(198.18.0.0/24) nmap_discovery=() gp_discovery=()
                 masscan_ports=0-65535
             fi
+            if [[ $scenario == sweep16 ]]; then
+                hosts=64 targets=198.18.0.0/16 gp_discovery=() gp_ports=(-p 80) zmap_port=80 listening=(80)
+            fi
             "$lab" up "$name" "$hosts"
+            if [[ $scenario == sweep16 ]]; then
+                # The /16 behind one gateway (see the header): no on-link /23, so no ARP per target address.
+                ip -n "${name}s" addr del 198.18.0.1/23 dev "${name}a"
+                ip -n "${name}s" addr add 198.18.0.1/32 dev "${name}a"
+                ip -n "${name}s" route add 198.18.0.10/32 dev "${name}a"
+                ip -n "${name}s" route add 198.18.0.0/16 via 198.18.0.10 dev "${name}a" src 198.18.0.1
+                zmap_link=(--interface "${name}a" --source-ip 198.18.0.1
+                    --gateway-mac "$(ip -n "${name}t" -br link show "${name}b" | awk '{ print $3 }')")
+                # zmap's default blacklist excludes 198.18.0.0/15 (RFC 2544), which is all this lab has.
+                : >"$work/zmap-blacklist"
+            fi
             [[ $loss != 0 ]] && "$lab" firewall "$name" "loss=$loss"
             : >"$work/hosts"
             for ((i = 0; i < hosts; i++)); do
                 h="198.18.$(((10 + i) / 256)).$(((10 + i) % 256))"
                 echo "$h" >>"$work/hosts"
-                for p in "${open_ports[@]}"; do endpoints+=("$h:$p"); done
+                for p in "${listening[@]}"; do endpoints+=("$h:$p"); done
             done
             printf '%s\n' "${endpoints[@]}" >"$work/listening"
             if [[ $scenario == 256host ]]; then
@@ -145,13 +177,18 @@ make_lab() {  # scenario loss
                 'exec 3>/dev/udp/198.18.1.254/9; while :; do echo >&3 || true; sleep 0.1; done' 2>/dev/null &
             bg_pids+=($!)
             ;;
-        latency)
+        latency | latency64)
             targets=198.19.0.0/24 nmap_targets=(198.19.0.0/24) nmap_discovery=(-Pn) gp_discovery=(-Pn)
             gp_ports=(--top-ports 1000) nmap_ports=(--top-ports 1000) masscan_ports=$top_list
+            local world=("${responder_world[@]}" --loss "$loss") truth_ports=$top_list
+            if [[ $scenario == latency64 ]]; then
+                targets=198.19.0.0/26 nmap_targets=(198.19.0.0/26) truth_ports=$latency64_ports
+                gp_ports=(-p "$latency64_ports") nmap_ports=(-p "$latency64_ports") masscan_ports=$latency64_ports
+                world=(--seed 1 --hosts 198.19.0.0/26 --loss "$loss")
+            fi
             "$lab" up "$name" 1
             "$lab" latency "$name" "$dev"
-            local world=("${responder_world[@]}" --loss "$loss")
-            "$responder" --truth "$top_list" "${world[@]}" | sort >"$work/truth"
+            "$responder" --truth "$truth_ports" "${world[@]}" | sort >"$work/truth"
             timeout $((limit * 40)) ip netns exec "${name}s" "$responder" --dev "$dev" --seconds $((limit * 40)) \
                 "${world[@]}" >"$work/responder.out" 2>"$work/responder.err" &
             bg_pids+=($!)
@@ -174,8 +211,20 @@ make_lab() {  # scenario loss
 }
 
 # The tool configurations of a scenario, as "label|kind|extra arguments".
-configs() {
+configs() {  # scenario
     echo "ghostport-$engine|ghostport|"
+    if [[ $1 == latency64 ]]; then
+        ((have_nmap)) && echo "nmap-T5-mr50000|nmap|-T5 --min-rate 50000"
+        return
+    fi
+    if [[ $1 == sweep16 ]]; then
+        echo "ghostport-$engine-Pn|ghostport|-Pn"
+        if ((have_zmap)); then
+            local rate
+            for rate in $zmap_rates; do echo "zmap-r$rate|zmap|--rate $rate"; done
+        fi
+        return
+    fi
     if ((have_masscan)); then
         local rate
         for rate in $masscan_rates; do
@@ -200,7 +249,7 @@ run_tool() {
     case $kind in
         ghostport)
             timeout "$limit" ip netns exec "${name}s" "$bin" scan "$targets" "${gp_ports[@]}" "${gp_discovery[@]}" \
-                --engine "$engine" \
+                "${extra[@]}" --engine "$engine" \
                 --format csv --no-progress -q >"$work/g.csv" 2>"$work/err" || rc=$?
             t1=$(date +%s.%N)
             awk -F, '$1 ~ /^[0-9.]+$/ && $3 ~ /^[0-9]+$/ && $5 == "open" { print $1 ":" $3 }' "$work/g.csv" \
@@ -212,6 +261,14 @@ run_tool() {
                 >/dev/null 2>"$work/err" || rc=$?
             t1=$(date +%s.%N)
             awk '$1 == "open" && $2 == "tcp" { print $4 ":" $3 }' "$work/m.txt" 2>/dev/null >"$work/found" || true ;;
+        zmap)
+            # One probe per address; answers are awaited 1 s after the last probe (the lab's RTT is
+            # microseconds). Output: the addresses that answered SYN-ACK.
+            timeout "$limit" ip netns exec "${name}s" zmap "$targets" -p "$zmap_port" "${extra[@]}" "${zmap_link[@]}" \
+                --blacklist-file "$work/zmap-blacklist" --cooldown-time 1 --quiet -o "$work/z.txt" \
+                >/dev/null 2>"$work/err" || rc=$?
+            t1=$(date +%s.%N)
+            awk -v port="$zmap_port" '/^[0-9.]+$/ { print $1 ":" port }' "$work/z.txt" 2>/dev/null >"$work/found" || true ;;
         nmap)
             timeout "$limit" ip netns exec "${name}s" nmap -sS "${extra[@]}" -n "${nmap_discovery[@]}" "${nmap_ports[@]}" \
                 "${nmap_targets[@]}" -oG "$work/n.gnmap" >/dev/null 2>"$work/err" || rc=$?
@@ -272,7 +329,7 @@ for scenario in $scenarios; do
             med_pkts=$(printf '%s\n' "${packets[@]}" | median)
             ratio="-"
             if [[ $kind == ghostport ]]; then
-                gp_median=$med
+                [[ -z $gp_median ]] && gp_median=$med  # the default configuration's, not -Pn's
             else
                 # A peer that timed out took longer than its time: the ratio is an upper bound.
                 [[ -n $gp_median ]] && ratio=$( ((timed_out)) && printf '<'; printf '%.2f' "$(echo "$gp_median / $med" | bc -l)")
@@ -283,7 +340,7 @@ for scenario in $scenarios; do
             fi
             row "$label" "$tool" "$(printf '%.2f' "$med")" "$med_pkts" \
                 "$(printf '%.2f%%' "$worst_recall")" "$falses" "$ratio" "$note"
-        done < <(configs)
+        done < <(configs "$scenario")
         summary="  $label: $total open endpoints scanned; "
         if [[ -z $best ]]; then
             summary+="no peer configuration reached 100% recall in every run"

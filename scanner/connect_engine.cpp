@@ -107,12 +107,22 @@ struct Shared {
 // One worker's socket and the attempt it is waiting on. Only the worker and its thread's reaper touch it.
 struct Slot {
     explicit Slot(asio::io_context& io) : socket(io), timer(io) {}
+    ~Slot() {
+        if (spare >= 0) ::close(spare);
+    }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
     tcp::socket socket;
+    // A socket whose last attempt was refused (or unreachable) and that the kernel has reset for another
+    // connect() (see attempt_connect()), or -1; of address family spare_family.
+    int spare = -1;
+    int spare_family = 0;
     asio::steady_timer timer;  // pacing and back-off only; deadlines are the reaper's job
     std::uint64_t host = 0;
     unsigned attempt = 0;
     clock::time_point start{}, deadline{};
     bool waiting = false, provisional = false, timed_out = false, abandoned = false;
+    bool suspended = false;  // whether the last attempt waited (for the reactor or a back-off)
 };
 
 // One event-loop thread's share of the scan. Only that thread touches it, except for the monitor timer,
@@ -182,40 +192,91 @@ void finish(Slot& slot, bool connected) {
     slot.socket.close(ignored);
 }
 
-// One connection attempt: a non-blocking connect() and a wait for writability, decided by the kernel's
-// answer or by the reaper at the deadline. System calls per attempt: socket, epoll add, FIONBIO, connect,
-// epoll mod, getsockopt (plus a second connect() to confirm an open port), close (Asio's own async_connect
-// adds a poll() to these).
+// Sets up a wait on `fd`, a socket whose connect() is in progress: the kernel retransmits an unanswered SYN
+// on its own schedule (at 1 s, 3 s, ...), packets --max-rate never sees, so it may send one at most (the
+// attempt ends before it would go: a retry is ghostport's own, paced like every probe); then the socket
+// joins the thread's reactor. Returns 0, or the errno that kept it from the reactor (the fd is closed then).
+int adopt(Slot& slot, int fd, const tcp::endpoint& ep) {
+    const int syn_tries = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syn_tries, sizeof syn_tries);
+    boost::system::error_code ec;
+    slot.socket.assign(ep.protocol(), fd, ec);
+    if (ec) ::close(fd);
+    return ec.value();
+}
+
+// A socket for an attempt to `ep`: the slot's spare when it has one of that family, else a new non-blocking
+// one. Returns the fd, or -1 with errno set.
+int socket_for(Slot& slot, const tcp::endpoint& ep) {
+    const int family = ep.protocol().family();
+    if (slot.spare >= 0) {
+        const int fd = std::exchange(slot.spare, -1);
+        if (slot.spare_family == family) return fd;
+        ::close(fd);
+    }
+    return ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+}
+
+// One connection attempt: a non-blocking connect() and, unless the answer is already in, a wait for
+// writability decided by the kernel's answer or by the reaper at the deadline.
+// On a fast path (a lab's veth, loopback, a LAN) the answer is often processed before connect() returns: the
+// RST or SYN-ACK arrives in the softirq that sending the SYN ran, and is applied when connect() releases the
+// socket. So connect() is called a second time at once, and tells all three cases apart (Linux): 0 for
+// connected, EALREADY while the SYN is unanswered, or the attempt's error (ECONNREFUSED, EHOSTUNREACH & co.),
+// in which case the kernel also resets the socket to unconnected, ready for another connect() to another
+// port. A refused attempt so costs two connect() calls and nothing else: no socket or close (the socket is
+// the slot's spare for the next attempt), no reactor registration, no readiness wait, no coroutine
+// suspension. Only an attempt still in progress joins the reactor (epoll add and modify) and waits; a
+// connected socket is reset (SO_LINGER 0) and closed, as is one that timed out.
 awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& shared) {
+    slot.suspended = false;
     for (int tries = 0;; ++tries) {
         boost::system::error_code ec;
-        slot.socket.open(ep.protocol(), ec);
-        if (!ec) slot.socket.non_blocking(true, ec);
-        if (!ec) {
-            // The kernel retransmits an unanswered SYN on its own schedule (at 1 s, 3 s, ...), packets
-            // --max-rate never sees. Allow it one at most, and end the attempt before it would go: a retry
-            // is ghostport's own, paced like every probe.
-            const int syn_tries = 1;
-            ::setsockopt(slot.socket.native_handle(), IPPROTO_TCP, TCP_SYNCNT, &syn_tries, sizeof syn_tries);
-        }
-        int err = ec.value();
-        if (!ec) {
+        const bool reused = slot.spare >= 0 && slot.spare_family == ep.protocol().family();
+        const int fd = socket_for(slot, ep);
+        int err = fd < 0 ? errno : 0;
+        if (fd >= 0) {
             slot.start = clock::now();
-            err = ::connect(slot.socket.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0
-                      ? 0
-                      : errno;
+            err = ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+            if (reused && (err == EINVAL || err == EISCONN || err == EALREADY)) {
+                ::close(fd);  // the kernel did not reset it after all: start over with a new socket
+                --tries;
+                continue;
+            }
+            shared.attempts.fetch_add(1, std::memory_order_relaxed);
+            if (err == EINPROGRESS) {
+                const int answer =
+                    ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+                if (answer == EALREADY || answer == 0 || answer == EISCONN) {
+                    // Still waiting for the answer, or connected: the reactor's path below.
+                    err = answer == EALREADY ? EINPROGRESS : 0;
+                    if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) err = adopt_err;
+                } else if (answer == EINPROGRESS || answer == EINVAL || answer == EBADF) {
+                    // Not the kernel behaviour relied on above: this socket is not reused.
+                    err = EINPROGRESS;
+                    if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) err = adopt_err;
+                } else {
+                    err = answer;  // refused or unreachable; the kernel reset the socket for reuse
+                    slot.spare = fd;
+                    slot.spare_family = ep.protocol().family();
+                }
+            } else if (err != 0) {
+                ::close(fd);
+            } else if (const int adopt_err = adopt(slot, fd, ep); adopt_err != 0) {
+                err = adopt_err;
+            }
             if (err == EINPROGRESS) {
                 slot.timed_out = slot.abandoned = false;
                 auto [timeout, measured] = shared.timing(slot.host, slot.attempt);
                 if (shared.opt.timeout <= kernel_syn_retransmit) timeout = std::min<us>(timeout, attempt_cap);
                 slot.provisional = !measured;
                 slot.deadline = slot.start + timeout;
-                shared.attempts.fetch_add(1, std::memory_order_relaxed);
                 // The answer is SO_ERROR: ECONNREFUSED, or EHOSTUNREACH & co. (an ICMP error leaves the
                 // socket in SYN_SENT, so only SO_ERROR reports it). SO_ERROR 0 means connected -- or a
                 // wake-up before the handshake finished (a readiness event queued for the socket that had
                 // this descriptor before): connect() again tells the two apart (EISCONN, or EALREADY and we
                 // wait on).
+                slot.suspended = true;
                 while (err == EINPROGRESS || err == EALREADY) {
                     slot.waiting = true;
                     co_await slot.socket.async_wait(tcp::socket::wait_write,
@@ -225,21 +286,23 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
                         finish(slot, false);
                         co_return slot.abandoned ? Outcome::abandoned : Outcome::timed_out;
                     }
-                    const int fd = slot.socket.native_handle();
+                    const int sfd = slot.socket.native_handle();
                     socklen_t len = sizeof err;
-                    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+                    if (getsockopt(sfd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
                     if (err == 0) {
-                        err = ::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
+                        err = ::connect(sfd, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ? 0 : errno;
                         if (err == EISCONN) err = 0;
                     }
                 }
-            } else {
-                shared.attempts.fetch_add(1, std::memory_order_relaxed);
+                // A socket connected to itself found no listener: the port is closed, as its RST would say.
+                const bool self = err == 0 && connected_to_itself(slot.socket.native_handle());
+                finish(slot, err == 0);
+                if (self) err = ECONNREFUSED;
+            } else if (err == 0) {  // connected at once (a loopback connect() may): adopted above
+                const bool self = connected_to_itself(slot.socket.native_handle());
+                finish(slot, true);
+                if (self) err = ECONNREFUSED;
             }
-            // A socket connected to itself found no listener: the port is closed, as its RST would say.
-            const bool self = err == 0 && connected_to_itself(slot.socket.native_handle());
-            finish(slot, err == 0);
-            if (self) err = ECONNREFUSED;
             if (err == 0 || err == ECONNREFUSED) {
                 shared.sample(slot.host, std::chrono::duration_cast<us>(clock::now() - slot.start));
                 co_return err == 0 ? Outcome::open : Outcome::refused;
@@ -250,13 +313,25 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
         // Out of buffers, descriptors or local ports for a moment: back off briefly, then try again.
         if (shared.stopping) co_return Outcome::abandoned;
         if (tries >= 50) co_return Outcome::unreachable;
+        slot.suspended = true;
         slot.timer.expires_after(std::chrono::milliseconds(10));
         co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
     }
 }
 
+// Attempts in a row that a worker may decide without waiting before it lets the rest of its thread run.
+constexpr unsigned max_burst = 16;
+
 awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& shared) {
+    unsigned burst = 0;  // attempts decided in a row without waiting
     while (!shared.stopping) {
+        // An attempt answered before connect() returned never suspends the coroutine: now and then give
+        // the thread's other coroutines (the reaper, the monitor and its stop flag) their turn.
+        if (burst >= max_burst) {
+            burst = 0;
+            co_await asio::post(loop.io, use_awaitable);
+            if (shared.stopping) break;
+        }
         std::uint64_t i = shared.next.fetch_add(1, std::memory_order_relaxed);
         if (i >= shared.source.size()) break;
         if (auto wait = shared.pace(); wait > clock::duration::zero()) {
@@ -283,6 +358,7 @@ awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& sh
                 }
             }
             outcome = co_await attempt_connect(slot, ep, shared);
+            burst = slot.suspended ? 0 : burst + 1;
             if (outcome != Outcome::timed_out || slot.attempt >= shared.opt.retries || shared.stopping) break;
         }
         if (outcome == Outcome::abandoned || (outcome == Outcome::timed_out && shared.stopping)) break;

@@ -36,6 +36,7 @@ class ProbeTable {
         std::uint64_t deadline_ns = 0;  // when the latest try times out
         std::uint16_t source = 0;       // free for the engine: which source address the probe leaves from
         std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
+        bool grace = false;             // free for the engine: the last try's wait was extended
       private:
         friend class ProbeTable;
         std::uint32_t generation = 0;                 // bumped each time the slot is reused

@@ -48,7 +48,23 @@ constexpr std::size_t route_slots = 65536;          // direct-mapped host -> sou
 constexpr auto default_min_timeout = std::chrono::milliseconds(20);
 constexpr std::uint32_t send_burst = 256;       // probes per sender iteration at most
 constexpr std::uint32_t send_batch = 32;        // probes per sender iteration when it can wait for them
-constexpr std::size_t max_provisional = 65536;  // probes remembered as sent before any RTT sample
+constexpr std::size_t max_provisional = 65536;  // probes remembered as armed with a provisional timeout
+// The path counts as measured (see path_measured()) once this many hosts have answered and the scan has
+// listened for this many times the slowest round trip seen.
+constexpr std::uint64_t measured_hosts = 8;
+constexpr std::uint64_t measured_peaks = 4;
+// Once the floor is lifted, a probe to a host not heard from is decided this long after its last try timed
+// out, not at once: the tries go on time, but an answer that reaches the sender late (a receiving thread or
+// the capture relay held up on a busy machine; the round trips are stamped by the kernel, so they do not
+// show it) still counts. It costs the end of the scan this much, once.
+constexpr std::uint64_t lifted_grace_ns = 100'000'000;
+
+// The probe table's capacity: the window, but never more than the probes the scan can have in flight at
+// once (all of them), so a small scan does not build (and fault in) a 16 MB table for a handful of probes.
+std::uint32_t table_capacity(const EngineOptions& opt, const TargetSource& source) {
+    const std::uint64_t window = opt.concurrency ? opt.concurrency : default_window;
+    return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(source.size(), 1, window));
+}
 
 std::uint64_t now_ns() {
     return static_cast<std::uint64_t>(
@@ -204,7 +220,7 @@ class SynScan {
           source_(source),
           hooks_(hooks),
           key_(probes::random_key()),
-          table_(opt.concurrency ? opt.concurrency : default_window),
+          table_(table_capacity(opt, source)),
           rate_(rate_options(opt, learned_rate)),
           retries_(opt.retries, opt.max_retries),
           global_rtt_(opt.timeout, min_timeout(opt), opt.timeout),
@@ -249,7 +265,14 @@ class SynScan {
             rate_.on_overload(dropped - dropped_seen_);
             dropped_seen_ = dropped;
             rate_.update(now, ns_of(global_rtt_.srtt()));
-            if (!provisional_.empty() && global_rtt_.has_sample()) shorten_provisional();
+            if (!provisional_.empty() && global_rtt_.has_sample() && !shortened_) {
+                shorten_provisional();  // the first answers measure the path
+                shortened_ = true;
+            }
+            if (!path_measured_ && global_rtt_.has_sample() && path_measured(now)) {
+                path_measured_ = true;
+                shorten_provisional();  // the floor is lifted from the probes armed under it
+            }
             if (trace_ && now >= next_trace_) {
                 std::fprintf(stderr,
                              "t=%5.0f ms rate %8.0f next %llu pending %u retry %d rto %lld peak %lld\n",
@@ -301,17 +324,32 @@ class SynScan {
 
     // The timeout of every try of a probe to `host` sent at `now`: its own RTO when measured. A host that
     // has not answered yet (down, filtered, or not reached so far) gets the scan's RTO or the slowest round
-    // trip of the scan, whichever is longer, but never less than what is left of the initial timeout since
-    // the scan began: early on only the nearest hosts have answered, so the slowest round trip seen says
-    // nothing yet about the others. Not doubled per try, as nmap does not: the rate control answers
-    // congestion, and an earlier try still counts when answered late (each try has its own source port), so
-    // a reply slower than one timeout has all the tries' time to arrive.
+    // trip of the scan, whichever is longer, but, until the path is measured, never less than what is left
+    // of the initial timeout since the scan began: early on only the nearest hosts have answered, so the
+    // slowest round trip seen says nothing yet about the others. Not doubled per try, as nmap does not: the
+    // rate control answers congestion, and an earlier try still counts when answered late (each try has its
+    // own source port), so a reply slower than one timeout has all the tries' time to arrive.
     std::uint64_t timeout_ns(std::uint64_t host, std::uint64_t now) {
         const RttEstimator& own = rtt_.of(host);
         if (own.has_sample() || !global_rtt_.has_sample()) return ns_of(own.rto());
         const std::uint64_t initial = ns_of(opt_.timeout), elapsed = now - start_;
         const std::uint64_t scan = ns_of(std::max(global_rtt_.rto(), global_rtt_.peak()));
+        if (path_measured_) return std::min(initial, scan);
         return std::min(initial, std::max(scan, elapsed < initial ? initial - elapsed : 0));
+    }
+
+    // Whether the round trips seen so far stand for the hosts not heard from yet, so that the initial
+    // timeout's floor (timeout_ns()) can go: `measured_hosts` hosts have answered, and the scan has listened
+    // for `measured_peaks` times the slowest of their round trips. While round trips as long as the time
+    // listened keep arriving (a path of 20-200 ms seen 150 ms in), the floor stays; on a path whose replies
+    // all come within a few milliseconds (a /16 sweep of a LAN), it goes after a fraction of the initial
+    // timeout, where waiting it out would cost more than the sweep itself. Only in the first half of the
+    // initial timeout: later the floor has little left to save, and the probes re-armed at the lift would
+    // mostly go again in one burst.
+    bool path_measured(std::uint64_t now) const {
+        const std::uint64_t elapsed = now - start_;
+        return answered_hosts_ >= measured_hosts && elapsed < ns_of(opt_.timeout) / 2 &&
+               elapsed >= measured_peaks * ns_of(std::max(global_rtt_.peak(), us{1}));
     }
     template <class D>
     static std::uint64_t ns_of(D d) {
@@ -349,6 +387,7 @@ class SynScan {
                                                             : 0;
         if (sent != 0 && e.at_ns >= sent) {
             auto sample = us((e.at_ns - sent) / 1000);
+            if (!rtt_.of(e.host).has_sample()) ++answered_hosts_;
             rtt_.sample(e.host, sample);
             global_rtt_.sample(sample);
             rtt_us = static_cast<std::uint32_t>(sample.count());
@@ -371,8 +410,10 @@ class SynScan {
         table_.finish(id);
     }
 
-    // Probes sent before any RTT was known wait the initial timeout (1 s by default); once the first answers
-    // measure the path, those still unanswered get the timeout a probe sent now would get.
+    // Probes sent before any RTT was known wait the initial timeout (1 s by default), and those to hosts not
+    // heard from before the path is measured wait out its floor; when the first answers come, and again when
+    // the path is measured, those still unanswered get the timeout they would get if sent now with their
+    // send time. The list is kept until the path is measured (probes armed under the floor join it).
     void shorten_provisional() {
         for (ProbeTable::Id id : provisional_) {
             if (!table_.armed(id)) continue;
@@ -380,7 +421,10 @@ class SynScan {
             const std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.sent_ns);
             if (deadline < entry.deadline_ns) table_.rearm(id, deadline);
         }
-        provisional_.clear();
+        if (path_measured_) {
+            provisional_.clear();
+            provisional_.shrink_to_fit();
+        }
     }
 
     void on_timeout(ProbeTable::Id id) {
@@ -391,6 +435,9 @@ class SynScan {
         if (entry.tries < retries) {
             ++entry.tries;
             table_.push_retry(id);
+        } else if (path_measured_ && !entry.grace && !rtt_.of(entry.key.host).has_sample()) {
+            entry.grace = true;  // re-armed with its send times unchanged: a late answer still measures
+            table_.arm(id, entry.sent_ns, entry.deadline_ns + lifted_grace_ns);
         } else {
             emit(entry.key, core::PortState::filtered, core::Reason::no_response, 0);
             table_.finish(id);
@@ -428,7 +475,9 @@ class SynScan {
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), table_.tag(id));
         table_.arm(id, now, now + timeout_ns(entry.key.host, now));
-        if (!global_rtt_.has_sample() && provisional_.size() < max_provisional) provisional_.push_back(id);
+        const bool provisional =
+            !global_rtt_.has_sample() || (!path_measured_ && !rtt_.of(entry.key.host).has_sample());
+        if (provisional && provisional_.size() < max_provisional) provisional_.push_back(id);
         ++stats_.attempts;
     }
 
@@ -504,7 +553,9 @@ class SynScan {
     std::atomic<bool> receiver_done_{false};
     std::uint16_t sport_low_ = 0, sport_high_ = 0;
     std::uint64_t next_ = 0, dropped_seen_ = 0;
-    std::vector<ProbeTable::Id> provisional_;  // armed before any RTT sample
+    std::vector<ProbeTable::Id> provisional_;  // armed with a provisional timeout (shorten_provisional())
+    std::uint64_t answered_hosts_ = 0;         // hosts with a round trip sampled
+    bool shortened_ = false, path_measured_ = false;
     bool trace_ = false;
     std::uint64_t start_ = 0, next_trace_ = 0;
     EngineStats stats_;

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 
 using namespace ghostport::scanner;
@@ -112,4 +113,48 @@ TEST(ConnectEngine, StopFlagEndsTheScanWithoutReportingUndecidedProbes) {
     auto results = scan(src, opt, &stop);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
     EXPECT_LT(results.size(), 65535u);
+}
+
+// One worker on one thread: every attempt after a refused one reuses the socket the kernel reset, and the
+// open ports among them must still be found open, the rest closed.
+TEST(ConnectEngine, OneWorkerReusingItsSocketTellsOpenFromClosed) {
+    Listener a, b, c;
+    std::vector<std::unique_ptr<Listener>> unused;  // bound, not listening: refused
+    for (int i = 0; i < 200; ++i) unused.push_back(std::make_unique<Listener>(false));
+    std::vector<std::uint16_t> ports{a.port, b.port, c.port};
+    for (auto& u : unused) ports.push_back(u->port);
+    auto set = loopback();
+    TargetSource src(set, ports, 4);
+    EngineOptions opt;
+    opt.concurrency = 1;
+    opt.threads = 1;
+    auto results = scan(src, opt);
+    ASSERT_EQ(results.size(), ports.size());
+    for (std::uint16_t p : {a.port, b.port, c.port}) EXPECT_EQ(results[p].state, PortState::open) << p;
+    for (auto& u : unused) {
+        EXPECT_EQ(results[u->port].state, PortState::closed) << u->port;
+        EXPECT_EQ(results[u->port].reason, Reason::rst) << u->port;
+    }
+}
+
+// Attempts refused before connect() returns never make a worker wait; it must still yield, so the monitor
+// sees a stop raised in the middle of the scan and the scan ends long before its 65535 ports.
+TEST(ConnectEngine, StopRaisedMidScanIsSeenWhileEveryAttemptIsAnsweredAtOnce) {
+    auto set = loopback();
+    std::vector<std::uint16_t> ports;
+    for (std::uint32_t p = 1; p <= 65535; ++p) ports.push_back(static_cast<std::uint16_t>(p));
+    TargetSource src(set, ports, 5);
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> reported{0};
+    EngineHooks hooks;
+    hooks.stop = &stop;
+    hooks.on_result = [&](const PortResult&) {
+        if (++reported == 100) stop = true;
+    };
+    EngineOptions opt;
+    opt.concurrency = 1;
+    opt.threads = 1;
+    ConnectEngine(opt).run(src, hooks);
+    EXPECT_GE(reported.load(), 100u);
+    EXPECT_LT(reported.load(), 65535u);
 }
