@@ -73,6 +73,7 @@ struct Host {
     bool round_valid = true;
     unsigned round_icmps = 0;
     std::uint64_t next_round_ns = 0;
+    std::uint64_t check_ns = 0;  // between rounds: when the slots next need looking at
     std::uint64_t last_empty_ns = 0;
     double icmp_rate = initial_icmp_rate;
     std::uint32_t extra = 3;
@@ -234,14 +235,17 @@ struct UdpScheduler::Impl {
     }
 
     // Decides the silent ports whose proofs and rotation are complete. Returns whether any port still needs
-    // a round.
-    bool settle(Host& h, std::uint64_t now) {
+    // a round; `rotation_due` becomes the earliest time a proven port's rotation will have been answered.
+    bool settle(Host& h, std::uint64_t now, std::uint64_t& rotation_due) {
         bool need_round = false;
+        rotation_due = ~0ull;
         for (auto& s : h.slots) {
             if (s.state == SlotState::decided || s.in_round) continue;
             if (s.proofs >= opt.proofs) {
                 if (now >= s.rotation_due_ns)
                     decide(h, s, core::PortState::open_filtered, core::Reason::no_response, now);
+                else
+                    rotation_due = std::min(rotation_due, s.rotation_due_ns);
             } else {
                 need_round = true;
             }
@@ -379,19 +383,24 @@ struct UdpScheduler::Impl {
                     if (h.oracle_answered) due = std::min(due, h.oracle_at_ns + oracle_grace_ns);
                     if (now < due) return due;
                     end_round(h, now);
+                    h.check_ns = 0;
                 }
-                const bool need_round = settle(h, now);
+                // Between rounds nothing changes but by time: look at the slots only when something is due.
+                if (now < h.check_ns && h.undecided > 0) return h.check_ns;
+                std::uint64_t rotation_due = 0;
+                const bool need_round = settle(h, now, rotation_due);
                 if (h.undecided == 0) {
                     h.phase = Phase::done;
                     return 0;
                 }
                 if (!need_round) {
-                    std::uint64_t due = ~0ull;
-                    for (const auto& s : h.slots)
-                        if (s.state == SlotState::undecided) due = std::min(due, s.rotation_due_ns);
-                    return std::max(due, now + 1);
+                    h.check_ns = std::max(rotation_due, now + 1);
+                    return h.check_ns;
                 }
-                if (now < h.next_round_ns) return h.next_round_ns;
+                if (now < h.next_round_ns) {
+                    h.check_ns = std::min(h.next_round_ns, rotation_due);
+                    return h.check_ns;
+                }
                 if (tokens < 1) return now + 1;
                 start_round(h, now);
                 return h.deadline_ns;
