@@ -113,17 +113,16 @@ int UdpRawTransport::send(const core::Address& host, std::uint16_t port, std::st
 }
 
 std::size_t UdpRawTransport::drain(const std::function<void(const UdpEvent&)>& on_event, std::size_t max) {
-    sink_ = &on_event;
-    drained_ = 0;
+    std::size_t drained = 0;
     for (auto& c : captures_) {
         struct Ctx {
             UdpRawTransport* self;
             probes::LinkType link;
-        } ctx{this, c->link()};
+            const std::function<void(const UdpEvent&)>* sink;
+        } ctx{this, c->link(), &on_event};
         const auto fn = [](void* p, std::span<const std::uint8_t> frame, std::uint64_t at_ns) {
             auto* x = static_cast<Ctx*>(p);
             UdpRawTransport& t = *x->self;
-            ++t.drained_;
             const auto reply = probes::parse_udp_reply(frame, x->link);
             if (!reply || reply->our_port != t.sport_) return;
             UdpEvent e;
@@ -148,14 +147,14 @@ std::size_t UdpRawTransport::drain(const std::function<void(const UdpEvent&)>& o
                 e.icmp_code = reply->icmp_code;
                 e.offender = reply->offender;
             }
-            (*t.sink_)(e);
+            (*x->sink)(e);
         };
-        while (drained_ < max &&
-               c->dispatch(fn, &ctx, static_cast<int>(std::min<std::size_t>(512, max - drained_))) > 0) {
-        }
+        for (int n;
+             drained < max &&
+             (n = c->dispatch(fn, &ctx, static_cast<int>(std::min<std::size_t>(512, max - drained)))) > 0;)
+            drained += static_cast<std::size_t>(n);
     }
-    sink_ = nullptr;
-    return drained_;
+    return drained;
 }
 
 void UdpRawTransport::wait(int timeout_ms) {

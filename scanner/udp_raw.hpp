@@ -56,8 +56,6 @@ class UdpRawTransport final : public UdpTransport {
     std::map<core::Address, Source> sources_;
     std::map<core::Address, const Source*> host_sources_;  // routed hosts (bounded by the scan's window)
     std::vector<std::unique_ptr<Capture>> captures_;
-    const std::function<void(const UdpEvent&)>* sink_ = nullptr;  // during drain()
-    std::size_t drained_ = 0;
 };
 
 }  // namespace ghostport::scanner
