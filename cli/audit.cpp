@@ -22,13 +22,15 @@ namespace ghostport::cli {
 void add_audit_options(CLI::App& cmd, AuditOptions& o, bool with_baseline) {
     if (with_baseline)
         cmd.add_option(
-            "--baseline", o.baseline,
-            "Compare with an earlier report (CSV or JSON): FILE, or latest:DIR for the newest report "
-            "in DIR; each listener is new, gone, changed or unchanged");
+               "--baseline", o.baseline,
+               "Compare with an earlier report (CSV or JSON): FILE, or latest:DIR for the newest report "
+               "in DIR; each listener is new, gone, changed or unchanged")
+            ->type_name("FILE");
     cmd.add_option(
-        "--expect", o.expect,
-        "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE]` lines): "
-        "labelled expected, never findings; with -sV another service than NAME is unexpected");
+           "--expect", o.expect,
+           "Allowlist FILE of expected listeners (`HOST-OR-CIDR PORT[/PROTO] [service=NAME] [NOTE]` lines): "
+           "labelled expected, never findings; with -sV another service than NAME is unexpected")
+        ->type_name("FILE");
     cmd.add_option("--fail-on", o.fail_on,
                    "Exit 1 when a finding matches: new, gone, changed, ghost, all-open, rarity>=N, "
                    "unexpected, borrowed, unassigned, label=NAME (comma-separated)");

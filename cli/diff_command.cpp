@@ -73,11 +73,12 @@ Runner add_diff_command(CLI::App& app) {
         "diff",
         "Compare two reports (CSV or JSON; two scan reports or two listener reports): which listeners are "
         "new, gone or changed");
-    cmd->add_option("old", o->old_path, "The earlier report")->required();
-    cmd->add_option("new", o->new_path, "The later report")->required();
+    cmd->add_option("old", o->old_path, "The earlier report")->type_name("FILE")->required();
+    cmd->add_option("new", o->new_path, "The later report")->type_name("FILE")->required();
     cmd->add_flag("--unchanged", o->unchanged, "List unchanged listeners too");
     add_audit_options(*cmd, o->audit, false);
-    cmd->add_option("-o,--output", o->output_path, "Write the comparison to FILE (atomically)");
+    cmd->add_option("-o,--output", o->output_path, "Write the comparison to FILE (atomically)")
+        ->type_name("FILE");
     cmd->add_option("--format", o->format,
                     "table, csv, json, xml or html (default: from -o's extension, else table)");
     cmd->add_flag("-q,--quiet", o->quiet, "No notices; with -o, no table on standard output");

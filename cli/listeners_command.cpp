@@ -132,24 +132,30 @@ Runner add_listeners_command(CLI::App& app, const std::string& command_line) {
                   "Also every other network namespace (containers, `ip netns`), each named; needs root to "
                   "enter them (what it could not see is said)");
     cmd->add_option("--registry", o->registry_file,
-                    "IANA service-names-port-numbers.csv (or services(5)) to label with");
-    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+                    "IANA service-names-port-numbers.csv (or services(5)) to label with")
+        ->type_name("FILE");
+    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format")
+        ->type_name("FILE");
     cmd->add_option(
-        "--baseline", o->audit.baseline,
-        "Compare with an earlier listener report (CSV or JSON): FILE, or latest:DIR; each listener "
-        "is new, gone, changed (its executables differ) or unchanged");
+           "--baseline", o->audit.baseline,
+           "Compare with an earlier listener report (CSV or JSON): FILE, or latest:DIR; each listener "
+           "is new, gone, changed (its executables differ) or unchanged")
+        ->type_name("FILE");
     cmd->add_option("--expect", o->audit.expect,
                     "Allowlist FILE (`HOST-OR-CIDR PORT[/PROTO] [NOTE]` lines, as for scan): the host is "
-                    "matched against the bound address; a listener on all addresses matches any address");
+                    "matched against the bound address; a listener on all addresses matches any address")
+        ->type_name("FILE");
     cmd->add_option("--fail-on", o->audit.fail_on,
                     "Exit 1 when a finding matches: new, gone, changed, ghost, rarity>=N, unexpected, "
                     "unassigned, deleted-exe, label=NAME (comma-separated); findings name the process");
     cmd->add_option("--against", o->against,
                     "A scan report of this host from outside (JSON, CSV, or XML: ghostport's or nmap -oX): "
                     "which listeners it saw, which on all addresses it did not (filtered), and which open "
-                    "ports have no local socket (forwarded)");
+                    "ports have no local socket (forwarded)")
+        ->type_name("FILE");
     cmd->add_option("-o,--output", o->output_path,
-                    "Write the report to FILE (atomically; strftime patterns like %Y%m%d expand)");
+                    "Write the report to FILE (atomically; strftime patterns like %Y%m%d expand)")
+        ->type_name("FILE");
     cmd->add_option("--format", o->format,
                     "table, csv, json or html (default: from -o's extension, else table)");
     cmd->add_flag("-q,--quiet", o->quiet, "No notices; with -o, no table on standard output");

@@ -65,8 +65,10 @@ Runner add_lookup_command(CLI::App& app) {
         app.add_subcommand("lookup", "Explain ports: IANA record, observed prevalence, rarity and why");
     cmd->add_option("ports", o->ports, "PORT, PORT/tcp or PORT/udp (tcp when omitted)")->required();
     cmd->add_option("--registry", o->registry_file,
-                    "IANA service-names-port-numbers.csv (or services(5)) to use");
-    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+                    "IANA service-names-port-numbers.csv (or services(5)) to use")
+        ->type_name("FILE");
+    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format")
+        ->type_name("FILE");
     return [cmd, o]() -> int { return cmd->parsed() ? run_lookup(*o) : core::exit_usage; };
 }
 

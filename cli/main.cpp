@@ -10,9 +10,14 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/completion.hpp"
+#include "cli/nmap_aliases.hpp"
 #include "cli/resume_file.hpp"
+#include "cli/version.hpp"
+#include "cli/version_commit.hpp"
 #include "core/command_line.hpp"
 #include "core/errors.hpp"
+#include "registry/registry_source.hpp"
 
 namespace {
 
@@ -25,22 +30,17 @@ int fail(int code, const std::string& message) {
 
 int main(int argc, char** argv) {
     using namespace ghostport;
-    // nmap's two-letter -iL is not a CLI11 short option: accept it as the long --input-list.
-    // Likewise -Pn (no discovery), -sn (discovery only), -sV (service identification), -sU (UDP), and -sS
-    // and -sT, the TCP engines (syn and connect).
+    // nmap's spellings (-iL, -Pn, -sn, -sV, -sU, -sS, -sT; cli/nmap_aliases.hpp) become the long options.
     std::vector<std::string> args;
     for (std::string a : std::vector<std::string>(argv + 1, argv + argc)) {
-        if (a == "-iL") a = "--input-list";
-        if (a == "-Pn") a = "--no-discovery";
-        if (a == "-sn") a = "--discovery-only";
-        if (a == "-sV") a = "--identify";
-        if (a == "-sU") a = "--udp";
-        if (a == "-sS" || a == "-sT") {  // a TCP scan with that engine (with -sU: TCP too)
-            args.emplace_back("--tcp");
-            args.emplace_back("--engine");
-            a = a == "-sS" ? "syn" : "connect";
+        auto alias = std::find_if(cli::nmap_aliases.begin(), cli::nmap_aliases.end(),
+                                  [&](const cli::NmapAlias& n) { return n.spelling == a; });
+        if (alias == cli::nmap_aliases.end()) {
+            args.push_back(std::move(a));
+            continue;
         }
-        args.push_back(std::move(a));
+        for (auto word : alias->words)
+            if (!word.empty()) args.emplace_back(word);
     }
     // `scan --resume FILE` with a checkpoint in FILE continues that scan, with its own arguments.
     try {
@@ -52,7 +52,20 @@ int main(int argc, char** argv) {
         "ghostport: an active TCP and UDP port scanner that labels every open port with its IANA name and a "
         "rarity score, so ports open where nothing ought to listen (ghosts) stand out.",
         "ghostport"};
-    app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
+    // What a bug report needs: the version, the commit, and the data files a scan would use.
+    app.set_version_flag("--version", [] {
+        return cli::version_text(GHOSTPORT_VERSION, cli::build_commit(), registry::SearchEnv::from_process());
+    });
+    // The bash completion (cli/completion.hpp), generated from this option tree at build time; hidden from
+    // --help (no group).
+    bool print_completion = false;
+    app.add_flag_callback("--bash-completion",
+                          [&] {
+                              print_completion = true;
+                              throw CLI::Success();
+                          })
+        ->group("")
+        ->configurable(false);
     app.require_subcommand(1);
     app.footer(
         "Exit status: 0 done, 1 findings matched --fail-on, 2 bad usage or input, 3 run-time failure.\n"
@@ -85,6 +98,10 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const CLI::Success& e) {
+        if (!print_completion) return app.exit(e);
+        std::fputs(cli::bash_completion(app).c_str(), stdout);
+        return core::exit_ok;
     } catch (const CLI::ParseError& e) {
         return fail(core::exit_usage, fmt::format("{} (see ghostport --help)", e.what()));
     }

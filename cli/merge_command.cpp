@@ -103,17 +103,22 @@ Runner add_merge_command(CLI::App& app) {
         "merge",
         "Join the shard reports (JSON) of one scan (scan --seed S --shard K/N) into one report, refusing "
         "reports of different scans, and re-label it with the registry");
-    cmd->add_option("reports", o->reports, "The shard reports (JSON; CSV only with --unchecked)")->required();
+    cmd->add_option("reports", o->reports, "The shard reports (JSON; CSV only with --unchecked)")
+        ->type_name("FILE")
+        ->required();
     cmd->add_flag(
         "--unchecked", o->unchecked,
         "Accept CSV reports (no metadata) and reports of different scans: merge the rows unchecked");
-    cmd->add_option("-o,--output", o->output_path, "Write the merged report to FILE (atomically)");
+    cmd->add_option("-o,--output", o->output_path, "Write the merged report to FILE (atomically)")
+        ->type_name("FILE");
     cmd->add_option("--format", o->format,
                     "table, csv, json, xml or html (default: from -o's extension, else table)");
     cmd->add_flag("-q,--quiet", o->quiet, "No notices; with -o, no table on standard output");
     cmd->add_option("--registry", o->registry_file,
-                    "IANA service-names-port-numbers.csv (or services(5)) to label with");
-    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format");
+                    "IANA service-names-port-numbers.csv (or services(5)) to label with")
+        ->type_name("FILE");
+    cmd->add_option("--prevalence", o->prevalence_file, "Open-frequency file in nmap-services format")
+        ->type_name("FILE");
     return [cmd, o]() -> int {
         if (!cmd->parsed()) return core::exit_usage;
         return run_merge(*o);

@@ -43,12 +43,16 @@ Runner add_registry_command(CLI::App& app) {
     auto* update =
         cmd->add_subcommand("update", "Download IANA's current registry, validate it, install it atomically");
     update->add_option("--url", o->url, "Where to download it from (https:// only)")->capture_default_str();
-    update->add_option("--ca-file", o->ca_file,
-                       "PEM file of the certificate authorities to trust instead of the system's");
+    update
+        ->add_option("--ca-file", o->ca_file,
+                     "PEM file of the certificate authorities to trust instead of the system's")
+        ->type_name("FILE");
     auto* install = cmd->add_subcommand("install", "Validate a registry CSV file and install it atomically");
-    install->add_option("file", o->file, "An IANA service-names-port-numbers.csv")->required();
+    install->add_option("file", o->file, "An IANA service-names-port-numbers.csv")
+        ->type_name("FILE")
+        ->required();
     auto* info = cmd->add_subcommand("info", "Say which registry a scan would use, and its snapshot date");
-    info->add_option("--registry", o->registry_file, "As for scan");
+    info->add_option("--registry", o->registry_file, "As for scan")->type_name("FILE");
 
     return [=]() -> int {
         auto env = registry::SearchEnv::from_process();

@@ -243,7 +243,8 @@ Runner add_scan_command(CLI::App& app, const std::string& command_line,
     add_scan_options(*cmd, *o);
     cmd->set_config("--config", "",
                     "Read options from a TOML or INI FILE (long option names as keys); "
-                    "options on the command line win");
+                    "options on the command line win")
+        ->type_name("FILE");
     return [cmd, o]() -> int {
         if (!cmd->parsed()) return core::exit_usage;
         apply_config_file(*cmd);

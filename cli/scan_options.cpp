@@ -47,9 +47,11 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
                    "Hosts: IPv4/IPv6 literals, hostnames, CIDR blocks (198.18.0.0/24), IPv4 ranges "
                    "(198.18.1.10-20, 198.18.1.10-198.18.2.5)");
     cmd.add_option("--input-list", o.targets.input_files,
-                   "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)");
+                   "-iL FILE: read targets from FILE (one per line, # comments, - = stdin)")
+        ->type_name("FILE");
     cmd.add_option("--exclude", o.targets.excludes, "Exclude targets (SPEC[,SPEC...])");
-    cmd.add_option("--exclude-file", o.targets.exclude_files, "Exclude the targets listed in FILE");
+    cmd.add_option("--exclude-file", o.targets.exclude_files, "Exclude the targets listed in FILE")
+        ->type_name("FILE");
     auto* ports = cmd.add_option(
         "-p,--ports", o.ports,
         "Ports: 22,80,1000-2000, or well-known (0-1023), registered (1024-49151), dynamic (49152-65535), all "
@@ -105,7 +107,8 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
                    "the N reports together cover every probe once); auto: K and N from a Slurm job array, "
                    "auto/N: K from a Kubernetes Indexed Job");
     cmd.add_option("-o,--output", o.output_path,
-                   "Write the report to FILE (atomically); strftime patterns expand (audit-%Y%m%d.csv)");
+                   "Write the report to FILE (atomically); strftime patterns expand (audit-%Y%m%d.csv)")
+        ->type_name("FILE");
     cmd.add_option("--format", o.format,
                    "Report format: table, csv, json, xml (nmap's, for ndiff and importers) or html (default: "
                    "from -o's extension, else table)");
@@ -116,8 +119,10 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
     cmd.add_flag("-q,--quiet", o.quiet, "No progress and no notices; with -o, no table on standard output");
     cmd.add_flag("--no-progress", o.no_progress, "No progress line on standard error");
     cmd.add_option("--registry", o.registry_file,
-                   "IANA service-names-port-numbers.csv (or services(5)) to label with");
+                   "IANA service-names-port-numbers.csv (or services(5)) to label with")
+        ->type_name("FILE");
     cmd.add_option("--prevalence", o.prevalence_file, "Open-frequency file in nmap-services format")
+        ->type_name("FILE")
         ->excludes(cmd.add_flag("--no-prevalence", o.no_prevalence,
                                 "Use no prevalence data, even when nmap-services is installed: rarity is "
                                 "unknown"));
@@ -148,7 +153,8 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
         "Create reports and checkpoints with 0666 less this octal mask (default: 0600, owner only)");
     cmd.add_option("--resume", o.resume_path,
                    "Checkpoint the scan to FILE (every 2 s and on Ctrl-C/SIGTERM); when FILE holds one, "
-                   "continue that scan instead (its own options)");
+                   "continue that scan instead (its own options)")
+        ->type_name("FILE");
     add_audit_options(cmd, o.audit, true);
     auto* identify = cmd.add_flag(
         "--identify", o.identify,
@@ -168,6 +174,7 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
         ->needs(identify);
     cmd.add_option("--service-probes", o.service_probes,
                    "-sV: the probe definitions file (default: the installed tcp_services.txt)")
+        ->type_name("FILE")
         ->needs(identify);
 }
 
