@@ -53,9 +53,9 @@ int run_listeners(const ListenersOptions& o) {
     const ListenerAudit audit = ListenerAudit::prepare(o.audit, o.quiet);
     std::optional<core::ScanView> scan;
     if (!o.against.empty()) scan = output::read_scan_view_file(o.against);
-    const auto registry_choice =
-        registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    const auto reg = registry::load_registry(registry_choice);  // the IANA file, /etc/services filling gaps
+    auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
+    const auto reg =
+        registry::load_registry(std::move(registry_choice));  // the IANA file, /etc/services filling gaps
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
     audit.check_prevalence(prevalence.has_value());

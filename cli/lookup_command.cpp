@@ -43,7 +43,7 @@ int run_lookup(const LookupOptions& o) {
     std::vector<std::pair<std::uint16_t, core::Proto>> wanted;
     for (const auto& p : o.ports) wanted.push_back(parse_port_proto(p));
     auto choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    auto reg = registry::load_registry(choice);
+    auto reg = registry::load_registry(std::move(choice));
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
     const registry::Prevalence* prev = prevalence ? &*prevalence : nullptr;

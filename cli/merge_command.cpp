@@ -58,7 +58,7 @@ int run_merge(const MergeCommandOptions& o) {
     core::Report& report = merged.report;
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    auto registry = registry::load_registry(registry_choice);
+    auto registry = registry::load_registry(std::move(registry_choice));
     std::optional<registry::Prevalence> prevalence;
     if (auto p = registry::locate_prevalence(o.prevalence_file)) prevalence = registry::Prevalence::load(*p);
     std::unique_ptr<output::AtomicFile> file;

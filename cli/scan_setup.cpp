@@ -196,7 +196,7 @@ ScanSetup prepare_scan(const ScanOptions& o) {
     s.engine_name = choose_engine(o.engine, o.quiet, o.udp);
 
     auto registry_choice = registry::locate_registry(o.registry_file, registry::SearchEnv::from_process());
-    s.registry = std::make_unique<registry::Registry>(registry::load_registry(registry_choice));
+    s.registry = std::make_unique<registry::Registry>(registry::load_registry(std::move(registry_choice)));
     if (!o.no_prevalence) {
         if (auto p = registry::locate_prevalence(o.prevalence_file))
             s.prevalence = registry::Prevalence::load(*p);

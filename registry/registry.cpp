@@ -87,10 +87,16 @@ std::size_t Registry::fill_from(const Registry& services) {
     std::size_t pairs = 0;
     for (const core::Proto proto : {core::Proto::tcp, core::Proto::udp}) {
         const std::size_t p = proto_index(proto);
+        // The ports this registry names or reserves, from one pass over its records (not a lookup per port).
+        std::vector<bool> named(port_count, false);
+        for (const auto& r : records_) {
+            if (!applies_to(r, p)) continue;
+            const auto status = record_status(r);
+            if (status == core::RegistryStatus::unassigned) continue;
+            for (std::uint32_t port = r.port_lo; port <= r.port_hi; ++port) named[port] = true;
+        }
         for (std::uint32_t port = 0; port < port_count; ++port) {
-            const auto status = lookup(static_cast<std::uint16_t>(port), proto).status;
-            if (status != core::RegistryStatus::unknown && status != core::RegistryStatus::unassigned)
-                continue;
+            if (named[port]) continue;
             const std::uint32_t begin = services.offsets_[p][port], end = services.offsets_[p][port + 1];
             bool any = false;
             for (std::uint32_t i = begin; i < end; ++i) {

@@ -65,12 +65,12 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
         if (!is_file(*flag))
             throw core::InputError(
                 fmt::format("--registry {}: no such file", flag->empty() ? "\"\"" : *flag));
-        return {*flag, "--registry", "", {}};
+        return {*flag, "--registry", "", {}, nullptr};
     }
     if (set(env.registry_env)) {
         if (!is_file(*env.registry_env))
             throw core::InputError(fmt::format("GHOSTPORT_REGISTRY={}: no such file", *env.registry_env));
-        return {*env.registry_env, "GHOSTPORT_REGISTRY", "", {}};
+        return {*env.registry_env, "GHOSTPORT_REGISTRY", "", {}, nullptr};
     }
     std::string searched;
     auto note = [&](const fs::path& p) { searched += (searched.empty() ? "" : ", ") + p.string(); };
@@ -82,22 +82,22 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
     for (const auto& [path, origin] : csvs) {
         note(path);
         if (!is_file(path)) continue;
-        std::string date;
+        std::shared_ptr<Registry> loaded;
         try {
-            const std::string text = detail::read_text_file(path);
-            if (!detail::looks_like_iana_csv(text)) continue;
-            date = detail::newest_date(detail::parse_iana_csv(text, path.string()));
+            if (!detail::looks_like_iana_csv(detail::read_text_file(path))) continue;
+            loaded = std::make_shared<Registry>(Registry::load(path));
         } catch (const core::InputError&) {
             continue;  // unreadable or not a valid IANA CSV: another candidate may be
         }
-        if (!best || date > best->snapshot) best = RegistryChoice{path, origin, date, {}};
+        const std::string date = loaded->snapshot_date();
+        if (!best || date > best->snapshot) best = RegistryChoice{path, origin, date, {}, std::move(loaded)};
     }
     if (best) {
         if (!env.fill_path.empty() && is_file(env.fill_path)) best->fill = env.fill_path;
         return *best;
     }
     for (const auto& p : env.services_paths) {
-        if (is_file(p)) return {p, "system", "", {}};
+        if (is_file(p)) return {p, "system", "", {}, nullptr};
         note(p);
     }
     throw core::InputError(
@@ -107,8 +107,10 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
                     searched.empty() ? "nothing" : searched));
 }
 
-Registry load_registry(const RegistryChoice& choice) {
-    Registry registry = Registry::load(choice.path);
+Registry load_registry(RegistryChoice choice) {
+    Registry registry = !choice.loaded                   ? Registry::load(choice.path)
+                        : choice.loaded.use_count() == 1 ? std::move(*choice.loaded)
+                                                         : *choice.loaded;
     if (!choice.fill.empty()) registry.fill_from(Registry::load(choice.fill));
     return registry;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct RegistryChoice {
     // A services(5) file whose names fill the ports `path` does not name; empty unless `path` is an IANA
     // CSV found by the search (never for --registry or $GHOSTPORT_REGISTRY).
     std::filesystem::path fill;
+    // `path` as the search already loaded it to compare dates (null when it did not): load_registry takes
+    // it instead of reading and parsing the file a second time (moves it out when no other copy shares it).
+    std::shared_ptr<Registry> loaded;
 };
 
 // The registry to use. `flag`, else $GHOSTPORT_REGISTRY, when given, is used alone. Otherwise the IANA
@@ -52,7 +56,7 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
 
 // Loads the chosen registry (Registry::load) and fills it from choice.fill when set.
 // Throws as Registry::load does, for either file.
-Registry load_registry(const RegistryChoice& choice);
+Registry load_registry(RegistryChoice choice);
 
 // Prints "ghostport: registry snapshot D is older than a year (SOURCE); run `ghostport registry update`"
 // to `err` when `snapshot` is stale at `now` (snapshot_is_stale), at most once per process however often
