@@ -16,13 +16,14 @@
 #           The UDP daemons of the payload lab (tests/probes/udp_lab_test.cpp) come with it, on the same terms:
 #           each runs only inside that test's namespace with a configuration of the test's own.
 #           And what --package needs, since the suite builds and installs the package (tests/package).
-#   --package: debhelper, dpkg-dev and lintian (scripts/package.sh), libcap2-bin and adduser (its postinst)
+#   --package: debhelper, dpkg-dev and lintian (scripts/package.sh), libcap2-bin and adduser (its postinst),
+#             systemd (systemd-analyze: the package test checks the audit unit's exposure)
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-dev libpcap-dev libcli11-dev libfmt-dev libcurl4-openssl-dev
           nlohmann-json3-dev googletest libgtest-dev libpcre2-dev libssl-dev nmap-common ipv6toolkit iproute2
           nftables nmap bc time python3 ca-certificates)
 if [[ "${1:-}" == "--tests" || "${1:-}" == "--package" ]]; then
-    packages+=(debhelper dpkg-dev lintian libcap2-bin adduser)
+    packages+=(debhelper dpkg-dev lintian libcap2-bin adduser systemd)
 fi
 if [[ "${1:-}" == "--tests" ]]; then
     packages+=(ndiff python3-libnmap chromium libcap2-bin)
