@@ -15,7 +15,7 @@
 #           post-install fails on a machine without a fully qualified host name.
 #           The UDP daemons of the payload lab (tests/probes/udp_lab_test.cpp) come with it, on the same terms:
 #           each runs only inside that test's namespace with a configuration of the test's own.
-#           And what --package needs, since the suite builds and installs the package (tests/package).
+#           And what --package needs, since the suite builds and installs the package (tests/integration/package_test.cpp).
 #   --package: debhelper, dpkg-dev and lintian (scripts/package.sh), libcap2-bin and adduser (its postinst),
 #             systemd (systemd-analyze: the package test checks the audit unit's exposure)
 set -euo pipefail
