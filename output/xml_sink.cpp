@@ -212,7 +212,8 @@ void write_extraports(std::ostream& out, const Unlisted& unlisted, std::uint64_t
 
 // What the rows [first, last) of one host say about it, for its <host>.
 struct HostRows {
-    const core::ReportRow* all_open = nullptr;
+    // At most one a protocol: every port of that protocol was open (a tarpit answers TCP and UDP alike).
+    std::vector<const core::ReportRow*> all_open;
     std::vector<const core::ReportRow*> ports;  // distinct (proto, port), ascending
     std::vector<std::string_view> hostnames;    // distinct, sorted
     bool syn_ack = false, reset = false, udp_response = false, port_unreach = false;
@@ -234,7 +235,9 @@ HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
         h.end = std::max(h.end, r.scanned_at);
         if (!it->hostname.empty()) h.hostnames.push_back(it->hostname);
         if (r.state == core::PortState::all_open) {
-            if (!h.all_open) h.all_open = &*it;
+            if (std::none_of(h.all_open.begin(), h.all_open.end(),
+                             [&](const core::ReportRow* a) { return a->result.proto == r.proto; }))
+                h.all_open.push_back(&*it);
         } else if (h.ports.empty() || h.ports.back()->result.port != r.port ||
                    h.ports.back()->result.proto != r.proto) {
             h.ports.push_back(&*it);
@@ -245,16 +248,42 @@ HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
     return h;
 }
 
-// The host's ports that no row lists (none for an all-open host: its extraports are open).
-std::uint64_t unlisted_count(const core::ReportMeta& meta, const HostRows& h) {
-    if (h.all_open) return 0;
-    return meta.ports_per_host > h.ports.size() ? meta.ports_per_host - h.ports.size() : 0;
+// How many ports of each protocol every host was scanned on.
+struct ProtoPorts {
+    std::uint64_t tcp = 0, udp = 0;
+
+    static ProtoPorts of(const core::ReportMeta& meta) {
+        if (meta.udp_ports_scanned.empty()) return {meta.ports_per_host, 0};
+        const std::uint64_t udp = core::parse_port_list_text(meta.udp_ports_scanned).size();
+        return {meta.ports_per_host > udp ? meta.ports_per_host - udp : 0, udp};
+    }
+    std::uint64_t operator[](core::Proto p) const { return p == core::Proto::udp ? udp : tcp; }
+};
+
+// The host's ports of `proto` that no row lists.
+std::uint64_t unlisted_of(const ProtoPorts& scanned, const HostRows& h, core::Proto proto) {
+    const auto listed = static_cast<std::uint64_t>(std::count_if(
+        h.ports.begin(), h.ports.end(), [&](const core::ReportRow* r) { return r->result.proto == proto; }));
+    return scanned[proto] > listed ? scanned[proto] - listed : 0;
+}
+
+bool all_open(const HostRows& h, core::Proto proto) {
+    return std::any_of(h.all_open.begin(), h.all_open.end(),
+                       [&](const core::ReportRow* a) { return a->result.proto == proto; });
+}
+
+// The host's ports that no row lists, but for a protocol that was all open (those extraports are open).
+std::uint64_t unlisted_count(const ProtoPorts& scanned, const HostRows& h) {
+    std::uint64_t n = 0;
+    for (const core::Proto proto : {core::Proto::tcp, core::Proto::udp})
+        if (!all_open(h, proto)) n += unlisted_of(scanned, h, proto);
+    return n;
 }
 
 // One <host>: its rows (none for a host that was up with nothing to show), then its unlisted ports.
-void write_host(std::ostream& out, const core::ReportMeta& meta, const core::Address& address,
-                const HostRows& h, const Unlisted& unlisted) {
-    const std::uint64_t rest = unlisted_count(meta, h);
+void write_host(std::ostream& out, const core::ReportMeta& meta, const ProtoPorts& scanned,
+                const core::Address& address, const HostRows& h, const Unlisted& unlisted) {
+    const std::uint64_t rest = unlisted_count(scanned, h);
     const bool closed_rest =
         rest > 0 && (unlisted.filtered == 0 || (unlisted.hosts == 1 && unlisted.closed > 0));
     const std::string_view host_reason = h.syn_ack        ? "syn-ack"
@@ -263,7 +292,7 @@ void write_host(std::ostream& out, const core::ReportMeta& meta, const core::Add
                                          : h.port_unreach ? "port-unreach"
                                          : closed_rest    ? "reset"
                                                           : "user-set";
-    const bool no_rows = h.ports.empty() && !h.all_open;
+    const bool no_rows = h.ports.empty() && h.all_open.empty();
     const Clock::time_point start = no_rows ? meta.started_at : h.start;
     const Clock::time_point end = no_rows ? meta.finished_at : h.end;
 
@@ -277,13 +306,11 @@ void write_host(std::ostream& out, const core::ReportMeta& meta, const core::Add
         out << "<hostname" << attr("name", name) << attr("type", "user") << "/>\n";
     out << "</hostnames>\n";
     out << "<ports>";
-    if (h.all_open) {
-        const std::uint64_t listed = h.ports.size();
-        const std::string count =
-            std::to_string(meta.ports_per_host > listed ? meta.ports_per_host - listed : 0);
+    for (const core::ReportRow* open : h.all_open) {
+        const std::string count = std::to_string(unlisted_of(scanned, h, open->result.proto));
         out << "<extraports" << attr("state", "open") << attr("count", count) << ">\n<extrareasons"
-            << attr("reason", reason_name(h.all_open->result.reason)) << attr("count", count)
-            << "/>\n</extraports>\n";
+            << attr("reason", reason_name(open->result.reason)) << attr("count", count)
+            << attr("proto", core::to_string(open->result.proto)) << "/>\n</extraports>\n";
     }
     if (rest > 0) write_extraports(out, unlisted, rest);
     for (const core::ReportRow* row : h.ports) write_port(out, *row, meta.service_scan);
@@ -333,6 +360,7 @@ void write_xml(std::ostream& out, const core::Report& report) {
     for (const core::ReportRow& row : rows) addresses.push_back(row.result.host);
     std::sort(addresses.begin(), addresses.end());
     addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+    const ProtoPorts scanned = ProtoPorts::of(m);
     std::vector<HostRows> hosts;
     hosts.reserve(addresses.size());
     auto first = rows.cbegin();
@@ -347,7 +375,7 @@ void write_xml(std::ostream& out, const core::Report& report) {
             closed_listed += row->result.state == core::PortState::closed;
             open_filtered_listed += row->result.state == core::PortState::open_filtered;
         }
-        const std::uint64_t rest = unlisted_count(m, hosts.back());
+        const std::uint64_t rest = unlisted_count(scanned, hosts.back());
         unlisted_ports += rest;
         unlisted.hosts += rest > 0;
         first = last;
@@ -357,7 +385,8 @@ void write_xml(std::ostream& out, const core::Report& report) {
         std::min(m.open_filtered > open_filtered_listed ? m.open_filtered - open_filtered_listed : 0,
                  unlisted_ports - unlisted.closed);
     unlisted.filtered = unlisted_ports - unlisted.closed - unlisted.open_filtered;
-    for (std::size_t i = 0; i < addresses.size(); ++i) write_host(out, m, addresses[i], hosts[i], unlisted);
+    for (std::size_t i = 0; i < addresses.size(); ++i)
+        write_host(out, m, scanned, addresses[i], hosts[i], unlisted);
 
     const std::string elapsed = elapsed_seconds(m.started_at, m.finished_at);
     const std::string finished = ctime_utc(m.finished_at);

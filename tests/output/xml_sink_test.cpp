@@ -828,6 +828,49 @@ TEST(XmlSink, UdpPortsStatesAndScaninfo) {
     EXPECT_EQ(view.ports[2].state, ghostport::core::PortState::open_filtered);
 }
 
+// A tarpit in a TCP and UDP scan: all open on both protocols is two open <extraports>, each counted over its
+// own protocol's ports; a host all open on TCP only still has its unlisted UDP ports as extraports.
+TEST(XmlSink, AllOpenOnEachProtocolIsItsOwnExtraports) {
+    Report report;
+    report.meta.engine = "syn";
+    report.meta.ports_scanned = "1-1000";
+    report.meta.udp_ports_scanned = "53,123,161";
+    report.meta.ports_per_host = 1003;
+    report.meta.closed = 4;  // 443/tcp of the first host, the second host's three UDP ports
+    auto all_open = [](const char* host, ghostport::core::Proto proto) {
+        auto row = make_row(host, 0, 9.9, 0, "");
+        row.result.state = ghostport::core::PortState::all_open;
+        row.result.proto = proto;
+        row.result.reason = proto == ghostport::core::Proto::udp ? ghostport::core::Reason::udp_response
+                                                                 : ghostport::core::Reason::syn_ack;
+        return row;
+    };
+    auto closed = make_row("198.18.0.7", 443, 0.8, 0, "https");
+    closed.result.state = ghostport::core::PortState::closed;
+    closed.result.reason = ghostport::core::Reason::rst;
+    report.rows = {all_open("198.18.0.7", ghostport::core::Proto::tcp),
+                   all_open("198.18.0.7", ghostport::core::Proto::udp), closed,
+                   all_open("198.18.0.8", ghostport::core::Proto::tcp)};
+    const Element run = xml_tree(report);
+    const auto hosts = run.all("host");
+    ASSERT_EQ(hosts.size(), 2u);
+    const auto both = hosts[0]->one("ports").all("extraports");
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ((*both[0])["state"], "open");
+    EXPECT_EQ((*both[0])["count"], "999");  // 1000 TCP ports, 443 listed closed
+    EXPECT_EQ(both[0]->one("extrareasons")["proto"], "tcp");
+    EXPECT_EQ((*both[1])["state"], "open");
+    EXPECT_EQ((*both[1])["count"], "3");
+    EXPECT_EQ(both[1]->one("extrareasons")["reason"], "udp-response");
+    EXPECT_EQ(port_ids(*hosts[0]), std::vector<std::string>{"443"});
+    const auto tcp_only = hosts[1]->one("ports").all("extraports");
+    ASSERT_EQ(tcp_only.size(), 2u);
+    EXPECT_EQ((*tcp_only[0])["state"], "open");
+    EXPECT_EQ((*tcp_only[0])["count"], "1000");
+    EXPECT_EQ((*tcp_only[1])["state"], "closed");
+    EXPECT_EQ((*tcp_only[1])["count"], "3");
+}
+
 // A UDP-only scan has the UDP <scaninfo> alone; a host that only answered UDP is up by "udp-response".
 TEST(XmlSink, UdpOnlyScan) {
     Report report;
