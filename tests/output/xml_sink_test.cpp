@@ -783,12 +783,18 @@ TEST_F(XmlNdiff, LibnmapReadsFiveHostsAndTheServices) {
 
 // A TCP and UDP scan: one <scaninfo> per protocol, 53/tcp and 53/udp two ports, open|filtered and the UDP
 // reasons in nmap's words; the scan-ports reader (nmap -oX or ours) reads the states and protocols back.
-TEST(XmlSink, UdpPortsStatesAndScaninfo) {
+// An empty report of a SYN scan of `tcp` and `udp` ports (port lists), `per_host` ports in all.
+Report tcp_udp_report(const char* tcp, const char* udp, std::uint64_t per_host) {
     Report report;
     report.meta.engine = "syn";
-    report.meta.ports_scanned = "53";
-    report.meta.udp_ports_scanned = "53,123,161";
-    report.meta.ports_per_host = 4;
+    report.meta.ports_scanned = tcp;
+    report.meta.udp_ports_scanned = udp;
+    report.meta.ports_per_host = per_host;
+    return report;
+}
+
+TEST(XmlSink, UdpPortsStatesAndScaninfo) {
+    Report report = tcp_udp_report("53", "53,123,161", 4);
     auto tcp = make_row("198.18.0.5", 53, 1.0, 0, "domain");
     auto udp = [](std::uint16_t port, ghostport::core::PortState state, ghostport::core::Reason reason) {
         auto row = make_row("198.18.0.5", port, 1.0, 0, "domain");
@@ -831,11 +837,7 @@ TEST(XmlSink, UdpPortsStatesAndScaninfo) {
 // A tarpit in a TCP and UDP scan: all open on both protocols is two open <extraports>, each counted over its
 // own protocol's ports; a host all open on TCP only still has its unlisted UDP ports as extraports.
 TEST(XmlSink, AllOpenOnEachProtocolIsItsOwnExtraports) {
-    Report report;
-    report.meta.engine = "syn";
-    report.meta.ports_scanned = "1-1000";
-    report.meta.udp_ports_scanned = "53,123,161";
-    report.meta.ports_per_host = 1003;
+    Report report = tcp_udp_report("1-1000", "53,123,161", 1003);
     report.meta.closed = 4;  // 443/tcp of the first host, the second host's three UDP ports
     auto all_open = [](const char* host, ghostport::core::Proto proto) {
         auto row = make_row(host, 0, 9.9, 0, "");
