@@ -29,13 +29,9 @@ std::string registry_line(const registry::SearchEnv& env) {
 
 std::string version_text(std::string_view version, const BuildCommit& commit,
                          const registry::SearchEnv& env) {
-    std::string prevalence;
-    try {
-        auto found = registry::locate_prevalence(std::nullopt);
-        prevalence = found ? found->string() : "none found: install nmap-common";
-    } catch (const core::InputError& e) {  // only for a flag, which is not given: kept for safety
-        prevalence = e.what();
-    }
+    // Without a flag the search only looks for nmap-common's file: it never throws.
+    const auto found = registry::locate_prevalence(std::nullopt);
+    const std::string prevalence = found ? found->string() : "none found: install nmap-common";
     return fmt::format("ghostport {} (commit {}{})\nregistry: {}\nprevalence: {}", version, commit.id,
                        commit.dirty ? ", dirty" : "", registry_line(env), prevalence);
 }
