@@ -220,6 +220,12 @@ struct HostRows {
     Clock::time_point start{}, end{};
 };
 
+// Whether the host was all open on `proto`.
+bool all_open(const HostRows& h, core::Proto proto) {
+    return std::any_of(h.all_open.begin(), h.all_open.end(),
+                       [&](const core::ReportRow* a) { return a->result.proto == proto; });
+}
+
 HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
                    std::vector<core::ReportRow>::const_iterator last) {
     HostRows h;
@@ -235,9 +241,7 @@ HostRows host_rows(std::vector<core::ReportRow>::const_iterator first,
         h.end = std::max(h.end, r.scanned_at);
         if (!it->hostname.empty()) h.hostnames.push_back(it->hostname);
         if (r.state == core::PortState::all_open) {
-            if (std::none_of(h.all_open.begin(), h.all_open.end(),
-                             [&](const core::ReportRow* a) { return a->result.proto == r.proto; }))
-                h.all_open.push_back(&*it);
+            if (!all_open(h, r.proto)) h.all_open.push_back(&*it);
         } else if (h.ports.empty() || h.ports.back()->result.port != r.port ||
                    h.ports.back()->result.proto != r.proto) {
             h.ports.push_back(&*it);
@@ -265,11 +269,6 @@ std::uint64_t unlisted_of(const ProtoPorts& scanned, const HostRows& h, core::Pr
     const auto listed = static_cast<std::uint64_t>(std::count_if(
         h.ports.begin(), h.ports.end(), [&](const core::ReportRow* r) { return r->result.proto == proto; }));
     return scanned[proto] > listed ? scanned[proto] - listed : 0;
-}
-
-bool all_open(const HostRows& h, core::Proto proto) {
-    return std::any_of(h.all_open.begin(), h.all_open.end(),
-                       [&](const core::ReportRow* a) { return a->result.proto == proto; });
 }
 
 // The host's ports that no row lists, but for a protocol that was all open (those extraports are open).
