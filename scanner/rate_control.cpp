@@ -12,6 +12,8 @@ constexpr double bucket_seconds = 0.002;    // the allowance holds at most 2 ms 
 constexpr std::uint64_t settle_epochs = 10;
 constexpr double min_threshold = 0.15;  // late share that always means drops beyond the path's own
 constexpr double margin = 0.10;         // late share above the path's own loss that means congestion
+constexpr std::uint64_t min_queue_delay_ns = 2'000'000;  // queueing below this is jitter
+constexpr std::uint64_t min_delays = 50;                 // round trips an epoch needs before they count
 }  // namespace
 
 RateControl::RateControl(const RateControlOptions& options)
@@ -40,6 +42,17 @@ std::uint32_t RateControl::allowance(std::uint64_t now_ns, std::uint32_t limit) 
     return static_cast<std::uint32_t>(std::min<double>(limit, std::floor(tokens_)));
 }
 
+double RateControl::answered_rate() const {
+    std::uint64_t answers = 0, ns = 0;
+    for (const auto& r : recent_) {
+        answers += r.answers;
+        ns += r.ns;
+    }
+    if (ns == 0 || sent_total_ == 0 || answers_total_ == 0) return 0;
+    const double answered_share = static_cast<double>(answers_total_) / static_cast<double>(sent_total_);
+    return static_cast<double>(answers) * 1e9 / static_cast<double>(ns) / answered_share;
+}
+
 void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
     if (!started_ || now_ns - epoch_start_ns_ < opt_.epoch_ns) return;
     const std::uint64_t answers = prompt_ + late_;
@@ -55,13 +68,30 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
         if (++judged_ > settle_epochs) loss_floor_ = std::min(loss_floor_, late_share_);
         if (late_share_ > std::max(min_threshold, loss_floor_ + margin)) congested = true;
     }
-    if (overloaded || (congested && now_ns >= hold_until_ns_)) {
-        ssthresh_ = rate_ * 0.7;
-        rate_ *= 0.7;
+    // What the targets answered lately, per second: once a queue between here and them overflows, what gets
+    // through it.
+    answers_total_ += answers;
+    sent_total_ += epoch_sent_;
+    recent_[recent_at_++ % recent_.size()] = {answers, now_ns - epoch_start_ns_};
+    // Round trips longer than each host's shortest by more than a trace of jitter: a queue is building.
+    const bool queueing =
+        delays_ >= min_delays && delay_sum_ns_ / delays_ > std::max(min_queue_delay_ns, rtt_ns / 50);
+    if (queueing && rate_ < ssthresh_ && !overloaded && !congested) {
+        // Slow start found the bottleneck before it overflowed: back to the rate before the last doubling
+        // (it was answered without a queue), from which the rate grows in 5% steps.
+        rate_ *= 0.5;
+        ssthresh_ = rate_;
+        hold_until_ns_ = now_ns + std::max(opt_.hold_ns, rtt_ns);
+        ++backoffs_;
+    } else if (overloaded || (congested && now_ns >= hold_until_ns_)) {
+        double cut = rate_ * 0.7;
+        if (overloaded) cut = std::clamp(0.9 * answered_rate(), rate_ * 0.25, cut);
+        ssthresh_ = cut;
+        rate_ = cut;
         hold_until_ns_ = now_ns + std::max(opt_.hold_ns, 2 * rtt_ns);
         overload_hold_until_ns_ = now_ns + opt_.overload_hold_ns;
         ++backoffs_;
-    } else if (!congested && overload_ == 0 && limited_ && now_ns >= hold_until_ns_) {
+    } else if (!congested && !queueing && overload_ == 0 && limited_ && now_ns >= hold_until_ns_) {
         // Doubling waits a round trip for its evidence; the 5% steps, half of one.
         const bool slow_start = rate_ < ssthresh_;
         if (now_ns - grown_ns_ >= std::max(opt_.epoch_ns, slow_start ? rtt_ns : rtt_ns / 2)) {
@@ -78,7 +108,7 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
         rate_ = std::min(rate_, std::max(2 * achieved_, opt_.initial));
     }
     clamp();
-    prompt_ = late_ = overload_ = epoch_sent_ = 0;
+    prompt_ = late_ = overload_ = epoch_sent_ = delays_ = delay_sum_ns_ = 0;
     limited_ = false;
     epoch_start_ns_ = now_ns;
 }

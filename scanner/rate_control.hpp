@@ -16,12 +16,20 @@
 //   The rate never runs ahead of twice what the sender really achieved lately (when the CPU, not the pacing,
 //   is the limit), so a back-off always slows the wire down. A back-off multiplies the rate by 0.7 and holds
 //   it for `hold` (or two round trips, when longer) so the evidence already in flight does not cut it twice.
+//   Queueing ends slow start before a queue overflows: when the round trips of an epoch are on average
+//   longer than each host's shortest by more than 2 ms (or 2% of the round trip), the rate halves to the
+//   last one answered without a queue and grows in 5% steps from there, and never while the queue lasts.
 //   Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
-//   after a short hold, until the queue they overflow drains.
+//   after a short hold, until the queue they overflow drains. Such a cut goes at once to the rate that got
+//   through lately (the answers of the last epochs per second, divided by the share of probes answered over
+//   the scan), within [0.25, 0.7] of the rate: a slow start that overshot a queue several times over comes
+//   down in one step, not in a series of 0.7 cuts while the queue overflows.
 // - Allowance: a token bucket refilled at the current rate, holding at most a few milliseconds' worth, so a
 //   stall never turns into a catch-up burst. Bounded by [min_rate, max_rate].
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace ghostport::scanner {
@@ -46,6 +54,11 @@ class RateControl {
 
     // A probe was answered: on its first try, or only after a retransmission.
     void on_answer(bool after_retransmission) { (after_retransmission ? late_ : prompt_)++; }
+    // A round trip was measured `excess_ns` longer than the shortest of its host.
+    void on_queue_delay(std::uint64_t excess_ns) {
+        ++delays_;
+        delay_sum_ns_ += excess_ns;
+    }
     // Packets the capture dropped, or sends the kernel refused (ENOBUFS): direct evidence of overload.
     void on_overload(std::uint64_t count) { overload_ += count; }
 
@@ -64,6 +77,7 @@ class RateControl {
 
   private:
     void clamp();
+    double answered_rate() const;  // probes per second the recent answers stand for (0: unknown)
 
     RateControlOptions opt_;
     double rate_, ssthresh_;
@@ -71,12 +85,18 @@ class RateControl {
     std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, grown_ns_ = 0;
     std::uint64_t hold_until_ns_ = 0, overload_hold_until_ns_ = 0;
     bool started_ = false, limited_ = false;
-    std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0;
+    std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0, delays_ = 0, delay_sum_ns_ = 0;
     double achieved_ = 0;       // the sender's recent best rate
     double late_share_ = -1;    // smoothed share of answers that came only after a retransmission
     double loss_floor_ = 0.05;  // lowest smoothed late share seen since the start settled
     std::uint64_t judged_ = 0;  // epochs with enough answers to judge
     std::uint64_t backoffs_ = 0;
+    std::uint64_t answers_total_ = 0, sent_total_ = 0;
+    struct Recent {
+        std::uint64_t answers = 0, ns = 0;
+    };
+    std::array<Recent, 5> recent_{};  // the last epochs
+    std::size_t recent_at_ = 0;
 };
 
 }  // namespace ghostport::scanner

@@ -129,3 +129,41 @@ TEST(RateControl, AllowanceFollowsTheRateWithoutCatchUpBursts) {
     t += 1000 * ms;
     EXPECT_LE(rc.allowance(t, 1'000'000), 200u);
 }
+
+TEST(RateControl, QueueingEndsSlowStartBeforeAQueueOverflows) {
+    RateControl rc(start_at_10k());
+    rc.allowance(0, 1);
+    auto t = run(rc, 0, 3, 1000, 0);  // no queue: doubling per epoch
+    EXPECT_DOUBLE_EQ(rc.rate(), 80'000);
+    for (int i = 0; i < 100; ++i) rc.on_queue_delay(5 * ms);  // round trips 5 ms over each host's shortest
+    t = run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 40'000) << "back to the rate before the last doubling";
+    EXPECT_EQ(rc.backoffs(), 1u);
+    // While the queue lasts the rate does not grow; once it is gone, it grows in 5% steps, not doublings.
+    t += 200 * ms;  // past the hold
+    for (int i = 0; i < 100; ++i) rc.on_queue_delay(5 * ms);
+    t = run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 40'000);
+    for (int i = 0; i < 100; ++i) rc.on_queue_delay(ms / 2);  // jitter, not a queue
+    run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 42'000);
+}
+
+TEST(RateControl, ALocalOverflowCutsToWhatTheTargetsAnswer) {
+    RateControlOptions o;
+    o.initial = 200'000;
+    o.max_rate = 200'000;
+    RateControl rc(o);
+    rc.allowance(0, 1);
+    // 4,000 probes sent per 20 ms epoch (200k/s), half of them answered. Then the answers fall to 30k/s (a
+    // queue on the way drains only that much) and the interface drops packets: the rate goes at once to 0.9 x
+    // the rate those answers stand for (30k/s over the share of probes answered so far), not to 0.7 x 200k/s.
+    auto t = run(rc, 0, 10, 2000, 0);
+    t = run(rc, t, 5, 600, 0);
+    EXPECT_EQ(rc.backoffs(), 0u);
+    run(rc, t, 1, 600, 0, 100);
+    EXPECT_EQ(rc.backoffs(), 1u);
+    const double answered_share = (10 * 2000 + 6 * 600) / (16 * 4000.0);
+    EXPECT_NEAR(rc.rate(), 0.9 * 30'000 / answered_share, 1);
+    EXPECT_GE(rc.rate(), 0.25 * 200'000);
+}
