@@ -37,6 +37,8 @@ class ProbeTable {
         std::uint16_t source = 0;       // free for the engine: which source address the probe leaves from
         std::uint8_t tries = 0;         // tries sent so far minus one (0 = first try)
         bool grace = false;             // free for the engine: the last try's wait was extended
+        std::uint8_t round_first = 0;   // free for the engine: the first try of the latest round
+        std::uint8_t copies = 0;        // free for the engine: tries of the latest round still to go
       private:
         friend class ProbeTable;
         std::uint32_t generation = 0;                 // bumped each time the slot is reused

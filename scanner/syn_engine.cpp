@@ -52,7 +52,9 @@ constexpr std::size_t max_provisional = 65536;  // probes remembered as armed wi
 // The path counts as measured (see path_measured()) once this many hosts have answered and the scan has
 // listened for this many times the slowest round trip seen.
 constexpr std::uint64_t measured_hosts = 8;
-constexpr std::uint64_t measured_peaks = 4;
+constexpr std::uint64_t measured_peaks = 2;
+// First tries a host lets time out, never answering, before it is presumed down (see presumed_down()).
+constexpr std::uint32_t silent_tries_for_down = 16;
 // Once the floor is lifted, a probe to a host not heard from is decided this long after its last try timed
 // out, not at once: the tries go on time, but an answer that reaches the sender late (a receiving thread or
 // the capture relay held up on a busy machine; the round trips are stamped by the kernel, so they do not
@@ -227,6 +229,7 @@ class SynScan {
           rtt_(source.host_count(), RttEstimator(opt.timeout, min_timeout(opt), opt.timeout)),
           route_cache_(std::bit_ceil(
               std::min<std::uint64_t>(route_slots, std::max<std::uint64_t>(1, source.host_count())))),
+          marks_(route_cache_.size()),
           sender_(opt.raw ? *opt.raw : local_raw_access()),
           ring_(1u << 15) {
         std::random_device rd;
@@ -260,11 +263,13 @@ class SynScan {
             if (hooks_.stop && hooks_.stop->load(std::memory_order_relaxed)) break;
             std::uint64_t now = now_ns();
             ring_.drain([&](const Event& e) { on_event(e); });
-            table_.expire(now, [&](ProbeTable::Id id) { on_timeout(id); });
+            table_.expire(now, [&](ProbeTable::Id id) { on_timeout(id, now); });
             const std::uint64_t dropped = receiver.dropped.load(std::memory_order_relaxed);
-            rate_.on_overload(dropped - dropped_seen_);
+            on_local_drops(dropped - dropped_seen_);
             dropped_seen_ = dropped;
-            rate_.update(now, ns_of(global_rtt_.srtt()));
+            // The slowest round trip, not the mean: a faster rate is vouched for only once the answers of the
+            // farthest hosts to it are back (the near ones come first, and would let it double too soon).
+            rate_.update(now, ns_of(std::max(global_rtt_.srtt(), global_rtt_.peak())));
             if (!provisional_.empty() && global_rtt_.has_sample() && !shortened_) {
                 shorten_provisional();  // the first answers measure the path
                 shortened_ = true;
@@ -295,11 +300,12 @@ class SynScan {
         if (trace_)
             std::fprintf(stderr,
                          "syn: %llu attempts, rate %.0f/s, %llu backoffs, srtt-rto %lld us, drops %llu, "
-                         "retries %u\n",
+                         "retries %u, answered by an earlier try %llu\n",
                          static_cast<unsigned long long>(stats_.attempts), rate_.rate(),
                          static_cast<unsigned long long>(rate_.backoffs()),
                          static_cast<long long>(global_rtt_.rto().count()),
-                         static_cast<unsigned long long>(dropped_seen_), retries_.retries());
+                         static_cast<unsigned long long>(dropped_seen_), retries_.retries(),
+                         static_cast<unsigned long long>(spurious_));
         return stats_;
     }
 
@@ -331,7 +337,13 @@ class SynScan {
     // own source port), so a reply slower than one timeout has all the tries' time to arrive.
     std::uint64_t timeout_ns(std::uint64_t host, std::uint64_t now) {
         const RttEstimator& own = rtt_.of(host);
-        if (own.has_sample() || !global_rtt_.has_sample()) return ns_of(own.rto());
+        if (own.has_sample()) {
+            // A host whose round trips barely vary (rttvar near zero) still waits an eighth of its round
+            // trip more: queues on the path and in this machine move every answer a little.
+            const auto jitter_floor = own.srtt() + own.srtt() / 8;
+            return ns_of(std::clamp(jitter_floor, own.rto(), std::max(own.rto(), us{opt_.timeout})));
+        }
+        if (!global_rtt_.has_sample()) return ns_of(own.rto());
         const std::uint64_t initial = ns_of(opt_.timeout), elapsed = now - start_;
         const std::uint64_t scan = ns_of(std::max(global_rtt_.rto(), global_rtt_.peak()));
         if (path_measured_) return std::min(initial, scan);
@@ -389,11 +401,23 @@ class SynScan {
             auto sample = us((e.at_ns - sent) / 1000);
             if (!rtt_.of(e.host).has_sample()) ++answered_hosts_;
             rtt_.sample(e.host, sample);
+            note_rtt(e.host, static_cast<std::uint64_t>(sample.count()));
             global_rtt_.sample(sample);
             rtt_us = static_cast<std::uint32_t>(sample.count());
         }
-        rate_.on_answer(e.attempt > 0 && e.attempt == entry.tries);
-        retries_.on_answer(e.attempt > 0);
+        // A try without its own send time was sent at or after the first.
+        note_answered(e.host, sent != 0 ? sent : entry.first_ns);
+        if (e.attempt < entry.round_first) ++spurious_;
+        ++answered_;
+        // An answer to a retry stands for a try lost on the path, unless this machine dropped that many
+        // tries (or answers) itself: those say nothing of the path's loss or congestion.
+        bool retried = e.attempt > 0;
+        if (retried && local_drops_unanswered_ >= 1) {
+            local_drops_unanswered_ -= 1;
+            retried = false;
+        }
+        rate_.on_answer(retried && e.attempt >= entry.round_first);
+        retries_.on_answer(retried);
         switch (e.match) {
             case probes::ReplyMatch::syn_ack:
                 emit(entry.key, core::PortState::open, core::Reason::syn_ack, rtt_us);
@@ -427,13 +451,31 @@ class SynScan {
         }
     }
 
-    void on_timeout(ProbeTable::Id id) {
+    void on_timeout(ProbeTable::Id id, std::uint64_t now) {
         auto& entry = table_[id];
+        if (entry.copies > 0) {  // a round goes on whatever the retry budget became since it began
+            ++entry.tries;
+            --entry.copies;
+            table_.push_retry(id);
+            return;
+        }
+        // The latest try waited its whole timeout; while the host's answers are late, that says nothing.
+        if (const std::uint64_t until = silence_counts_from(entry); now < until) {
+            table_.arm(id, entry.sent_ns, std::min(until, now + recheck_ns(entry.key.host)));
+            return;  // its send times unchanged, and looked at again shortly
+        }
         // Extra tries are for answers that get lost; a host that has answered nothing yet (down, or
         // dropping everything) gets the minimum.
-        const unsigned retries = rtt_.of(entry.key.host).has_sample() ? retries_.retries() : opt_.retries;
+        const bool answering = rtt_.of(entry.key.host).has_sample();
+        const unsigned retries = answering ? retries_.retries() : opt_.retries;
+        if (entry.tries == 0 && !answering) ++mark(entry.key.host).silent_tries;
         if (entry.tries < retries) {
+            // Every try left goes in one round (spread over a timeout, see queue()): a probe that never gets
+            // an answer (a filtered port, a down host) is decided after two timeouts, not one per try.
+            entry.round_first = static_cast<std::uint8_t>(entry.tries + 1);
+            entry.copies = static_cast<std::uint8_t>(retries - entry.tries);
             ++entry.tries;
+            --entry.copies;
             table_.push_retry(id);
         } else if (path_measured_ && !entry.grace && !rtt_.of(entry.key.host).has_sample()) {
             entry.grace = true;  // re-armed with its send times unchanged: a late answer still measures
@@ -442,6 +484,71 @@ class SynScan {
             emit(entry.key, core::PortState::filtered, core::Reason::no_response, 0);
             table_.finish(id);
         }
+    }
+
+    // What the engine knows of a host beyond its round trips, direct-mapped like the route cache.
+    struct HostMark {
+        std::uint64_t host = ~std::uint64_t{0};
+        std::uint64_t answered_sent_ns = 0;
+        std::uint64_t min_rtt_us = ~std::uint64_t{0};
+        std::uint32_t silent_tries = 0;  // first tries that timed out before the host ever answered
+    };
+
+    // Silence proves nothing while the host's answers are late: a queue on the way (this machine's, the
+    // path's, the host's) can hold every answer back longer than the timeout that the round trips measured
+    // before it filled. So the latest try of a probe to a host that has answered before counts as
+    // unanswered (sent again, or decided) only once the host has answered a probe sent after it (the
+    // answers are flowing past it), or once it has waited for the host's slowest round trip and a quarter
+    // more (20 ms at least); until then it is looked at again every few milliseconds.
+    // Returns when its silence counts (0: now).
+    std::uint64_t silence_counts_from(const ProbeTable::Entry& entry) const {
+        const RttEstimator& own = rtt_.of(entry.key.host);
+        if (!own.has_sample() || answered_sent(entry.key.host) >= entry.sent_ns) return 0;
+        const auto wait = std::max(own.peak() + own.peak() / 4, own.peak() + std::chrono::milliseconds(20));
+        return entry.sent_ns + std::min(ns_of(wait), ns_of(opt_.timeout));
+    }
+    std::uint64_t recheck_ns(std::uint64_t host) const {
+        return std::clamp<std::uint64_t>(ns_of(rtt_.of(host).srtt()) / 8, 2'000'000, 20'000'000);
+    }
+    // `host`'s mark, taken over from the host that held its slot if need be.
+    HostMark& mark(std::uint64_t host) {
+        HostMark& m = marks_[host & (marks_.size() - 1)];
+        if (m.host != host) m = HostMark{.host = host};
+        return m;
+    }
+    // `host`'s mark, or a fresh one when another host holds its slot.
+    HostMark mark_of(std::uint64_t host) const {
+        const HostMark& m = marks_[host & (marks_.size() - 1)];
+        return m.host == host ? m : HostMark{.host = host};
+    }
+    bool presumed_down(std::uint64_t host) const {
+        return mark_of(host).silent_tries >= silent_tries_for_down && !rtt_.of(host).has_sample();
+    }
+    // The send time of the latest try `host` answered (0: none known).
+    std::uint64_t answered_sent(std::uint64_t host) const { return mark_of(host).answered_sent_ns; }
+    void note_rtt(std::uint64_t host, std::uint64_t rtt_us) {
+        HostMark& m = mark(host);
+        if (m.min_rtt_us != ~std::uint64_t{0}) {
+            const std::uint64_t excess = rtt_us > m.min_rtt_us ? rtt_us - m.min_rtt_us : 0;
+            rate_.on_queue_delay(excess * 1000);
+        }
+        m.min_rtt_us = std::min(m.min_rtt_us, rtt_us);
+    }
+    void note_answered(std::uint64_t host, std::uint64_t sent_ns) {
+        HostMark& m = mark(host);
+        m.answered_sent_ns = std::max(m.answered_sent_ns, sent_ns);
+    }
+
+    // Probes (or answers) this machine dropped: the send buffer, an interface's queue, the capture. As many
+    // answers to retries as they would have had (the share of tries answered so far) are not counted as loss.
+    void on_local_drops(std::uint64_t count) {
+        if (count == 0) return;
+        rate_.on_overload(count);
+        const double answered_share =
+            stats_.attempts
+                ? std::min(1.0, static_cast<double>(answered_) / static_cast<double>(stats_.attempts))
+                : 1.0;
+        local_drops_unanswered_ += static_cast<double>(count) * answered_share;
     }
 
     // The source (address, template, socket) for `host`, or nullopt when no route reaches it.
@@ -474,7 +581,11 @@ class SynScan {
         auto bytes = src.probe.patch(sender_.buffer(src.channel), dst, sport, entry.key.port, seq,
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), table_.tag(id));
-        table_.arm(id, now, now + timeout_ns(entry.key.host, now));
+        const std::uint64_t timeout = timeout_ns(entry.key.host, now);
+        // The tries of a round are spread over one timeout, so that one burst of loss (a queue that overflows
+        // for a while) does not take them all; the last waits the whole timeout.
+        const unsigned round_size = entry.tries - entry.round_first + 1u + entry.copies;
+        table_.arm(id, now, now + (entry.copies ? timeout / round_size : timeout));
         const bool provisional =
             !global_rtt_.has_sample() || (!path_measured_ && !rtt_.of(entry.key.host).has_sample());
         if (provisional && provisional_.size() < max_provisional) provisional_.push_back(id);
@@ -489,7 +600,7 @@ class SynScan {
             switch (err) {
                 case ENOBUFS:
                 case EAGAIN:
-                    rate_.on_overload(1);  // it stays armed and will be retried
+                    on_local_drops(1);  // it stays armed and will be retried
                     break;
                 case ENETUNREACH:
                 case EHOSTUNREACH:
@@ -517,6 +628,10 @@ class SynScan {
                 }
                 id = table_.insert({t.host_index, t.port});
                 table_[id].source = *src;
+                // A host that has let many first tries time out without ever answering is most likely down:
+                // every try of its next probes goes in the first round (spread over one timeout), as the
+                // second round would send them all anyway. Decided a timeout after the last, not three.
+                if (presumed_down(t.host_index)) table_[id].copies = static_cast<std::uint8_t>(opt_.retries);
             }
             queue(id, now);
             ++queued;
@@ -544,6 +659,8 @@ class SynScan {
     RttEstimator global_rtt_;
     HostRtt rtt_;
     std::vector<RouteSlot> route_cache_;
+    std::vector<HostMark> marks_;  // direct-mapped like the route cache: for a scan of more hosts, a host
+                                   // whose slot another holds counts as not answered (it waits longer)
     RouteResolver resolver_;
     RawSender sender_;
     std::vector<Source> sources_;
@@ -555,6 +672,9 @@ class SynScan {
     std::uint64_t next_ = 0, dropped_seen_ = 0;
     std::vector<ProbeTable::Id> provisional_;  // armed with a provisional timeout (shorten_provisional())
     std::uint64_t answered_hosts_ = 0;         // hosts with a round trip sampled
+    std::uint64_t answered_ = 0;               // answers matched to a pending probe
+    double local_drops_unanswered_ = 0;        // see on_local_drops()
+    std::uint64_t spurious_ = 0;               // answers to a try after a later one was due (for the trace)
     bool shortened_ = false, path_measured_ = false;
     bool trace_ = false;
     std::uint64_t start_ = 0, next_trace_ = 0;
