@@ -53,7 +53,7 @@ double RateControl::answered_rate() const {
     return static_cast<double>(answers) * 1e9 / static_cast<double>(ns) / answered_share;
 }
 
-void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
+void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns, std::uint64_t slowest_rtt_ns) {
     if (!started_ || now_ns - epoch_start_ns_ < opt_.epoch_ns) return;
     const std::uint64_t answers = prompt_ + late_;
     const double share = answers ? static_cast<double>(late_) / static_cast<double>(answers) : 0.0;
@@ -73,9 +73,10 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
     answers_total_ += answers;
     sent_total_ += epoch_sent_;
     recent_[recent_at_++ % recent_.size()] = {answers, now_ns - epoch_start_ns_};
-    // Round trips longer than each host's shortest by more than a trace of jitter: a queue is building.
-    const bool queueing =
-        delays_ >= min_delays && delay_sum_ns_ / delays_ > std::max(min_queue_delay_ns, rtt_ns / 50);
+    // Most round trips longer than their host's shortest by more than a trace of jitter: a queue is building
+    // (the median, not the mean, so that a few answers held up on this machine do not count).
+    const bool queueing = delays_ >= min_delays && 2 * delayed_ > delays_;
+    queue_threshold_ns_ = std::max(min_queue_delay_ns, rtt_ns / 50);
     if (queueing && rate_ < ssthresh_ && !overloaded && !congested) {
         // Slow start found the bottleneck before it overflowed: back to the rate before the last doubling
         // (it was answered without a queue), from which the rate grows in 5% steps.
@@ -92,9 +93,11 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
         overload_hold_until_ns_ = now_ns + opt_.overload_hold_ns;
         ++backoffs_;
     } else if (!congested && !queueing && overload_ == 0 && limited_ && now_ns >= hold_until_ns_) {
-        // Doubling waits a round trip for its evidence; the 5% steps, half of one.
+        // Doubling waits the slowest round trip for its evidence (the answers of the near hosts come first
+        // and would let it double too soon); the 5% steps, half a round trip.
         const bool slow_start = rate_ < ssthresh_;
-        if (now_ns - grown_ns_ >= std::max(opt_.epoch_ns, slow_start ? rtt_ns : rtt_ns / 2)) {
+        const std::uint64_t wait = slow_start ? std::max(rtt_ns, slowest_rtt_ns) : rtt_ns / 2;
+        if (now_ns - grown_ns_ >= std::max(opt_.epoch_ns, wait)) {
             rate_ *= slow_start ? 2.0 : 1.05;
             grown_ns_ = now_ns;
         }
@@ -108,7 +111,7 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns) {
         rate_ = std::min(rate_, std::max(2 * achieved_, opt_.initial));
     }
     clamp();
-    prompt_ = late_ = overload_ = epoch_sent_ = delays_ = delay_sum_ns_ = 0;
+    prompt_ = late_ = overload_ = epoch_sent_ = delays_ = delayed_ = 0;
     limited_ = false;
     epoch_start_ns_ = now_ns;
 }

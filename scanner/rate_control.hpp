@@ -10,14 +10,15 @@
 //   rise. So the controller smooths the late share over epochs, learns the lowest value once the start has
 //   settled (the path's own loss), and backs off when the share exceeds both 15% and that floor plus 10
 //   points; capture drops and send errors always count.
-// - Slow start doubles the rate per epoch (10 ms), or per round trip when that is longer (replies to the
+// - Slow start doubles the rate per epoch (10 ms), or per slowest round trip when that is longer (replies to
+// the
 //   faster probes must come back before they can vouch for it), while the sender could use the whole
 //   allowance, up to the rate at the last back-off; above it the rate grows 5% per epoch or half round trip.
 //   The rate never runs ahead of twice what the sender really achieved lately (when the CPU, not the pacing,
 //   is the limit), so a back-off always slows the wire down. A back-off multiplies the rate by 0.7 and holds
 //   it for `hold` (or two round trips, when longer) so the evidence already in flight does not cut it twice.
-//   Queueing ends slow start before a queue overflows: when the round trips of an epoch are on average
-//   longer than each host's shortest by more than 2 ms (or 2% of the round trip), the rate halves to the
+//   Queueing ends slow start before a queue overflows: when most round trips of an epoch are longer than
+//   their host's shortest by more than 2 ms (or 2% of the round trip), the rate halves to the
 //   last one answered without a queue and grows in 5% steps from there, and never while the queue lasts.
 //   Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
 //   after a short hold, until the queue they overflow drains. Such a cut goes at once to the rate that got
@@ -57,7 +58,7 @@ class RateControl {
     // A round trip was measured `excess_ns` longer than the shortest of its host.
     void on_queue_delay(std::uint64_t excess_ns) {
         ++delays_;
-        delay_sum_ns_ += excess_ns;
+        if (excess_ns > queue_threshold_ns_) ++delayed_;
     }
     // Packets the capture dropped, or sends the kernel refused (ENOBUFS): direct evidence of overload.
     void on_overload(std::uint64_t count) { overload_ += count; }
@@ -72,8 +73,8 @@ class RateControl {
     void note_limited() { limited_ = true; }
 
     // Ends an epoch when one is due: judges the evidence and adjusts the rate. `rtt_ns`: the scan's smoothed
-    // round trip (0 while unknown).
-    void update(std::uint64_t now_ns, std::uint64_t rtt_ns = 0);
+    // round trip, `slowest_rtt_ns` its slowest (0 while unknown).
+    void update(std::uint64_t now_ns, std::uint64_t rtt_ns = 0, std::uint64_t slowest_rtt_ns = 0);
 
   private:
     void clamp();
@@ -85,8 +86,9 @@ class RateControl {
     std::uint64_t last_refill_ns_ = 0, epoch_start_ns_ = 0, grown_ns_ = 0;
     std::uint64_t hold_until_ns_ = 0, overload_hold_until_ns_ = 0;
     bool started_ = false, limited_ = false;
-    std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0, delays_ = 0, delay_sum_ns_ = 0;
-    double achieved_ = 0;       // the sender's recent best rate
+    std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0, delays_ = 0, delayed_ = 0;
+    std::uint64_t queue_threshold_ns_ = 2'000'000;  // excess round trip that counts as queueing
+    double achieved_ = 0;                           // the sender's recent best rate
     double late_share_ = -1;    // smoothed share of answers that came only after a retransmission
     double loss_floor_ = 0.05;  // lowest smoothed late share seen since the start settled
     std::uint64_t judged_ = 0;  // epochs with enough answers to judge

@@ -55,6 +55,8 @@ constexpr std::uint64_t measured_hosts = 8;
 constexpr std::uint64_t measured_peaks = 2;
 // First tries a host lets time out, never answering, before it is presumed down (see presumed_down()).
 constexpr std::uint32_t silent_tries_for_down = 16;
+constexpr std::uint64_t presumed_down_gap_ns =
+    5'000'000;  // between the tries of a presumed-down host's probe
 // Once the floor is lifted, a probe to a host not heard from is decided this long after its last try timed
 // out, not at once: the tries go on time, but an answer that reaches the sender late (a receiving thread or
 // the capture relay held up on a busy machine; the round trips are stamped by the kernel, so they do not
@@ -267,9 +269,7 @@ class SynScan {
             const std::uint64_t dropped = receiver.dropped.load(std::memory_order_relaxed);
             on_local_drops(dropped - dropped_seen_);
             dropped_seen_ = dropped;
-            // The slowest round trip, not the mean: a faster rate is vouched for only once the answers of the
-            // farthest hosts to it are back (the near ones come first, and would let it double too soon).
-            rate_.update(now, ns_of(std::max(global_rtt_.srtt(), global_rtt_.peak())));
+            rate_.update(now, ns_of(global_rtt_.srtt()), ns_of(global_rtt_.peak()));
             if (!provisional_.empty() && global_rtt_.has_sample() && !shortened_) {
                 shorten_provisional();  // the first answers measure the path
                 shortened_ = true;
@@ -582,10 +582,16 @@ class SynScan {
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), table_.tag(id));
         const std::uint64_t timeout = timeout_ns(entry.key.host, now);
-        // The tries of a round are spread over one timeout, so that one burst of loss (a queue that overflows
-        // for a while) does not take them all; the last waits the whole timeout.
+        // The tries of a round are spread over half a timeout, so that one burst of loss (a queue that
+        // overflows for a while) does not take them all; the last waits the whole timeout. A presumed-down
+        // host's round (the first) goes within milliseconds: it most likely answers none of them.
         const unsigned round_size = entry.tries - entry.round_first + 1u + entry.copies;
-        table_.arm(id, now, now + (entry.copies ? timeout / round_size : timeout));
+        std::uint64_t wait = timeout;
+        if (entry.copies) {
+            wait = timeout / (2 * round_size);
+            if (entry.round_first == 0) wait = std::min<std::uint64_t>(wait, presumed_down_gap_ns);
+        }
+        table_.arm(id, now, now + wait);
         const bool provisional =
             !global_rtt_.has_sample() || (!path_measured_ && !rtt_.of(entry.key.host).has_sample());
         if (provisional && provisional_.size() < max_provisional) provisional_.push_back(id);
@@ -629,8 +635,8 @@ class SynScan {
                 id = table_.insert({t.host_index, t.port});
                 table_[id].source = *src;
                 // A host that has let many first tries time out without ever answering is most likely down:
-                // every try of its next probes goes in the first round (spread over one timeout), as the
-                // second round would send them all anyway. Decided a timeout after the last, not three.
+                // every try of its next probes goes in the first round, a few milliseconds apart, as the
+                // second round would send them all anyway. Decided a timeout after the last, not two.
                 if (presumed_down(t.host_index)) table_[id].copies = static_cast<std::uint8_t>(opt_.retries);
             }
             queue(id, now);
