@@ -10,17 +10,18 @@
 //   rise. So the controller smooths the late share over epochs, learns the lowest value once the start has
 //   settled (the path's own loss), and backs off when the share exceeds both 15% and that floor plus 10
 //   points; capture drops and send errors always count.
-// - Slow start doubles the rate per epoch (10 ms), or per slowest round trip when that is longer (replies to
-// the
-//   faster probes must come back before they can vouch for it), while the sender could use the whole
-//   allowance, up to the rate at the last back-off; above it the rate grows 5% per epoch or half round trip.
-//   The rate never runs ahead of twice what the sender really achieved lately (when the CPU, not the pacing,
-//   is the limit), so a back-off always slows the wire down. A back-off multiplies the rate by 0.7 and holds
-//   it for `hold` (or two round trips, when longer) so the evidence already in flight does not cut it twice.
-//   Queueing ends slow start before a queue overflows: when most round trips of an epoch are longer than
-//   their host's shortest by more than 2 ms (or 2% of the round trip), the rate halves to the
-//   last one answered without a queue and grows in 5% steps from there, and never while the queue lasts.
-//   Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
+// - Slow start doubles the rate per epoch (10 ms), or per slowest round trip when that is longer (the
+//   answers of the farthest hosts to the faster probes must come back before they can vouch for it), while
+//   the sender could use the whole allowance, up to the rate at the last back-off; above it the rate grows
+//   5% per epoch or half (smoothed) round trip. The rate never runs ahead of twice what the sender really
+//   achieved lately (when the CPU, not the pacing, is the limit), so a back-off always slows the wire down.
+//   A back-off multiplies the rate by 0.7 and holds it for `hold` (or two round trips, when longer) so the
+//   evidence already in flight does not cut it twice.
+// - Queueing ends slow start before a queue overflows: when most round trips of an epoch (the median, so a
+//   few answers held up on this machine do not count) are longer than their host's shortest by more than
+//   2 ms (or 2% of the round trip), the rate halves to the last one answered without a queue and grows in
+//   5% steps from there, never while the queue lasts.
+// - Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
 //   after a short hold, until the queue they overflow drains. Such a cut goes at once to the rate that got
 //   through lately (the answers of the last epochs per second, divided by the share of probes answered over
 //   the scan), within [0.25, 0.7] of the rate: a slow start that overshot a queue several times over comes
