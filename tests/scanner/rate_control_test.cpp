@@ -18,14 +18,14 @@ RateControlOptions start_at_10k() {
 // Runs `epochs` epochs of 20 ms in which the sender always wants more and sends all it is allowed, with
 // `answers` answers per epoch of which `late` came only after a retransmission; returns the final time.
 std::uint64_t run(RateControl& rc, std::uint64_t t, int epochs, int answers, int late,
-                  std::uint64_t overload = 0, std::uint64_t rtt = 0) {
+                  std::uint64_t overload = 0, std::uint64_t rtt = 0, std::uint64_t slowest_rtt = 0) {
     for (int e = 0; e < epochs; ++e) {
         for (int i = 0; i < answers; ++i) rc.on_answer(i < late);
         rc.on_overload(overload);
         rc.sent(static_cast<std::uint32_t>(rc.rate() * 0.02));
         rc.note_limited();
         t += 20 * ms;
-        rc.update(t, rtt);
+        rc.update(t, rtt, slowest_rtt);
     }
     return t;
 }
@@ -154,14 +154,7 @@ TEST(RateControl, QueueingEndsSlowStartBeforeAQueueOverflows) {
 TEST(RateControl, SlowStartWaitsForTheSlowestRoundTrip) {
     RateControl rc(start_at_10k());
     rc.allowance(0, 1);
-    std::uint64_t t = 0;
-    for (int e = 0; e < 10; ++e) {  // 200 ms: the near hosts answer in 20 ms, the farthest in 100 ms
-        for (int i = 0; i < 1000; ++i) rc.on_answer(false);
-        rc.sent(static_cast<std::uint32_t>(rc.rate() * 0.02));
-        rc.note_limited();
-        t += 20 * ms;
-        rc.update(t, 20 * ms, 100 * ms);
-    }
+    run(rc, 0, 10, 1000, 0, 0, 20 * ms, 100 * ms);  // 200 ms: near hosts answer in 20 ms, the farthest in 100
     EXPECT_DOUBLE_EQ(rc.rate(), 40'000) << "two doublings, not ten";
 }
 
