@@ -52,7 +52,7 @@ constexpr std::size_t max_provisional = 65536;  // probes remembered as armed wi
 // The path counts as measured (see path_measured()) once this many hosts have answered and the scan has
 // listened for this many times the slowest round trip seen.
 constexpr std::uint64_t measured_hosts = 8;
-constexpr std::uint64_t measured_peaks = 2;
+constexpr std::uint64_t measured_peaks = 4;
 // First tries a host lets time out, never answering, before it is presumed down (see presumed_down()).
 constexpr std::uint32_t silent_tries_for_down = 16;
 constexpr std::uint64_t presumed_down_gap_ns =
@@ -470,10 +470,12 @@ class SynScan {
         const unsigned retries = answering ? retries_.retries() : opt_.retries;
         if (entry.tries == 0 && !answering) ++mark(entry.key.host).silent_tries;
         if (entry.tries < retries) {
-            // Every try left goes in one round (spread over a timeout, see queue()): a probe that never gets
-            // an answer (a filtered port, a down host) is decided after two timeouts, not one per try.
+            // Every try left goes in one round (spread over half a timeout, see queue()): a probe that never
+            // gets an answer (a filtered port, a down host) is decided after two timeouts, not one per try.
+            // Not once this machine has dropped packets itself: it drops them in bursts, which tries that
+            // close together would all fall into; one try per round then, a timeout apart.
             entry.round_first = static_cast<std::uint8_t>(entry.tries + 1);
-            entry.copies = static_cast<std::uint8_t>(retries - entry.tries);
+            entry.copies = static_cast<std::uint8_t>(local_drops_seen_ ? 1 : retries - entry.tries);
             ++entry.tries;
             --entry.copies;
             table_.push_retry(id);
@@ -543,6 +545,7 @@ class SynScan {
     // answers to retries as they would have had (the share of tries answered so far) are not counted as loss.
     void on_local_drops(std::uint64_t count) {
         if (count == 0) return;
+        local_drops_seen_ = true;
         rate_.on_overload(count);
         const double answered_share =
             stats_.attempts
@@ -637,7 +640,8 @@ class SynScan {
                 // A host that has let many first tries time out without ever answering is most likely down:
                 // every try of its next probes goes in the first round, a few milliseconds apart, as the
                 // second round would send them all anyway. Decided a timeout after the last, not two.
-                if (presumed_down(t.host_index)) table_[id].copies = static_cast<std::uint8_t>(opt_.retries);
+                if (presumed_down(t.host_index) && !local_drops_seen_)
+                    table_[id].copies = static_cast<std::uint8_t>(opt_.retries);
             }
             queue(id, now);
             ++queued;
@@ -680,6 +684,7 @@ class SynScan {
     std::uint64_t answered_hosts_ = 0;         // hosts with a round trip sampled
     std::uint64_t answered_ = 0;               // answers matched to a pending probe
     double local_drops_unanswered_ = 0;        // see on_local_drops()
+    bool local_drops_seen_ = false;            // since the scan began
     std::uint64_t spurious_ = 0;               // answers to a try after a later one was due (for the trace)
     bool shortened_ = false, path_measured_ = false;
     bool trace_ = false;
