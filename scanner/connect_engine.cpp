@@ -93,10 +93,11 @@ struct Shared {
         std::lock_guard g(rtt_locks[rtt.slot(host) % lock_stripes]);
         rtt.sample(host, rtt_measured);
     }
-    clock::duration pace() {
+    // The wait before the next probe's slot (reserve), or before a probe about to go may (admit).
+    clock::duration pace(bool reserve) {
         if (limiter.unlimited()) return clock::duration::zero();
         std::lock_guard g(limiter_lock);
-        return limiter.reserve(clock::now());
+        return reserve ? limiter.reserve(clock::now()) : limiter.admit(clock::now());
     }
     void check_stop() {
         if (hooks.stop && hooks.stop->load(std::memory_order_relaxed)) stopping = true;
@@ -322,6 +323,22 @@ awaitable<Outcome> attempt_connect(Slot& slot, const tcp::endpoint& ep, Shared& 
 // Attempts in a row that a worker may decide without waiting before it lets the rest of its thread run.
 constexpr unsigned max_burst = 16;
 
+// Waits for the next --max-rate slot, then until sending now keeps the rate on the real send times (a
+// wake-up may come late, together with later slots'). Returns false when the scan stops meanwhile.
+awaitable<bool> paced(Slot& slot, Shared& shared) {
+    for (bool reserve = true;; reserve = false) {
+        const auto wait = shared.pace(reserve);
+        if (wait == clock::duration::zero()) {
+            if (reserve) continue;
+            co_return true;
+        }
+        boost::system::error_code ec;
+        slot.timer.expires_after(wait);
+        co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (shared.stopping) co_return false;
+    }
+}
+
 awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& shared) {
     unsigned burst = 0;  // attempts decided in a row without waiting
     while (!shared.stopping) {
@@ -334,28 +351,16 @@ awaitable<void> worker(Slot& slot, EventLoop& loop, EventLoop& first, Shared& sh
         }
         std::uint64_t i = shared.next.fetch_add(1, std::memory_order_relaxed);
         if (i >= shared.source.size()) break;
-        if (auto wait = shared.pace(); wait > clock::duration::zero()) {
-            boost::system::error_code ec;
-            slot.timer.expires_after(wait);
-            co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
-            if (shared.stopping) break;
-        }
+        if (!co_await paced(slot, shared)) break;
         const ProbeTarget target = shared.source.at(i);
         const auto ep = to_endpoint(target.host, target.port);
         slot.host = target.host_index;
         Outcome outcome = Outcome::abandoned;
         for (slot.attempt = 0;; ++slot.attempt) {
             // A retry is a probe like any other: paced by --max-rate (the first try was paced above).
-            if (slot.attempt > 0) {
-                if (auto wait = shared.pace(); wait > clock::duration::zero()) {
-                    boost::system::error_code ec;
-                    slot.timer.expires_after(wait);
-                    co_await slot.timer.async_wait(asio::redirect_error(use_awaitable, ec));
-                    if (shared.stopping) {
-                        outcome = Outcome::abandoned;
-                        break;
-                    }
-                }
+            if (slot.attempt > 0 && !co_await paced(slot, shared)) {
+                outcome = Outcome::abandoned;
+                break;
             }
             outcome = co_await attempt_connect(slot, ep, shared);
             burst = slot.suspended ? 0 : burst + 1;

@@ -36,3 +36,26 @@ TEST(RateLimiter, DoesNotBurstToCatchUpAfterAStall) {
         if (r.reserve(t) == steady_clock::duration::zero()) ++immediate;
     EXPECT_LE(immediate, 4);
 }
+
+TEST(RateLimiter, LateWakeUpsAreSpreadAgainWhenTheyGo) {
+    RateLimiter r(1000, 4);  // one probe per millisecond, four ahead at most
+    const auto t0 = steady_clock::time_point{} + seconds(100);
+    // 100 senders reserve their slots over the next 100 ms, then all wake up 50 ms late at once.
+    for (int i = 0; i < 100; ++i) r.reserve(t0);
+    auto now = t0 + milliseconds(50);
+    int at_once = 0;
+    for (int i = 0; i < 100; ++i)
+        if (r.admit(now) == steady_clock::duration::zero()) ++at_once;
+    EXPECT_LE(at_once, 4) << "late senders went out together";
+    // Senders that wait as told go at the rate: 100 more in 100 ms, give or take the burst.
+    int sent = at_once;
+    for (const auto end = now + milliseconds(100); now < end && sent < 1000;) {
+        const auto wait = r.admit(now);
+        if (wait == steady_clock::duration::zero())
+            ++sent;
+        else
+            now += wait;
+    }
+    EXPECT_GE(sent, 100);
+    EXPECT_LE(sent, 104);
+}
