@@ -78,9 +78,15 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns, std::uint64
     const bool queueing = delays_ >= min_delays && 2 * delayed_ > delays_;
     queue_threshold_ns_ = std::max(min_queue_delay_ns, rtt_ns / 50);
     if (queueing && rate_ < ssthresh_ && !overloaded && !congested) {
-        // Slow start found the bottleneck before it overflowed: back to the rate before the last doubling
-        // (it was answered without a queue), from which the rate grows in 5% steps.
-        rate_ *= 0.5;
+        // Slow start found the bottleneck before it overflowed. When the rate doubled within the last
+        // slowest round trip, the doubling made the queue: back to the rate before it (answered without a
+        // queue). Otherwise the rate had been answered without a queue for a whole round trip, and the
+        // bottleneck moved (a busy machine): 10% down. From there the rate climbs back toward where the
+        // queue began.
+        const bool doubled_lately =
+            grown_ns_ > 0 && now_ns - grown_ns_ <= std::max(rtt_ns, slowest_rtt_ns) + 2 * opt_.epoch_ns;
+        queue_rate_ = rate_;
+        rate_ *= doubled_lately ? 0.5 : 0.9;
         ssthresh_ = rate_;
         hold_until_ns_ = now_ns + std::max(opt_.hold_ns, rtt_ns);
         ++backoffs_;
@@ -89,16 +95,19 @@ void RateControl::update(std::uint64_t now_ns, std::uint64_t rtt_ns, std::uint64
         if (overloaded) cut = std::clamp(0.9 * answered_rate(), rate_ * 0.25, cut);
         ssthresh_ = cut;
         rate_ = cut;
+        queue_rate_ = 0;
         hold_until_ns_ = now_ns + std::max(opt_.hold_ns, 2 * rtt_ns);
         overload_hold_until_ns_ = now_ns + opt_.overload_hold_ns;
         ++backoffs_;
     } else if (!congested && !queueing && overload_ == 0 && limited_ && now_ns >= hold_until_ns_) {
         // Doubling waits the slowest round trip for its evidence (the answers of the near hosts come first
-        // and would let it double too soon); the 5% steps, half a round trip.
+        // and would let it double too soon); the other steps, half a round trip. Below the rate at which slow
+        // start met a queue, each step goes half way to it (a queue that was noise costs a few steps, not a
+        // slow climb in 5% steps); the queue, if real, stops the climb before that rate.
         const bool slow_start = rate_ < ssthresh_;
         const std::uint64_t wait = slow_start ? std::max(rtt_ns, slowest_rtt_ns) : rtt_ns / 2;
         if (now_ns - grown_ns_ >= std::max(opt_.epoch_ns, wait)) {
-            rate_ *= slow_start ? 2.0 : 1.05;
+            rate_ = slow_start ? 2 * rate_ : std::max(1.05 * rate_, (rate_ + queue_rate_) / 2);
             grown_ns_ = now_ns;
         }
     }

@@ -19,8 +19,10 @@
 //   evidence already in flight does not cut it twice.
 // - Queueing ends slow start before a queue overflows: when most round trips of an epoch (the median, so a
 //   few answers held up on this machine do not count) are longer than their host's shortest by more than
-//   2 ms (or 2% of the round trip), the rate halves to the last one answered without a queue and grows in
-//   5% steps from there, never while the queue lasts.
+//   2 ms (or 2% of the round trip), the rate halves to the last one answered without a queue and climbs back
+//   from there, never while the queue lasts: each step (half a round trip) goes half way to the rate at
+//   which the queue began, or 5% when that is more. A queue that was noise (a busy machine) so costs a few
+//   steps, not a climb of 5% steps that a one-second scan never finishes.
 // - Local drops (capture, send buffer, an interface's queue) are seen as they happen, so they may cut again
 //   after a short hold, until the queue they overflow drains. Such a cut goes at once to the rate that got
 //   through lately (the answers of the last epochs per second, divided by the share of probes answered over
@@ -90,6 +92,7 @@ class RateControl {
     std::uint64_t prompt_ = 0, late_ = 0, overload_ = 0, epoch_sent_ = 0, delays_ = 0, delayed_ = 0;
     std::uint64_t queue_threshold_ns_ = 2'000'000;  // excess round trip that counts as queueing
     double achieved_ = 0;                           // the sender's recent best rate
+    double queue_rate_ = 0;     // the rate at which slow start last met a queue (0: a cut on drops since)
     double late_share_ = -1;    // smoothed share of answers that came only after a retransmission
     double loss_floor_ = 0.05;  // lowest smoothed late share seen since the start settled
     std::uint64_t judged_ = 0;  // epochs with enough answers to judge

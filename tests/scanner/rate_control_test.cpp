@@ -139,7 +139,8 @@ TEST(RateControl, QueueingEndsSlowStartBeforeAQueueOverflows) {
     t = run(rc, t, 1, 1000, 0);
     EXPECT_DOUBLE_EQ(rc.rate(), 40'000) << "back to the rate before the last doubling";
     EXPECT_EQ(rc.backoffs(), 1u);
-    // While the queue lasts the rate does not grow; once it is gone, it grows in 5% steps, not doublings.
+    // While the queue lasts the rate does not grow; once it is gone, it climbs half way back to where the
+    // queue began per step (not doublings), then in 5% steps.
     t += 200 * ms;  // past the hold
     for (int i = 0; i < 100; ++i) rc.on_queue_delay(5 * ms);
     t = run(rc, t, 1, 1000, 0);
@@ -147,8 +148,14 @@ TEST(RateControl, QueueingEndsSlowStartBeforeAQueueOverflows) {
     // Jitter, and a few answers held up on this machine (a mean of 15 ms, a median of 0.5 ms): not a queue.
     for (int i = 0; i < 70; ++i) rc.on_queue_delay(ms / 2);
     for (int i = 0; i < 30; ++i) rc.on_queue_delay(50 * ms);
+    t = run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 60'000);
+    t = run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 70'000);
+    t = run(rc, t, 1, 1000, 0);
+    EXPECT_DOUBLE_EQ(rc.rate(), 75'000);
     run(rc, t, 1, 1000, 0);
-    EXPECT_DOUBLE_EQ(rc.rate(), 42'000);
+    EXPECT_DOUBLE_EQ(rc.rate(), 75'000 * 1.05) << "near the queue's rate, 5% steps";
 }
 
 TEST(RateControl, SlowStartWaitsForTheSlowestRoundTrip) {
