@@ -53,8 +53,8 @@ constexpr std::size_t max_provisional = 65536;  // probes remembered as armed wi
 // listened for this many times the slowest round trip seen.
 constexpr std::uint64_t measured_hosts = 8;
 constexpr std::uint64_t measured_peaks = 4;
-// First tries a host lets time out, never answering, before it is presumed down (see presumed_down()).
-constexpr std::uint32_t silent_tries_for_down = 16;
+// Probes a host is sent, never answering any, before it may be presumed down (see note_probe()).
+constexpr std::uint32_t probes_for_down = 16;
 constexpr std::uint64_t presumed_down_gap_ns =
     5'000'000;  // between the tries of a presumed-down host's probe
 // Once the floor is lifted, a probe to a host not heard from is decided this long after its last try timed
@@ -62,6 +62,11 @@ constexpr std::uint64_t presumed_down_gap_ns =
 // the capture relay held up on a busy machine; the round trips are stamped by the kernel, so they do not
 // show it) still counts. It costs the end of the scan this much, once.
 constexpr std::uint64_t lifted_grace_ns = 100'000'000;
+// How long tries go one per round after this machine dropped packets itself (an overflow it drains
+// meanwhile).
+constexpr std::uint64_t local_drop_memory_ns = 300'000'000;
+// While hosts answer for the first time, the probes sent to them before are re-armed at most this often.
+constexpr std::uint64_t shorten_period_ns = 10'000'000;
 
 // The probe table's capacity: the window, but never more than the probes the scan can have in flight at
 // once (all of them), so a small scan does not build (and fault in) a 16 MB table for a handful of probes.
@@ -270,13 +275,19 @@ class SynScan {
             on_local_drops(dropped - dropped_seen_);
             dropped_seen_ = dropped;
             rate_.update(now, ns_of(global_rtt_.srtt()), ns_of(global_rtt_.peak()));
-            if (!provisional_.empty() && global_rtt_.has_sample() && !shortened_) {
-                shorten_provisional();  // the first answers measure the path
-                shortened_ = true;
+            // The first answers measure the path, and each host that answers its own round trip: the probes
+            // sent to it before are re-armed with it (every few milliseconds while new hosts answer).
+            if (!provisional_.empty() &&
+                (answered_hosts_ > shortened_hosts_ || hosts_down_ > shortened_down_) &&
+                now >= next_shorten_) {
+                shorten_provisional(now);
+                shortened_hosts_ = answered_hosts_;
+                shortened_down_ = hosts_down_;
+                next_shorten_ = now + shorten_period_ns;
             }
             if (!path_measured_ && global_rtt_.has_sample() && path_measured(now)) {
                 path_measured_ = true;
-                shorten_provisional();  // the floor is lifted from the probes armed under it
+                shorten_provisional(now);  // the floor is lifted from the probes armed under it
             }
             if (trace_ && now >= next_trace_) {
                 std::fprintf(stderr,
@@ -435,14 +446,17 @@ class SynScan {
     }
 
     // Probes sent before any RTT was known wait the initial timeout (1 s by default), and those to hosts not
-    // heard from before the path is measured wait out its floor; when the first answers come, and again when
-    // the path is measured, those still unanswered get the timeout they would get if sent now with their
-    // send time. The list is kept until the path is measured (probes armed under the floor join it).
-    void shorten_provisional() {
+    // heard from before the path is measured wait out its floor; when the first answers come, as further
+    // hosts answer (a probe to a host that has answered gets the host's own timeout), and again when the path
+    // is measured, those still unanswered get the timeout they would get if sent now with their send time.
+    // The list is kept until the path is measured (probes armed under the floor join it).
+    // A first try to a host since presumed down times out now: its round begins.
+    void shorten_provisional(std::uint64_t now) {
         for (ProbeTable::Id id : provisional_) {
             if (!table_.armed(id)) continue;
             auto& entry = table_[id];
-            const std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.sent_ns);
+            std::uint64_t deadline = entry.sent_ns + timeout_ns(entry.key.host, entry.sent_ns);
+            if (entry.tries == 0 && entry.copies == 0 && presumed_down(entry.key.host)) deadline = now;
             if (deadline < entry.deadline_ns) table_.rearm(id, deadline);
         }
         if (path_measured_) {
@@ -464,21 +478,25 @@ class SynScan {
             table_.arm(id, entry.sent_ns, std::min(until, now + recheck_ns(entry.key.host)));
             return;  // its send times unchanged, and looked at again shortly
         }
+        if (first_timeout_ns_ == 0) first_timeout_ns_ = now;
         // Extra tries are for answers that get lost; a host that has answered nothing yet (down, or
         // dropping everything) gets the minimum.
         const bool answering = rtt_.of(entry.key.host).has_sample();
         const unsigned retries = answering ? retries_.retries() : opt_.retries;
-        if (entry.tries == 0 && !answering) ++mark(entry.key.host).silent_tries;
         if (entry.tries < retries) {
-            // Every try left goes in one round (spread over half a timeout, see queue()): a probe that never
-            // gets an answer (a filtered port, a down host) is decided after two timeouts, not one per try.
-            // Not once this machine has dropped packets itself: it drops them in bursts, which tries that
+            // Every try left goes in one round (spread over a quarter of a timeout, see queue()): a probe
+            // that never gets an answer (a filtered port, a down host) is decided after two timeouts, not one
+            // per try. Not while this machine drops packets itself: it drops them in bursts, which tries that
             // close together would all fall into; one try per round then, a timeout apart.
             entry.round_first = static_cast<std::uint8_t>(entry.tries + 1);
-            entry.copies = static_cast<std::uint8_t>(local_drops_seen_ ? 1 : retries - entry.tries);
+            entry.copies = static_cast<std::uint8_t>(local_drops_lately(now) ? 1 : retries - entry.tries);
             ++entry.tries;
             --entry.copies;
             table_.push_retry(id);
+        } else if (answering && retries < retries_.max_retries() && !loss_measured(now)) {
+            // The tries were counted with a budget that has not seen the path's loss yet (the answers to
+            // the first retries are still on their way): decided later, by the budget they show.
+            table_.arm(id, entry.sent_ns, now + recheck_ns(entry.key.host));
         } else if (path_measured_ && !entry.grace && !rtt_.of(entry.key.host).has_sample()) {
             entry.grace = true;  // re-armed with its send times unchanged: a late answer still measures
             table_.arm(id, entry.sent_ns, entry.deadline_ns + lifted_grace_ns);
@@ -493,21 +511,38 @@ class SynScan {
         std::uint64_t host = ~std::uint64_t{0};
         std::uint64_t answered_sent_ns = 0;
         std::uint64_t min_rtt_us = ~std::uint64_t{0};
-        std::uint32_t silent_tries = 0;  // first tries that timed out before the host ever answered
+        std::uint64_t recent_peak_us = 0;  // the slowest recent round trip (eased toward each sample)
+        std::uint64_t first_sent_ns = 0;   // the first probe to the host (0: none yet)
+        std::uint32_t probes = 0;          // probes sent to it (first tries)
+        bool down = false;                 // presumed down (see note_probe())
     };
 
     // Silence proves nothing while the host's answers are late: a queue on the way (this machine's, the
     // path's, the host's) can hold every answer back longer than the timeout that the round trips measured
     // before it filled. So the latest try of a probe to a host that has answered before counts as
     // unanswered (sent again, or decided) only once the host has answered a probe sent after it (the
-    // answers are flowing past it), or once it has waited for the host's slowest round trip and a quarter
-    // more (20 ms at least); until then it is looked at again every few milliseconds.
+    // answers are flowing past it), or once it has waited for the host's slowest recent round trip and a
+    // quarter more (20 ms at least); until then it is looked at again every few milliseconds. Recent: the
+    // slowest round trip, eased toward each later one, so a queue that has drained no longer counts.
     // Returns when its silence counts (0: now).
     std::uint64_t silence_counts_from(const ProbeTable::Entry& entry) const {
         const RttEstimator& own = rtt_.of(entry.key.host);
         if (!own.has_sample() || answered_sent(entry.key.host) >= entry.sent_ns) return 0;
-        const auto wait = std::max(own.peak() + own.peak() / 4, own.peak() + std::chrono::milliseconds(20));
+        const HostMark m = mark_of(entry.key.host);
+        const us peak = m.recent_peak_us ? us(m.recent_peak_us) : own.peak();
+        const auto wait = std::max(peak + peak / 4, peak + us(20'000));
         return entry.sent_ns + std::min(ns_of(wait), ns_of(opt_.timeout));
+    }
+    // Whether the retry budget rests on the path's loss: the retries sent first (when the first tries
+    // began to time out) have had two of the scan's slowest round trips to be answered; until then the loss
+    // it sees is too low. Within twice the initial timeout.
+    bool loss_measured(std::uint64_t now) {
+        if (!loss_measured_ && first_timeout_ns_ != 0) {
+            const auto wait =
+                std::min(2 * std::max(global_rtt_.peak(), global_rtt_.srtt()), 2 * us{opt_.timeout});
+            loss_measured_ = now >= first_timeout_ns_ + ns_of(wait);
+        }
+        return loss_measured_;
     }
     std::uint64_t recheck_ns(std::uint64_t host) const {
         return std::clamp<std::uint64_t>(ns_of(rtt_.of(host).srtt()) / 8, 2'000'000, 20'000'000);
@@ -523,8 +558,22 @@ class SynScan {
         const HostMark& m = marks_[host & (marks_.size() - 1)];
         return m.host == host ? m : HostMark{.host = host};
     }
-    bool presumed_down(std::uint64_t host) const {
-        return mark_of(host).silent_tries >= silent_tries_for_down && !rtt_.of(host).has_sample();
+    bool presumed_down(std::uint64_t host) const { return mark_of(host).down && !rtt_.of(host).has_sample(); }
+    // Counts a new probe to `host`. A host that has been sent many probes and has answered none within
+    // twice the slowest round trip of the scan (or its RTO, if longer) since its first is presumed down: the
+    // tries of its probes go in the first round, a few milliseconds apart, rather than a timeout after the
+    // first (which waits out the initial timeout's floor while the path is not measured). A slow host taken
+    // for down costs only those tries: the decision still waits what a host not heard from waits.
+    void note_probe(std::uint64_t host, std::uint64_t now) {
+        HostMark& m = mark(host);
+        if (m.first_sent_ns == 0) m.first_sent_ns = now;
+        ++m.probes;
+        if (m.down || m.probes < probes_for_down || !global_rtt_.has_sample() || rtt_.of(host).has_sample())
+            return;
+        const std::uint64_t scan = ns_of(std::max(global_rtt_.rto(), global_rtt_.peak()));
+        if (now - m.first_sent_ns < 2 * scan) return;
+        m.down = true;
+        ++hosts_down_;
     }
     // The send time of the latest try `host` answered (0: none known).
     std::uint64_t answered_sent(std::uint64_t host) const { return mark_of(host).answered_sent_ns; }
@@ -535,17 +584,24 @@ class SynScan {
             rate_.on_queue_delay(excess * 1000);
         }
         m.min_rtt_us = std::min(m.min_rtt_us, rtt_us);
+        m.recent_peak_us =
+            std::max(rtt_us, m.recent_peak_us - (m.recent_peak_us - std::min(rtt_us, m.recent_peak_us)) / 8);
     }
     void note_answered(std::uint64_t host, std::uint64_t sent_ns) {
         HostMark& m = mark(host);
         m.answered_sent_ns = std::max(m.answered_sent_ns, sent_ns);
     }
 
+    // Whether this machine dropped packets itself in the last local_drop_memory_ns.
+    bool local_drops_lately(std::uint64_t now) const {
+        return last_local_drop_ns_ != 0 && now < last_local_drop_ns_ + local_drop_memory_ns;
+    }
+
     // Probes (or answers) this machine dropped: the send buffer, an interface's queue, the capture. As many
     // answers to retries as they would have had (the share of tries answered so far) are not counted as loss.
     void on_local_drops(std::uint64_t count) {
         if (count == 0) return;
-        local_drops_seen_ = true;
+        last_local_drop_ns_ = now_ns();
         rate_.on_overload(count);
         const double answered_share =
             stats_.attempts
@@ -585,14 +641,16 @@ class SynScan {
                                      static_cast<std::uint16_t>(seq >> 16));
         sender_.commit(src.channel, dst, bytes.size(), table_.tag(id));
         const std::uint64_t timeout = timeout_ns(entry.key.host, now);
-        // The tries of a round are spread over half a timeout, so that one burst of loss (a queue that
-        // overflows for a while) does not take them all; the last waits the whole timeout. A presumed-down
-        // host's round (the first) goes within milliseconds: it most likely answers none of them.
+        // The tries of a round are spread over a quarter of a timeout, so that one burst of loss (a queue
+        // that overflows for a while) does not take them all; the last waits the whole timeout. A
+        // presumed-down host's round (the first) goes within milliseconds: it most likely answers none of
+        // them.
         const unsigned round_size = entry.tries - entry.round_first + 1u + entry.copies;
         std::uint64_t wait = timeout;
         if (entry.copies) {
-            wait = timeout / (2 * round_size);
-            if (entry.round_first == 0) wait = std::min<std::uint64_t>(wait, presumed_down_gap_ns);
+            wait = timeout / (4 * round_size);
+            if (entry.round_first == 0 || presumed_down(entry.key.host))
+                wait = std::min<std::uint64_t>(wait, presumed_down_gap_ns);
         }
         table_.arm(id, now, now + wait);
         const bool provisional =
@@ -637,10 +695,11 @@ class SynScan {
                 }
                 id = table_.insert({t.host_index, t.port});
                 table_[id].source = *src;
+                note_probe(t.host_index, now);
                 // A host that has let many first tries time out without ever answering is most likely down:
                 // every try of its next probes goes in the first round, a few milliseconds apart, as the
                 // second round would send them all anyway. Decided a timeout after the last, not two.
-                if (presumed_down(t.host_index) && !local_drops_seen_)
+                if (presumed_down(t.host_index) && !local_drops_lately(now))
                     table_[id].copies = static_cast<std::uint8_t>(opt_.retries);
             }
             queue(id, now);
@@ -684,9 +743,14 @@ class SynScan {
     std::uint64_t answered_hosts_ = 0;         // hosts with a round trip sampled
     std::uint64_t answered_ = 0;               // answers matched to a pending probe
     double local_drops_unanswered_ = 0;        // see on_local_drops()
-    bool local_drops_seen_ = false;            // since the scan began
+    std::uint64_t first_timeout_ns_ = 0;       // when the first try of any probe first timed out (0: not yet)
+    bool loss_measured_ = false;               // see loss_measured()
+    std::uint64_t last_local_drop_ns_ = 0;     // when on_local_drops() last had any (0: never)
     std::uint64_t spurious_ = 0;               // answers to a try after a later one was due (for the trace)
-    bool shortened_ = false, path_measured_ = false;
+    std::uint64_t hosts_down_ = 0;             // hosts presumed down so far
+    // answered_hosts_ and hosts_down_ at the last shortening of the provisional timeouts, and the next one
+    std::uint64_t shortened_hosts_ = 0, shortened_down_ = 0, next_shorten_ = 0;
+    bool path_measured_ = false;
     bool trace_ = false;
     std::uint64_t start_ = 0, next_trace_ = 0;
     EngineStats stats_;

@@ -19,8 +19,8 @@
 //   counted as the path's loss, so they do not raise the retry budget.
 // - Routes: RouteResolver gives each target's source address and interface; a capture is opened on every
 //   interface a target's route uses, the first time one does.
-// - Memory: the ProbeTable (72 bytes per probe in flight, --concurrency entries, default 262144 = 18 MiB), the
-//   captures' kernel buffers (16 MiB each), the reply ring (1 MiB) and per-host marks and round trips in
+// - Memory: the ProbeTable (72 bytes per probe in flight, --concurrency entries, default 262144 = 18 MiB),
+//   the captures' kernel buffers (16 MiB each), the reply ring (1 MiB) and per-host marks and round trips in
 //   direct-mapped tables of at most 65536 slots; nothing grows with the target count.
 #pragma once
 
