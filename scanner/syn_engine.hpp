@@ -9,11 +9,12 @@
 // - Each try of a probe leaves from its own source port (base + try), so a reply tells which try it answers:
 //   RTT is sampled without Karn's ambiguity (first and latest tries), and a reply to a retransmission is the
 //   drop evidence RateControl backs off on.
-// - Tries: the first goes alone; once it times out, every try left goes in one round, spread over one
-//   timeout, so a probe that never gets an answer is decided after two timeouts (one, for a host presumed
-//   down) whatever the retry budget. A try's silence counts only once the host has answered a probe sent
-//   after it, or after the host's slowest round trip and a quarter: a queue that holds every answer back
-//   (this machine's, the path's) cannot turn closed and open ports into filtered ones.
+// - Tries: the first goes alone; once it times out, every try left goes in one round, spread over a quarter
+//   of a timeout, so a probe that never gets an answer is decided after two timeouts (one, for a host
+//   presumed down) whatever the retry budget. A try's silence counts only once the host has answered a
+//   probe sent after it, or after the host's slowest recent round trip and a quarter: a queue that holds
+//   every answer back (this machine's, the path's) cannot turn closed and open ports into filtered ones.
+//   A probe to an answering host is not decided before the retry budget has seen the path's loss.
 // - Rate: slow start doubles per slowest round trip and ends when round trips grow past each host's
 //   shortest (a queue building), before the queue overflows; drops this machine makes itself are not
 //   counted as the path's loss, so they do not raise the retry budget.
