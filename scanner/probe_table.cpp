@@ -7,12 +7,14 @@
 namespace ghostport::scanner {
 
 ProbeTable::ProbeTable(std::uint32_t capacity, std::uint32_t wheel_ticks)
-    : entries_(std::bit_ceil(std::max<std::uint32_t>(capacity, 2))),
-      buckets_(entries_.size(), none),
+    : capacity_(std::bit_ceil(std::max<std::uint32_t>(capacity, 2))),
+      buckets_(capacity_, none),
       wheel_(std::bit_ceil(std::max<std::uint32_t>(wheel_ticks, 2)), none),
-      retry_(entries_.size(), none) {
-    free_.reserve(entries_.size());
-    for (std::size_t i = entries_.size(); i-- > 0;) free_.push_back(static_cast<Id>(i));
+      retry_(std::make_unique_for_overwrite<Id[]>(capacity_)) {
+    // Reserved, not touched: a table of 131,072 entries is 9 MB, whose page faults cost tens of
+    // milliseconds before the first probe on a virtual machine if they all come at once.
+    entries_.reserve(capacity_);
+    free_.reserve(capacity_);
 }
 
 std::size_t ProbeTable::bucket_of(const ProbeKey& key) const {
@@ -22,9 +24,16 @@ std::size_t ProbeTable::bucket_of(const ProbeKey& key) const {
 }
 
 ProbeTable::Id ProbeTable::insert(const ProbeKey& key) {
-    if (free_.empty()) return none;
-    Id id = free_.back();
-    free_.pop_back();
+    Id id;
+    if (!free_.empty()) {
+        id = free_.back();
+        free_.pop_back();
+    } else if (entries_.size() < capacity_) {
+        id = static_cast<Id>(entries_.size());
+        entries_.emplace_back();
+    } else {
+        return none;
+    }
     Entry& e = entries_[id];
     const std::uint32_t generation = e.generation + 1;
     e = Entry{};
@@ -90,14 +99,14 @@ void ProbeTable::rearm(Id id, std::uint64_t deadline_ns) {
 
 void ProbeTable::push_retry(Id id) {
     entries_[id].flags |= flag_queued;
-    retry_[(retry_head_ + retry_count_) & (retry_.size() - 1)] = id;
+    retry_[(retry_head_ + retry_count_) & (capacity_ - 1)] = id;
     ++retry_count_;  // at most one slot per entry, so the ring never overflows
 }
 
 ProbeTable::Id ProbeTable::pop_retry() {
     while (retry_count_ > 0) {
         Id id = retry_[retry_head_];
-        retry_head_ = (retry_head_ + 1) & (retry_.size() - 1);
+        retry_head_ = (retry_head_ + 1) & (capacity_ - 1);
         --retry_count_;
         Entry& e = entries_[id];
         e.flags &= static_cast<std::uint8_t>(~flag_queued);

@@ -3,7 +3,8 @@
 // timer. Its capacity is fixed when the scan starts, so memory never grows with the number of targets.
 //
 // Design notes
-// - Entries live in one preallocated array. A chained hash (intrusive `hnext`) finds an entry by
+// - Entries live in one array, its memory reserved at construction and its entries made as they are first
+//   needed (then recycled), so a large table costs no page faults before the probes that fill it. A chained hash (intrusive `hnext`) finds an entry by
 //   (host index, port) when a reply arrives; a timing wheel (intrusive `wnext`, 1 ms ticks) finds the entries
 //   whose retransmission timer ran out; a FIFO ring holds entries waiting to be sent again. No allocation
 //   after construction.
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace ghostport::scanner {
@@ -50,10 +52,10 @@ class ProbeTable {
     // `capacity` entries at most (rounded up to a power of two); the wheel has `wheel_ticks` ticks of 1 ms.
     explicit ProbeTable(std::uint32_t capacity, std::uint32_t wheel_ticks = 8192);
 
-    std::uint32_t capacity() const { return static_cast<std::uint32_t>(entries_.size()); }
+    std::uint32_t capacity() const { return capacity_; }
     // Entries in use, finished ones waiting to be freed included.
     std::uint32_t used() const { return used_; }
-    bool full() const { return free_.empty(); }
+    bool full() const { return free_.empty() && entries_.size() == capacity_; }
     // Unfinished entries: probes still waiting for an answer or a retry.
     std::uint32_t pending() const { return pending_; }
 
@@ -128,11 +130,12 @@ class ProbeTable {
     void release(Id id);
     void unlink(Id id);  // takes an armed entry out of its wheel slot
 
-    std::vector<Entry> entries_;
+    std::uint32_t capacity_;
+    std::vector<Entry> entries_;  // capacity_ reserved; grows up to it, never reallocated
     std::vector<Id> buckets_;
-    std::vector<Id> free_;
+    std::vector<Id> free_;  // finished entries, to be reused before a new one is made
     std::vector<Id> wheel_;
-    std::vector<Id> retry_;  // ring
+    std::unique_ptr<Id[]> retry_;  // ring of capacity_ slots, written before read
     std::size_t retry_head_ = 0, retry_count_ = 0;
     std::uint64_t cursor_ = 0;  // next wheel tick to visit (set by the first arm to its send time)
     bool started_ = false;

@@ -50,6 +50,26 @@ TEST(ProbeTable, CapacityIsABoundAndSlotsAreReused) {
     EXPECT_NE(t.insert({7, 9}), ProbeTable::none);
 }
 
+// Entries are made as the table fills (its memory only reserved at first): a reference taken early stays
+// valid while the table grows to its capacity, and a reused slot is the one that was freed.
+TEST(ProbeTable, EntriesKeepTheirPlaceAsTheTableFills) {
+    ProbeTable t(1024);
+    const auto first = t.insert({1, 1});
+    ProbeTable::Entry* at = &t[first];
+    at->source = 42;
+    std::vector<ProbeTable::Id> ids{first};
+    for (std::uint16_t p = 2; p <= 1024; ++p) ids.push_back(t.insert({1, p}));
+    EXPECT_TRUE(t.full());
+    EXPECT_EQ(&t[first], at);
+    EXPECT_EQ(t[first].source, 42);
+    EXPECT_EQ(t.find({1, 1}), first);
+    EXPECT_EQ(t.find({1, 1024}), ids.back());
+    const auto old_tag = t.tag(ids[500]);
+    t.finish(ids[500]);
+    EXPECT_EQ(t.insert({2, 1}), ids[500]);
+    EXPECT_NE(t.tag(ids[500]), old_tag);  // a new generation: a send error of the old probe names nothing
+}
+
 TEST(ProbeTable, TimersFireAtTheFirstTickAfterTheirDeadline) {
     ProbeTable t(16);
     const std::uint64_t t0 = 1000 * ms;
