@@ -28,10 +28,11 @@
 #
 #   bench/syn.sh [RUNS]      needs root and a build in build/; everything runs inside gpt-<pid>- namespaces
 #
-# Environment: GHOSTPORT_ENGINE (default syn; connect to test the bench itself), SCENARIOS (default
+# Environment: GHOSTPORT_ENGINE (default syn; connect to test the bench itself), GHOSTPORT_BIN (default
+# build/ghostport: another build to compare, e.g. one of an older commit in a git worktree), SCENARIOS (default
 # "1host 256host latency"), LOSSES (default "0 3"), MASSCAN_RATES (default "10000 100000 1000000"),
 # MASSCAN_WAIT (default 1 s on the veth lab, 2 s on the latency lab), ZMAP_RATES (sweep16; default
-# "100000 1000000"), TIMEOUT (per run, default 900 s).
+# "100000 1000000"), TIMEOUT (per run, default 900 s), VERBOSE (1: every run's time on stderr).
 # A peer that is not installed is skipped with a message; a tool that fails prints n/a with the reason.
 #
 # masscan 1.3.2 (Debian 12) notes:
@@ -58,8 +59,9 @@ losses=${LOSSES:-0 3}
 masscan_rates=${MASSCAN_RATES:-10000 100000 1000000}
 zmap_rates=${ZMAP_RATES:-100000 1000000}
 limit=${TIMEOUT:-900}
+verbose=${VERBOSE:-0}
 lab=$PWD/tests/lab/lab.sh
-bin=$PWD/build/ghostport
+bin=${GHOSTPORT_BIN:-$PWD/build/ghostport}
 listen=$PWD/build/tests/integration/gp_listen
 responder=$PWD/build/tests/integration/gp_responder
 [[ -x $bin && -x $listen && -x $responder ]] || { echo "build first: scripts/build.sh" >&2; exit 2; }
@@ -314,6 +316,7 @@ for scenario in $scenarios; do
                 # A configuration needing minutes per run is run once.
                 (($(echo "$secs > 120" | bc -l))) && n=1
                 times+=("$secs") packets+=("$pkts")
+                ((verbose)) && printf '  %s run %d: %.3f s, %s packets\n' "$tool" $((r + 1)) "$secs" "$pkts" >&2
                 hit=$(comm -12 "$work/truth" "$work/found" | wc -l)
                 false_open=$(comm -13 "$work/truth" "$work/found" | wc -l)
                 recall=$(echo "100 * $hit / $total" | bc -l)
