@@ -21,6 +21,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -474,6 +475,17 @@ std::unique_ptr<PrivsepClient> separate_privileges(const PrivsepPlan& plan) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (::getppid() != parent) ::_exit(core::exit_runtime);
     return std::make_unique<PrivsepClient>(pair[1]);
+}
+
+void end_worker(int code) {
+#if !defined(__SANITIZE_ADDRESS__)
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(code);
+#else
+    (void)code;
+#endif
 }
 
 namespace detail {

@@ -227,7 +227,9 @@ int run_scan(const ScanOptions& o) {
     const auto names = rdns ? rdns->names(std::chrono::steady_clock::now() + std::chrono::milliseconds(300))
                             : std::map<core::Address, std::string>{};
     finish_report(report, o, s, collector, swept, names);
-    return deliver(o, s, report, capped);
+    const int code = deliver(o, s, report, capped);
+    if (s.privsep) end_worker(code);  // does not return (but under the sanitizers)
+    return code;
 }
 
 }  // namespace
