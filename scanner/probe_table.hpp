@@ -4,10 +4,10 @@
 //
 // Design notes
 // - Entries live in one array, its memory reserved at construction and its entries made as they are first
-//   needed (then recycled), so a large table costs no page faults before the probes that fill it. A chained hash (intrusive `hnext`) finds an entry by
-//   (host index, port) when a reply arrives; a timing wheel (intrusive `wnext`, 1 ms ticks) finds the entries
-//   whose retransmission timer ran out; a FIFO ring holds entries waiting to be sent again. No allocation
-//   after construction.
+//   needed (then recycled), so a large table costs no page faults before the probes that fill it. A chained
+//   hash (intrusive `hnext`) finds an entry by (host index, port) when a reply arrives; a timing wheel
+//   (intrusive `wnext`, 1 ms ticks) finds the entries whose retransmission timer ran out; a FIFO ring holds
+//   entries waiting to be sent again. No allocation after construction.
 // - An entry is removed from the hash and the wheel (doubly linked) as soon as it is finished, so a duplicate
 //   reply finds nothing; a finished entry still in the retry ring is freed when the ring reaches it.
 // - Timer order within one tick is arbitrary; an entry fires at the first tick boundary at or after its

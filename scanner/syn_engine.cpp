@@ -275,6 +275,9 @@ class SynScan {
             on_local_drops(dropped - dropped_seen_);
             dropped_seen_ = dropped;
             rate_.update(now, ns_of(global_rtt_.srtt()), ns_of(global_rtt_.peak()));
+            // A probe's first try is answered on a retry, if lost, about a timeout and a round trip later.
+            if (global_rtt_.has_sample())
+                retries_.mature(now - start_, ns_of(2 * std::max(global_rtt_.rto(), global_rtt_.peak())));
             // The first answers measure the path, and each host that answers its own round trip: the probes
             // sent to it before are re-armed with it (every few milliseconds while new hosts answer).
             if (!provisional_.empty() &&
@@ -428,7 +431,7 @@ class SynScan {
             retried = false;
         }
         rate_.on_answer(retried && e.attempt >= entry.round_first);
-        retries_.on_answer(retried);
+        retries_.on_answer(retried, entry.first_ns - start_);
         switch (e.match) {
             case probes::ReplyMatch::syn_ack:
                 emit(entry.key, core::PortState::open, core::Reason::syn_ack, rtt_us);
