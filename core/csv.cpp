@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/csv.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
@@ -16,34 +18,36 @@ bool CsvReader::next(std::vector<std::string>& fields) {
     fields.clear();
     if (pos_ >= text_.size()) return false;
     record_line_ = line_;
-    std::string field;
     const std::size_t n = text_.size();
     while (true) {
         if (pos_ < n && text_[pos_] == '"') {
+            // Quoted: copied a run of text at a time, up to each quote (doubled quotes are one).
             ++pos_;
+            std::string field;
             while (true) {
-                if (pos_ >= n)
+                const std::size_t quote = text_.find('"', pos_);
+                if (quote == std::string_view::npos)
                     throw InputError(fmt::format("line {}: quoted field is never closed", record_line_));
-                char c = text_[pos_++];
-                if (c == '"') {
-                    if (pos_ < n && text_[pos_] == '"') {
-                        field += '"';
-                        ++pos_;
-                        continue;
-                    }
-                    break;
+                const std::string_view run = text_.substr(pos_, quote - pos_);
+                line_ += static_cast<std::size_t>(std::count(run.begin(), run.end(), '\n'));
+                field += run;
+                pos_ = quote + 1;
+                if (pos_ < n && text_[pos_] == '"') {
+                    field += '"';
+                    ++pos_;
+                    continue;
                 }
-                if (c == '\n') ++line_;
-                field += c;
+                break;
             }
             if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
                 throw InputError(fmt::format("line {}: unexpected text after a closing quote", line_));
+            fields.push_back(std::move(field));
         } else {
-            while (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
-                field += text_[pos_++];
+            std::size_t end = text_.find_first_of(",\n\r", pos_);
+            if (end == std::string_view::npos) end = n;
+            fields.emplace_back(text_.substr(pos_, end - pos_));
+            pos_ = end;
         }
-        fields.push_back(std::move(field));
-        field.clear();
         if (pos_ >= n) return true;
         char c = text_[pos_++];
         if (c == ',') continue;

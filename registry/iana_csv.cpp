@@ -140,7 +140,9 @@ std::vector<IanaRecord> parse_iana_csv(std::string_view text, const std::string&
     }
 
     std::vector<IanaRecord> records;
-    records.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+    // Room for a record per line, and for the services file's that may fill the registry's gaps later
+    // (Registry::fill_from): reserved pages cost nothing until used, moving every record would.
+    records.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 4096);
     while (next()) {
         if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
         IanaRecord rec;
@@ -148,8 +150,15 @@ std::vector<IanaRecord> parse_iana_csv(std::string_view text, const std::string&
         if (fields.size() != layout->members.size())
             fail(source, rec.line,
                  fmt::format("{} fields where the header has {}", fields.size(), layout->members.size()));
-        for (std::size_t i = 0; i < fields.size(); ++i)
-            if (Member m = layout->members[i]) rec.*m = std::string(trim(fields[i]));
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            Member m = layout->members[i];
+            if (!m) continue;
+            const std::string_view t = trim(fields[i]);
+            if (t.size() == fields[i].size())
+                rec.*m = std::move(fields[i]);  // nothing to trim (nearly always): no copy
+            else
+                rec.*m = std::string(t);
+        }
         parse_port_field(trim(fields[*layout->port]), rec, source);
         rec.protocol = lowercase(trim(fields[*layout->protocol]));
         if (!rec.protocol.empty() && rec.protocol != "tcp" && rec.protocol != "udp" &&

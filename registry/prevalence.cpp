@@ -26,6 +26,7 @@ Prevalence Prevalence::parse(std::string_view text, std::string source) {
     prev.source_ = std::move(source);
     for (auto& index : prev.index_) index.assign(65536, -1);
 
+    prev.entries_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     detail::LineReader lines(text);
     std::string_view line;
     while (lines.next(line)) {

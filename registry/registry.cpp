@@ -63,12 +63,15 @@ Registry Registry::from_services(std::string_view text, std::string source) {
 }
 
 Registry Registry::load(const std::filesystem::path& path) {
-    const std::string text = detail::read_text_file(path);
+    return load(path, detail::read_text_file(path));
+}
+
+Registry Registry::load(const std::filesystem::path& path, std::string_view text) {
     const std::string source = path.string();
     if (detail::trim(text).empty()) throw core::InputError(fmt::format("{}: registry file is empty", source));
     // A first line that is IANA's header, or any CSV-looking non-comment line, is read as IANA's CSV
     // (so a foreign CSV is reported as such); anything else as services(5).
-    const std::string_view first = detail::trim(std::string_view(text).substr(0, text.find('\n')));
+    const std::string_view first = detail::trim(text.substr(0, text.find('\n')));
     const bool iana =
         detail::looks_like_iana_csv(text) || (!first.starts_with('#') && first.find(',') != first.npos);
     Registry registry = iana ? from_iana_csv(text, source) : from_services(text, source);

@@ -32,6 +32,8 @@ class Registry {
     // Reads `path` and parses it as IANA's CSV when its first line is IANA's header, else as services(5).
     // Throws core::InputError naming the path when it is unreadable, empty, invalid or lists no port.
     static Registry load(const std::filesystem::path& path);
+    // The same, for the text already read from `path`.
+    static Registry load(const std::filesystem::path& path, std::string_view text);
 
     // Adds `services`' records for every (port, tcp/udp) this registry does not name (no record, or only
     // Unassigned ones), marked filled: lookup gives such a port RegistryStatus::services_file. Ports this

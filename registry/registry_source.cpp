@@ -84,8 +84,9 @@ RegistryChoice locate_registry(const std::optional<std::string>& flag, const Sea
         if (!is_file(path)) continue;
         std::shared_ptr<Registry> loaded;
         try {
-            if (!detail::looks_like_iana_csv(detail::read_text_file(path))) continue;
-            loaded = std::make_shared<Registry>(Registry::load(path));
+            const std::string text = detail::read_text_file(path);
+            if (!detail::looks_like_iana_csv(text)) continue;
+            loaded = std::make_shared<Registry>(Registry::load(path, text));
         } catch (const core::InputError&) {
             continue;  // unreadable or not a valid IANA CSV: another candidate may be
         }
