@@ -44,7 +44,9 @@
 #   link masscan does not exit after --wait (seconds, or never on the TUN device). Real networks always
 #   carry something: a 10 Hz keepalive datagram is sent toward the scanner namespace during every run of
 #   every tool (veth: from the target side to an address nobody has, so nothing answers and nothing counts
-#   as sent; TUN: from the scanner side into the TUN, and those packets are subtracted from the count).
+#   as sent; TUN: from the scanner side into the TUN, and those packets are subtracted from the count). The
+#   loop that sends it starts no process per tick: on this 2-CPU machine a `sleep` and an `mv` ten times a
+#   second stalled the TUN responder often enough to cost ghostport 0.1-0.2 s a run on latency64.
 # - --retries N sends each probe N+1 times back to back and also walks N x rate extra indices, so it sends
 #   (probes + N x rate) x (N+1) packets (masscan issues #574, #599, fixed after 1.3.2).
 # - It answers most of the targets' RST+ACKs with a RST of its own, so it sends up to twice the probes even
@@ -78,6 +80,7 @@ fi
 name="gpt-$$-"
 dev="${name}r"  # the latency lab's TUN device
 work=$(mktemp -d /tmp/gpt-bench-XXXXXX)
+mkfifo "$work/never"
 cleanup() { "$lab" down "$name" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -90,7 +93,14 @@ bg_pids=()
 
 in_scanner() { ip netns exec "${name}s" "$@"; }
 tx_packets() { in_scanner cat "/sys/class/net/$ifc/statistics/tx_packets"; }
-ticks() { cat "$work/ticks" 2>/dev/null || echo 0; }
+# The keepalive's ticks so far: it appends a byte per datagram (no process of its own per tick).
+ticks() { if [[ -f $work/ticks ]]; then stat -c %s "$work/ticks"; else echo 0; fi; }
+# A pipe nobody writes: `read -t 0.1` on it is the keepalive loops' sleep, in bash itself. A `sleep` (and an
+# `mv`) started ten times a second cost this 2-CPU machine enough to stall the lab's responder for tens of
+# milliseconds now and then, which the tool being timed then paid for.
+# shellcheck disable=SC2016  # expanded by the inner bash
+keepalive_loop='exec 4<>"$1"; while :; do echo >&3 || true; [[ -z $2 ]] || printf x >>"$2"; read -rt 0.1 -u 4 _ || true; done'
+
 
 # Expands "1,3-4,6" into one port a line.
 expand_ports() { tr , '\n' | awk -F- 'NF == 2 { for (p = $1; p <= $2; p++) print p; next } NF == 1 { print $1 }'; }
@@ -175,8 +185,8 @@ make_lab() {  # scenario loss
             # stands for but nobody owns, so the scanner drops it without an answer.
             ip -n "${name}t" neigh add 198.18.1.254 lladdr "$(ip -n "${name}s" -br link show "$ifc" | awk '{ print $3 }')" \
                 dev "${name}b" nud permanent
-            timeout $((limit * 40)) ip netns exec "${name}t" bash -c \
-                'exec 3>/dev/udp/198.18.1.254/9; while :; do echo >&3 || true; sleep 0.1; done' 2>/dev/null &
+            timeout $((limit * 40)) ip netns exec "${name}t" bash -c "exec 3>/dev/udp/198.18.1.254/9; $keepalive_loop" \
+                keepalive "$work/never" "" 2>/dev/null &
             bg_pids+=($!)
             ;;
         latency | latency64)
@@ -200,11 +210,8 @@ make_lab() {  # scenario loss
             masscan_link=(--adapter "$ifc" --adapter-ip 198.18.0.2)
             # Keepalive for masscan's pcap, out through the TUN to an address outside the responder's block;
             # the count is kept so that these packets come off the TX counter.
-            # shellcheck disable=SC2016  # expanded by the inner bash
-            timeout $((limit * 40)) ip netns exec "${name}s" bash -c \
-                'exec 3>/dev/udp/198.19.255.254/9; n=0
-                 while :; do echo >&3 || true; n=$((n + 1)); echo $n >"$1.new"; mv -f "$1.new" "$1"; sleep 0.1; done' \
-                ticker "$work/ticks" 2>/dev/null &
+            timeout $((limit * 40)) ip netns exec "${name}s" bash -c "exec 3>/dev/udp/198.19.255.254/9; $keepalive_loop" \
+                keepalive "$work/never" "$work/ticks" 2>/dev/null &
             bg_pids+=($!)
             ;;
     esac
