@@ -251,7 +251,10 @@ class SynScan {
 
     EngineStats run() {
         Receiver receiver{source_, key_, sport_low_, sport_high_, *captures_, ring_, receiver_done_};
-        std::thread receiver_thread([&] { receiver.run(); });
+        std::thread receiver_thread([&] {
+            ::prctl(PR_SET_NAME, "gp-receive");  // seen in top -H, perf and /proc/PID/task/TID/comm
+            receiver.run();
+        });
         struct Joiner {
             std::atomic<bool>& done;
             std::thread& t;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "lab.hpp"
@@ -45,16 +46,26 @@ int child_of(int pid) {
     return 0;
 }
 
-// The status of the process that scans once its SYN engine runs (its receiver thread exists): the worker
-// of `pid`, or `pid` itself when the scan did not separate privileges.
+// Whether `pid` has a thread named `name`.
+bool has_thread(int pid, const std::string& name) {
+    std::error_code ec;
+    for (const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream comm(task.path() / "comm");
+        std::string line;
+        if (std::getline(comm, line) && line == name) return true;
+    }
+    return false;
+}
+
+// The status of the process that scans once its SYN engine runs (its receiver thread, gp-receive, exists:
+// not just any second thread, since the set-up reads files on one): the worker of `pid`, or `pid` itself
+// when the scan did not separate privileges.
 std::map<std::string, std::string> scanner_status(int pid, bool separated = true) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
         const int scanning = separated ? child_of(pid) : pid;
-        if (scanning != 0) {
-            auto status = process_status(scanning);
-            if (std::atoi(status["Threads"].c_str()) >= 2) return status;
-        }
+        if (scanning != 0 && has_thread(scanning, "gp-receive")) return process_status(scanning);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return {};
