@@ -95,12 +95,10 @@ in_scanner() { ip netns exec "${name}s" "$@"; }
 tx_packets() { in_scanner cat "/sys/class/net/$ifc/statistics/tx_packets"; }
 # The keepalive's ticks so far: it appends a byte per datagram (no process of its own per tick).
 ticks() { if [[ -f $work/ticks ]]; then stat -c %s "$work/ticks"; else echo 0; fi; }
-# A pipe nobody writes: `read -t 0.1` on it is the keepalive loops' sleep, in bash itself. A `sleep` (and an
-# `mv`) started ten times a second cost this 2-CPU machine enough to stall the lab's responder for tens of
-# milliseconds now and then, which the tool being timed then paid for.
+# The keepalive loop (see the header), in bash alone: `read -t 0.1` on a FIFO nobody writes ($1) is its sleep,
+# and a byte appended to $2 (when given) counts each datagram.
 # shellcheck disable=SC2016  # expanded by the inner bash
 keepalive_loop='exec 4<>"$1"; while :; do echo >&3 || true; [[ -z $2 ]] || printf x >>"$2"; read -rt 0.1 -u 4 _ || true; done'
-
 
 # Expands "1,3-4,6" into one port a line.
 expand_ports() { tr , '\n' | awk -F- 'NF == 2 { for (p = $1; p <= $2; p++) print p; next } NF == 1 { print $1 }'; }
